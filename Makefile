@@ -1,0 +1,39 @@
+# Newsdesk: `make run` (install, ingest the sample news, serve) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install sample run test lint typecheck unit clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(PIP) install -q -U pip
+	$(PIP) install -q -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+
+sample: install
+	$(BIN)/newsdesk ingest data/sample
+
+run: sample
+	$(BIN)/newsdesk ask "What did Peskov say?"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+clean:
+	rm -rf .newsdesk

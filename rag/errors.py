@@ -1,0 +1,29 @@
+"""One exception tree for Newsdesk.
+
+Errors are raised with a message that says what went wrong and where (file, line, key);
+only the edges (CLI, REST, UI) translate them into exit codes, HTTP statuses or warnings.
+"""
+
+
+class NewsdeskError(Exception):
+    """Base class of every error Newsdesk raises on purpose."""
+
+
+class ConfigError(NewsdeskError):
+    """The configuration file or an environment override is invalid."""
+
+
+class IngestError(NewsdeskError):
+    """One input (file, line, URL, JSON body) could not be turned into an article."""
+
+
+class StoreError(NewsdeskError):
+    """The vector store is unreachable or holds data Newsdesk cannot use."""
+
+
+class NotFoundError(NewsdeskError):
+    """A requested article (or other stored object) does not exist."""
+
+
+class QueryError(NewsdeskError):
+    """A question or its options are invalid (empty, too long, bad filter)."""

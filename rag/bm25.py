@@ -1,0 +1,208 @@
+"""A persisted BM25 index over the stored chunks, kept in step with the vector store.
+
+Term counts per chunk are saved to disk (scipy sparse + vocabulary), so a process
+starts without re-tokenising the corpus, and a sync after a write tokenises only the
+chunks that are new. BM25 weights are recomputed from the counts in one vectorised
+pass. The index carries, per chunk, what filters and recency need (doc id, source,
+publication day), so sparse search never has to ask the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from rag.dates import date_to_ordinal
+from rag.models import Filters
+from rag.store import ChromaStore
+from rag.text import tokenize_many
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+@dataclass
+class _Columns:
+    """Per-chunk arrays, aligned with the rows of the count matrix."""
+
+    ids: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+
+
+class BM25Index:
+    """Okapi BM25 (k1, b) over chunk texts, with filters and a chunk-id lookup."""
+
+    def __init__(self, cache_dir: Path, k1: float = 1.2, b: float = 0.75) -> None:
+        self.cache_dir = cache_dir
+        self.k1, self.b = k1, b
+        self.generation = ""
+        self.cols = _Columns()
+        self.vocab: dict[str, int] = {}
+        self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._load()
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        meta_file = self.cache_dir / "bm25.json"
+        if not meta_file.is_file():
+            return
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                return
+            self.counts = sparse.load_npz(self.cache_dir / "bm25_counts.npz").tocsr()
+        except (OSError, ValueError) as exc:
+            log.warning("BM25 cache at %s unreadable (%s): rebuilding", self.cache_dir, exc)
+            return
+        self.generation = meta["generation"]
+        self.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        self.cols = _Columns(meta["ids"], meta["doc_ids"], meta["sources"], meta["days"])
+        self._reweight()
+
+    def _save(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_dir / f"bm25_counts.{os.getpid()}.npz"
+        sparse.save_npz(tmp, self.counts)
+        os.replace(tmp, self.cache_dir / "bm25_counts.npz")
+        meta = {
+            "format": FORMAT,
+            "generation": self.generation,
+            "vocab": sorted(self.vocab, key=self.vocab.__getitem__),
+            **self.cols.__dict__,
+        }
+        tmp_meta = self.cache_dir / f"bm25.{os.getpid()}.json"
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp_meta, self.cache_dir / "bm25.json")
+
+    # --- keeping in step with the store ----------------------------------------------------
+
+    def sync(self, store: ChromaStore) -> bool:
+        """Bring the index up to the store's generation; True when anything changed."""
+        generation = store.generation()
+        if generation == self.generation:
+            return False
+        ids, metas = [], []
+        for page_ids, page_metas in store.iter_chunk_meta():
+            ids.extend(page_ids)
+            metas.extend(page_metas)
+        self._apply(store, ids, metas)
+        self.generation = generation
+        self._save()
+        log.info("BM25 index synced: %d chunks, %d terms", len(self.cols.ids), len(self.vocab))
+        return True
+
+    def _apply(self, store: ChromaStore, ids: list[str], metas: list[dict[str, Any]]) -> None:
+        wanted = set(ids)
+        keep = [row for row, cid in enumerate(self.cols.ids) if cid in wanted]
+        known = {self.cols.ids[row] for row in keep}
+        new = [(cid, m) for cid, m in zip(ids, metas, strict=True) if cid not in known]
+        cols = _Columns(
+            *(list(np.asarray(col, dtype=object)[keep]) for col in self.cols.__dict__.values())
+        )
+        rows = self._count_rows(store.chunk_texts([cid for cid, _ in new]))
+        for cid, meta in new:
+            cols.ids.append(cid)
+            cols.doc_ids.append(str(meta.get("doc_id", "")))
+            cols.sources.append(str(meta.get("source", "")))
+            cols.days.append(int(meta.get("published_day", 0)))
+        old = self.counts[keep] if keep else sparse.csr_matrix((0, len(self.vocab)))
+        old = sparse.csr_matrix(old, shape=(len(keep), len(self.vocab)))
+        self.counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
+        self.cols = cols
+        self._reweight()
+
+    def _count_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        data: list[int] = []
+        indices: list[int] = []
+        indptr = [0]
+        for tokens in tokenize_many(texts):
+            ids = [self.vocab.setdefault(t, len(self.vocab)) for t in tokens]
+            terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+            indices.extend(terms.tolist())
+            data.extend(counts.tolist())
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), indices, indptr),
+            shape=(len(texts), len(self.vocab)),
+        )
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def _reweight(self) -> None:
+        """BM25 weight of every (chunk, term) from the raw counts, as a CSC matrix."""
+        n_chunks, n_terms = self.counts.shape[0], len(self.vocab)
+        counts = sparse.csr_matrix(self.counts, shape=(n_chunks, n_terms))
+        self.counts = counts
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        avg = float(lengths.mean()) if n_chunks else 1.0
+        df = np.bincount(counts.indices, minlength=n_terms)
+        self.idf = np.log(1.0 + (n_chunks - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = self.k1 * (1 - self.b + self.b * lengths / max(avg, 1e-9))
+        tf = counts.copy()
+        row_norm = np.repeat(norm, np.diff(counts.indptr))
+        tf.data = tf.data * (self.k1 + 1) / (tf.data + row_norm)
+        self.weights = (tf @ sparse.diags(self.idf)).tocsc()
+        self.days = np.asarray(self.cols.days, dtype=np.int64)
+        self.row_of = {cid: row for row, cid in enumerate(self.cols.ids)}
+
+    def term_idf(self, term: str) -> float:
+        """Inverse document frequency of a (tokenised) term; unseen terms weigh most."""
+        index = self.vocab.get(term)
+        if index is None:
+            n = len(self.cols.ids)
+            return math.log(1.0 + (n + 0.5) / 0.5)
+        return float(self.idf[index])
+
+    def search(
+        self, tokens: Sequence[str], k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Best chunks for the query tokens as (chunk_id, BM25 score), best first."""
+        terms = sorted({self.vocab[t] for t in tokens if t in self.vocab})
+        if not terms or not self.cols.ids:
+            return []
+        scores = np.asarray(self.weights[:, terms].sum(axis=1)).ravel()
+        mask = self._mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, int(np.count_nonzero(scores)))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.cols.ids[i], float(scores[i])) for i in top]
+
+    def _mask(self, filters: Filters | None) -> npt.NDArray[np.bool_] | None:
+        if filters is None or filters.is_empty():
+            return None
+        mask = np.ones(len(self.cols.ids), dtype=bool)
+        if filters.source:
+            mask &= np.asarray(self.cols.sources, dtype=object) == filters.source
+        if filters.published_after:
+            mask &= self.days >= date_to_ordinal(filters.published_after)
+        if filters.published_before:
+            mask &= self.days <= date_to_ordinal(filters.published_before)
+        return mask
+
+    def day_of(self, chunk_id: str) -> int:
+        row = self.row_of.get(chunk_id)
+        return int(self.days[row]) if row is not None else 0
+
+
+def cache_dir_for(cache_root: Path, where: str, collection: str) -> Path:
+    """One cache folder per store location and collection, so indexes never mix."""
+    key = hashlib.sha1(f"{where}|{collection}".encode()).hexdigest()[:12]
+    return cache_root / f"{collection}-{key}"

@@ -1,0 +1,54 @@
+"""The one place that builds Newsdesk's objects from settings (plain constructors)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from threadpoolctl import threadpool_limits
+
+from rag.answer import ExtractiveAnswerer
+from rag.bm25 import BM25Index, cache_dir_for
+from rag.chunking import Chunker
+from rag.config import Settings
+from rag.embed import Embedder, make_embedder
+from rag.pipeline import Newsdesk
+from rag.retrieve import DenseRetriever, HybridRetriever, SparseRetriever
+from rag.store import ChromaStore
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def build(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
+    """Load the model (unless given one), open the store and BM25 index, wire the stages."""
+    # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
+    threadpool_limits(limits=1, user_api="blas")
+    cfg = settings
+    embedder = embedder or make_embedder(
+        cfg.embedding.backend, cfg.embedding.batch_size, cfg.embedding.threads
+    )
+    store = ChromaStore(cfg.store, embedder.model_id)
+    where = (
+        f"{cfg.store.host}:{cfg.store.port}" if cfg.store.mode == "http" else str(cfg.store.path)
+    )
+    index = BM25Index(cache_dir_for(cfg.store.cache_path, where, cfg.store.collection))
+    retriever = HybridRetriever(
+        store,
+        [
+            (DenseRetriever(store, embedder), cfg.retrieval.dense_k),
+            (SparseRetriever(index), cfg.retrieval.sparse_k),
+        ],
+        index,
+        cfg.retrieval.rrf_k,
+    )
+    answerer = ExtractiveAnswerer(cfg.answer, index.term_idf)
+    chunker = Chunker(cfg.chunking.chunk_size, cfg.chunking.chunk_overlap)
+    return Newsdesk(cfg, embedder, store, index, chunker, retriever, answerer)
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("chromadb", "httpx", "sentence_transformers", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,221 @@
+"""The Newsdesk facade: what the CLI, the REST app and the UI call.
+
+It wires the stages (cleaning, chunking, embedding, store, BM25, retrieval, answering)
+but holds no logic of its own beyond ordering them and timing them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+
+from rag.answer import ExtractiveAnswerer
+from rag.bm25 import BM25Index
+from rag.chunking import Chunker
+from rag.config import Settings
+from rag.embed import Embedder
+from rag.errors import IngestError, QueryError
+from rag.ids import article_id, chunk_id, content_hash
+from rag.models import (
+    Answer,
+    ArticleInput,
+    ArticleMeta,
+    Chunk,
+    Filters,
+    Hit,
+    IngestFailure,
+    StoredArticle,
+)
+from rag.retrieve import HybridRetriever, Recency
+from rag.store import ChromaStore
+from rag.text import clean
+
+log = logging.getLogger(__name__)
+BATCH_ARTICLES = 64
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, article by article."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+    chunks_written: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
+            f"({self.chunks_written} chunks written)"
+        )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    article: StoredArticle
+    chunks: list[Chunk]
+    is_new: bool
+
+
+class Newsdesk:
+    """Ingest articles and answer questions with verbatim, cited passages."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaStore,
+        index: BM25Index,
+        chunker: Chunker,
+        retriever: HybridRetriever,
+        answerer: ExtractiveAnswerer,
+    ) -> None:
+        self.settings = settings
+        self.embedder, self.store, self.index = embedder, store, index
+        self.chunker, self.retriever, self.answerer = chunker, retriever, answerer
+
+    # --- ingestion -----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        items: Iterable[ArticleInput | IngestFailure],
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Store new and changed articles; skip unchanged ones; collect failures."""
+        report = IngestReport()
+        iterator: Iterator[ArticleInput | IngestFailure] = iter(items)
+        while batch := list(islice(iterator, BATCH_ARTICLES)):
+            articles = [i for i in batch if isinstance(i, ArticleInput)]
+            report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
+            self._ingest_batch(articles, report)
+            if progress:
+                progress(len(batch))
+        self.index.sync(self.store)
+        return report
+
+    def _ingest_batch(self, inputs: Sequence[ArticleInput], report: IngestReport) -> None:
+        keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
+        stored = self.store.content_hashes(list(keyed)) if keyed else {}
+        todo: list[_Prepared] = []
+        for doc_id, item in keyed.items():
+            digest = content_hash(item, self._chunking_key())
+            if stored.get(doc_id) == digest:
+                report.unchanged.append(doc_id)
+                continue
+            try:
+                todo.append(self._prepare(doc_id, digest, item, doc_id not in stored))
+            except IngestError as exc:
+                report.failed.append(IngestFailure(item.origin or doc_id, str(exc)))
+        if not todo:
+            return
+        vectors = self.embedder.embed([c.text for p in todo for c in p.chunks])
+        offset = 0
+        for prepared in todo:
+            n = len(prepared.chunks)
+            self.store.write_article(
+                prepared.article, prepared.chunks, vectors[offset : offset + n]
+            )
+            offset += n
+            report.chunks_written += n
+            (report.added if prepared.is_new else report.updated).append(
+                prepared.article.meta.doc_id
+            )
+
+    def _chunking_key(self) -> str:
+        chunking, ingest = self.settings.chunking, self.settings.ingest
+        parts = (chunking.chunk_size, chunking.chunk_overlap, ingest.strip_boilerplate)
+        return "/".join(map(str, parts)) + "/" + "|".join(ingest.extra_boilerplate)
+
+    def _prepare(self, doc_id: str, digest: str, item: ArticleInput, is_new: bool) -> _Prepared:
+        ingest = self.settings.ingest
+        cleaned = clean(item.text, ingest.strip_boilerplate, tuple(ingest.extra_boilerplate))
+        spans = self.chunker.split(cleaned)
+        if not spans:
+            raise IngestError(f"{item.origin or doc_id}: no article text left after cleaning")
+        chunks = [
+            Chunk(chunk_id(doc_id, digest, s.seq), doc_id, s.seq, s.text, s.start, s.end)
+            for s in spans
+        ]
+        meta = ArticleMeta(
+            doc_id=doc_id,
+            title=item.title,
+            source=item.source,
+            published_at=item.published_at,
+            url=item.url,
+            authors=item.authors,
+            content_hash=digest,
+            n_chunks=len(chunks),
+            origin=item.origin,
+        )
+        return _Prepared(StoredArticle(meta, item.text), chunks, is_new)
+
+    # --- asking --------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+    ) -> Answer:
+        """Retrieve, then answer with citations; timings in milliseconds per stage."""
+        question = self._check_question(question)
+        started = time.perf_counter()
+        self.index.sync(self.store)
+        retrieval = self.settings.retrieval
+        recency = (
+            Recency(as_of, retrieval.recency_days, retrieval.recency_weight) if as_of else None
+        )
+        hits = self.retriever.retrieve(question, top_k or retrieval.top_k, filters, recency)
+        retrieved = time.perf_counter()
+        articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
+        text, citations = self.answerer.answer(question, hits, articles, self._locator(hits))
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "answer": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        return Answer(question, text, citations, self.settings.answer.mode, timings)
+
+    def _check_question(self, question: str) -> str:
+        question = " ".join(question.split())
+        if not question:
+            raise QueryError("the question is empty")
+        limit = self.settings.server.max_question_chars
+        if len(question) > limit:
+            raise QueryError(f"the question has {len(question)} characters; the limit is {limit}")
+        return question
+
+    def _locator(self, hits: Sequence[Hit]) -> Callable[[str, int], str]:
+        """Find the chunk that holds an offset: a retrieved one if possible, else ask the store."""
+
+        def locate(doc_id: str, offset: int) -> str:
+            for hit in hits:
+                chunk = hit.chunk
+                if chunk.doc_id == doc_id and chunk.start <= offset < chunk.end:
+                    return chunk.chunk_id
+            return self.store.chunk_at(doc_id, offset)
+
+        return locate
+
+    # --- articles ------------------------------------------------------------------------
+
+    def list_articles(self, offset: int = 0, limit: int = 50) -> list[ArticleMeta]:
+        return self.store.list_articles(offset, limit)
+
+    def get_article(self, doc_id: str) -> StoredArticle:
+        return self.store.get_article(doc_id)
+
+    def delete_article(self, doc_id: str) -> None:
+        self.store.delete_article(doc_id)
+        self.index.sync(self.store)
+
+    def stats(self) -> dict[str, int]:
+        return {"articles": self.store.count_articles(), "chunks": self.store.count_chunks()}

@@ -1,0 +1,73 @@
+"""The command line: exit codes, --json contract, --config and errors naming the problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rag.cli import main
+from tests.conftest import SAMPLE_DIR, SEED_ID
+
+CONTRACT = {"question", "answer", "citations", "mode", "timings_ms"}
+CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at", "authors",
+            "quote", "start", "end", "score"}  # fmt: skip
+
+
+def test_ingest_ask_json_list_delete(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(write_config())
+    assert main(["ingest", str(SAMPLE_DIR), "--config", config]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main(["ask", "What did Peskov say?", "--json", "--config", config]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == CONTRACT and data["citations"]
+    assert all(set(c) == CITATION for c in data["citations"])
+    text = (SAMPLE_DIR / "000_c030bf5d14f6109c.txt").read_text(encoding="utf-8")
+    assert all(text[c["start"] : c["end"]] == c["quote"] for c in data["citations"])
+    assert main(["articles", "--config", config]) == 0
+    assert SEED_ID in capsys.readouterr().out
+    assert main(["delete", SEED_ID, "--config", config]) == 0
+    assert main(["delete", SEED_ID, "--config", config]) == 1
+    assert "no article with id" in capsys.readouterr().err
+
+
+def test_relative_store_path_resolves_next_to_the_config(
+    write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = write_config(folder="one")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(config))
+    assert main(["ingest", str(SAMPLE_DIR)]) == 0
+    assert (config.parent / ".newsdesk" / "store").is_dir()
+    assert not (tmp_path / ".newsdesk").exists()
+
+
+def test_partial_failure_exits_2(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"title": "no body here"}\n')
+    code = main(
+        ["ingest", str(SAMPLE_DIR), str(tmp_path / "bad.jsonl"), "--config", str(write_config())]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "bad.jsonl:1" in captured.err and "1 added" in captured.out
+
+
+def test_bad_config_key_is_named(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config("retrieval:\n  top_kk: 3\n", folder="bad")
+    assert main(["ask", "anything", "--config", str(config)]) == 1
+    assert "top_kk" in capsys.readouterr().err
+
+
+def test_empty_question_is_an_error(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "   ", "--config", str(write_config())]) == 1
+    assert "question is empty" in capsys.readouterr().err

@@ -1,0 +1,84 @@
+"""Ingestion into real embedded Chroma: idempotence, updates, deletion and bad inputs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.runner import ingest_paths
+from rag.errors import NotFoundError
+from rag.pipeline import Newsdesk
+from tests.conftest import SAMPLE_DIR, SEED_ID
+
+
+def _article(doc_id: str, body: str, **extra: str) -> str:
+    return json.dumps({"doc_id": doc_id, "title": f"Title {doc_id}", "body": body, **extra})
+
+
+def test_ingesting_the_same_folder_twice_changes_nothing(desk: Newsdesk) -> None:
+    first = ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    chunks = desk.stats()["chunks"]
+    second = ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    assert first.added == [SEED_ID] and chunks > 3
+    assert second.unchanged == [SEED_ID] and second.chunks_written == 0
+    assert desk.stats() == {"articles": 1, "chunks": chunks}
+
+
+def test_a_changed_article_replaces_its_chunks(desk: Newsdesk, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(_article("a1", "The mayor opened a new bridge over the river.") + "\n")
+    ingest_paths(desk, [feed], show_progress=False)
+    feed.write_text(_article("a1", "The mayor closed the old ferry after the storm.") + "\n")
+    report = ingest_paths(desk, [feed], show_progress=False)
+    assert report.updated == ["a1"]
+    assert desk.stats() == {"articles": 1, "chunks": 1}
+    answer = desk.ask("What did the mayor close after the storm?")
+    assert "ferry" in answer.answer
+    assert not desk.ask("Which bridge did the mayor open?").citations
+
+
+def test_delete_removes_article_and_chunks(desk: Newsdesk) -> None:
+    ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    desk.delete_article(SEED_ID)
+    assert desk.stats() == {"articles": 0, "chunks": 0}
+    assert desk.ask("How many tons of rare earths did China extract?").citations == []
+    with pytest.raises(NotFoundError):
+        desk.delete_article(SEED_ID)
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_stored(desk: Newsdesk, tmp_path: Path) -> None:
+    ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    bad = tmp_path / "batch"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02 binary")
+    (bad / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (bad / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (bad / "huge.txt").write_text("word " * 400_000)
+    good = _article("g1", "Lighthouse keepers in Maine voted to unionise on Friday.")
+    (bad / "feed.jsonl").write_text(
+        good + "\n{not json\n" + _article("g2", "Ferries ran late.") + "\n"
+    )
+    with gzip.open(bad / "more.jsonl.gz", "wt") as out:
+        out.write(_article("g3", "The orchard harvest doubled this autumn.") + "\n")
+    shutil.copy(SAMPLE_DIR / "000_c030bf5d14f6109c.txt", bad / "copy.txt")
+    desk.settings.ingest.max_file_mb = 1.0
+    report = ingest_paths(desk, [bad, tmp_path / "missing"], show_progress=False)
+    failed = {Path(f.origin.split(":")[0]).name: f.message for f in report.failed}
+    assert set(failed) == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "notes.pdf",
+        "huge.txt",
+        "feed.jsonl",
+        "missing",
+    }
+    assert any(f.origin.endswith("feed.jsonl:2") for f in report.failed), report
+    assert {"g1", "g2", "g3"} <= set(report.added) and len(report.added) == 4, report
+    assert desk.stats()["articles"] == 5  # the sample, g1-g3 and the copied .txt
+    assert desk.get_article(SEED_ID).meta.source == "Breitbart News"  # nothing lost

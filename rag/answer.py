@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from rag.config import AnswerSettings
 from rag.models import Citation, Hit, Quote, StoredArticle
-from rag.quotes import SpeakerQuestion, find_quotes, parse_speaker_question, speaker_matches
+from rag.quotes import find_quotes
+from rag.speakers import SpeakerQuestion, parse_speaker_question, speaker_matches
 from rag.text import kept_regions, sentence_spans, tokenize
 
 _T = TypeVar("_T")

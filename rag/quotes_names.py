@@ -13,124 +13,26 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
 
-
-class Token(NamedTuple):
-    """A word, a punctuation mark, or a whole quotation ("q") of one paragraph."""
-
-    text: str
-    start: int
-    end: int
-    kind: str  # "w" word, "p" punctuation, "q" quotation including its marks
-    tail: str = ""  # last character inside a quotation: tells `it,”` from a scare quote
-
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-SPEECH_VERBS = _set(
-    "says said tells told adds added explains explained asserts asserted writes wrote "
-    "states stated noted declares declared insists insisted argues argued claims claimed "
-    "continued recalls recalled remarked replied responded warns warned stressed "
-    "emphasizes emphasized emphasises emphasised suggests suggested announces announced "
-    "acknowledges acknowledged admits admitted asks asked answered commented concluded "
-    "confirms confirmed countered observed tweeted urged predicted promised vowed joked "
-    "quipped mentioned complained reiterated recounted"
+from rag.quotes_tokens import Token
+from rag.quotes_words import (
+    ARTICLES,
+    COMMON_SUBJECTS,
+    DESCRIPTORS,
+    FEMALE,
+    FIRST_NAMES,
+    HONORIFICS,
+    INSTITUTIONS,
+    MALE,
+    MID_WORDS,
+    NATIONALITIES,
+    PARTICLES,
+    PLACE_PREPS,
+    PLACES,
+    SPEECH_VERBS,
+    STOPWORDS,
+    TITLES,
 )
-INVERTIBLE = _set("said says added asked wrote continued explained replied told")
-PRONOUNS = _set("he she they")
-SUBJECT_PRONOUNS = _set("he she they it we i")
-MID_WORDS = _set(
-    "has have had would will also then later again once previously earlier repeatedly further only"
-)
-TITLES = _set(
-    "president vice prime minister secretary spokesman spokeswoman spokesperson chancellor "
-    "senator sen rep representative congressman congresswoman governor gov mayor mr mrs ms "
-    "miss dr prof professor sir dame lord lady king queen prince princess pope general gen "
-    "admiral adm colonel col captain capt lieutenant lt sergeant sgt judge chief chairman "
-    "chairwoman chair ceo director commissioner ambassador envoy premier speaker leader "
-    "strongman head deputy aide adviser advisor official attorney lawyer founder analyst "
-    "executive officer candidate nominee counsel president-elect dictator cardinal "
-    "archbishop bishop rabbi imam reverend rev"
-)
-DESCRIPTORS = _set(
-    "top senior former foreign defense defence finance interior press acting longtime "
-    "veteran new outgoing incoming economy trade state national"
-)
-ARTICLES = _set("the a an")
-STOPWORDS = _set(
-    "the a an this that these those in on at for with from by of and but or as after before "
-    "while when where if it its he she they we i you his her their our there here what who "
-    "which how why some many most all both meanwhile however also yet so not no yes now then "
-    "according despite although though since during under over about follow read share "
-    "leave exit related breaking watch update just even still"
-)
-NATIONALITIES = _set(
-    "american russian ukrainian french german british english chinese japanese korean "
-    "israeli palestinian iranian iraqi syrian turkish saudi qatari indian pakistani afghan "
-    "polish hungarian italian spanish dutch belgian swedish finnish norwegian danish "
-    "canadian mexican brazilian argentine australian european african arab egyptian "
-    "lebanese jordanian belarusian georgian kazakh taiwanese vietnamese venezuelan cuban "
-    "greek irish scottish welsh swiss austrian czech romanian serbian croatian bulgarian "
-    "estonian latvian lithuanian moldovan armenian azerbaijani communist republican "
-    "democratic democrat conservative labour liberal socialist soviet western eastern "
-    "northern southern kremlin"
-)
-PLACES = _set(
-    "russia ukraine china america usa europe israel iran iraq syria turkey qatar india "
-    "pakistan afghanistan poland hungary italy spain germany france britain england "
-    "scotland ireland japan korea taiwan canada mexico brazil argentina australia africa "
-    "egypt lebanon jordan belarus georgia kazakhstan vietnam venezuela cuba greece "
-    "sweden finland norway denmark austria switzerland czechia romania serbia croatia "
-    "bulgaria estonia latvia lithuania moldova armenia azerbaijan gaza crimea donbas donbass "
-    "donetsk luhansk kherson zaporizhzhia kharkiv odesa moscow kyiv kiev beijing washington "
-    "london paris berlin brussels tokyo jerusalem tehran damascus warsaw budapest rome "
-    "madrid ankara minsk delhi ottawa geneva davos"
-)
-# Last words of names that are never people ("Foreign Ministry", "New York"), even after a
-# first word that looks like a first name; a bare place ("Jordan") may be a surname.
-INSTITUTIONS = _set(
-    "kremlin pentagon congress senate parliament nato eu un who party house initiative "
-    "council committee ministry court union bank agency army forces news times post press "
-    "network company group foundation administration government reuters afp tass bloomberg "
-    "facebook twitter telegram international states kingdom nations emirates arabia korea "
-    "africa york kong lanka angeles zealand aviv dhabi monday tuesday wednesday thursday "
-    "friday saturday sunday january february march april june july august september "
-    "october november december"
-)
-MODIFIER_NOUNS = _set(
-    "administration regime government team campaign era family allies ally loyalists "
-    "supporters camp cabinet presidency doctrine plan deal policy policies agreement "
-    "tariffs organization foundation envoy officials aides critics"
-)
-COMMON_SUBJECTS = _set(
-    "police nobody everyone everybody someone somebody one none each staff media military "
-    "government management another other either neither"
-)
-PARTICLES = _set("von van der den de da di du la le bin al el dos del")  # Ursula von der Leyen
-PLACE_PREPS = _set("in into across near throughout inside")
-MALE = _set(
-    "dmitry dmitri vladimir volodymyr donald emmanuel joe joseph barack george bill john "
-    "james robert michael william david richard thomas charles christopher daniel matthew "
-    "mark paul steven steve andrew kevin brian jeff jeffrey ron marco mike mitt chuck "
-    "keir rishi boris tony gordon david olaf friedrich viktor recep benjamin bibi sergei "
-    "sergey alexei alexey andriy andrii oleksandr oleksiy mykhailo dmytro pete elon jd "
-    "narendra justin pedro giorgio mohammed muhammad ali ahmed abdullah hassan ibrahim "
-    "jake antony lloyd rex jens nicolas francois pierre luiz "
-    "javier gustavo nayib kenneth peter jerome scott howard marco"
-)
-FEMALE = _set(
-    "olha olga olena iryna yulia tetiana kateryna natalia maria anna elena ekaterina "
-    "maria angela ursula kamala hillary nancy kristi tulsi karoline melania jill michelle "
-    "theresa liz margaret marine giorgia kaja annalena christine jacinda sanna mette "
-    "frances elizabeth mary patricia jennifer linda susan sarah karen lisa emily "
-    "elise nikki marjorie lauren alexandria ilhan pam janet gina kristalina claudia "
-    "maia sviatlana victoria"
-)
-FIRST_NAMES = MALE | FEMALE
-HONORIFICS = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
 
 
 def is_cap(tok: Token) -> bool:
@@ -309,96 +211,6 @@ def _extends(full: list[str], words: Sequence[str]) -> bool:
     if len(words) == 1 or words[0] in PARTICLES:  # a surname alone, maybe `von der Leyen`
         return all(w in full for w in words)
     return full[0] == words[0] and all(w in full for w in words)
-
-
-_MARK = re.compile("[\"“”„«»‘’']")
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[’'\-]\w+)*|[^\w\s]")
-_ABBREVIATIONS = TITLES | set("jr sr st inc co corp ltd vs etc no jan feb mar apr jun".split())
-
-
-# -- paragraphs, quotations, sentences ------------------------------------------------------
-
-
-def quote_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
-    """(opening mark, after closing mark, closed) of the quotations of one paragraph.
-
-    Double marks pair in order; single marks count only outside double quotes and when
-    they are not apostrophes (`Putin’s`, `We’re`). An unclosed double quote runs to the
-    paragraph end (news style for multi-paragraph quotes); an unclosed single one was an
-    apostrophe after all."""
-    spans: list[tuple[int, int, bool]] = []
-    opened, single = -1, False
-    for m in _MARK.finditer(text, lo, hi):
-        i, mark = m.start(), m.group()
-        before = text[i - 1] if i > lo else " "
-        after = text[i + 1] if i + 1 < hi else " "
-        if mark in "‘’'":
-            if (opened >= 0 and not single) or (before.isalnum() and after.isalnum()):
-                continue
-            if opened >= 0 and not before.isspace():
-                spans.append((opened, i + 1, True))
-                opened = -1
-            elif opened < 0 and mark != "’" and not after.isspace() and not before.isalnum():
-                opened, single = i, True
-        elif opened >= 0 and not single:
-            if mark in '”"»':
-                spans.append((opened, i + 1, True))
-                opened = -1
-        elif mark not in "”»" or before.isspace() or i == lo:
-            opened, single = i, False
-    if opened >= 0 and not single:
-        spans.append((opened, hi, False))
-    return spans
-
-
-def tokenize(text: str, lo: int, hi: int) -> list[Token]:
-    """Words and punctuation outside quotations, plus one "q" token per quotation."""
-    tokens: list[Token] = []
-    pos = lo
-    for start, end, closed in quote_spans(text, lo, hi):
-        tokens += _plain(text, pos, start)
-        inner = text[start + 1 : end - 1 if closed else end].rstrip()
-        end = end if closed else start + 1 + len(inner)
-        tokens.append(Token(text[start:end], start, end, "q", inner[-1:]))
-        pos = end
-    return tokens + _plain(text, pos, hi)
-
-
-def _plain(text: str, lo: int, hi: int) -> list[Token]:
-    """Word and punctuation tokens of text outside quotations."""
-    return [
-        Token(m.group(), m.start(), m.end(), "w" if m.group()[0].isalnum() else "p")
-        for m in _TOKEN.finditer(text, lo, hi)
-    ]
-
-
-def split_sentences(tokens: list[Token]) -> list[list[Token]]:
-    """Split at . ! ? outside quotations (or after a quotation ending in one) before a
-    capital or another quotation; `Mr.`, `J.` and `U.S.` do not end sentences."""
-    out, start = [], 0
-    for i in range(len(tokens) - 1):
-        tok, nxt = tokens[i], tokens[i + 1]
-        capital = nxt.kind == "q" or nxt.text[0].isupper() or nxt.text[0].isdigit()
-        if tok.kind == "q":
-            ends = tok.tail in (".", "!", "?") and (
-                nxt.kind == "q" or (tok.tail == "." and capital)
-            )
-        else:
-            prev = tokens[i - 1].text if i else ""
-            after = tokens[i + 2].text if i + 2 < len(tokens) else ""
-            initial_follows = len(nxt.text) == 1 and nxt.text.isupper() and after == "."
-            abbreviation = tok.text == "." and (
-                prev.lower() in _ABBREVIATIONS
-                or (len(prev) == 1 and prev.isupper())
-                or initial_follows  # `R-S.C.`: an initial follows, not a sentence
-            )
-            ends = tok.text in (".", "!", "?") and capital and not abbreviation
-        if ends:
-            out.append(tokens[start : i + 1])
-            start = i + 1
-    if start < len(tokens):
-        out.append(tokens[start:])
-    return out
 
 
 # -- small token predicates -----------------------------------------------------------------

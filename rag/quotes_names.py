@@ -53,8 +53,12 @@ def _skip(word: str) -> bool:
         or low in TITLES
         or low in STOPWORDS
         or (low in NATIONALITIES and low not in FIRST_NAMES)
-        or (word.isupper() and sum(c.isalpha() for c in word) > 1)  # U.S., AFP
+        or _acronym(word)
     )
+
+
+def _acronym(word: str) -> bool:
+    return word.isupper() and sum(c.isalpha() for c in word) > 1  # U.S., AFP
 
 
 def name_words(run: Sequence[Token]) -> list[str]:
@@ -71,6 +75,8 @@ def name_words(run: Sequence[Token]) -> list[str]:
         if _skip(word) or (k < len(words) - 1 and word[-2:] in ("’s", "'s")):
             cut = k + 1
     name = words[cut:]
+    if cut and _acronym(words[cut - 1]):
+        return []  # `US Airways`, `BBC News`: an organisation, not a person
     if cut and words[cut - 1] == "of" and name:
         firsts = [k for k, w in enumerate(name) if w.lower() in FIRST_NAMES]
         name = name[firsts[0] :] if firsts else name[1:]

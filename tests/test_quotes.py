@@ -398,3 +398,13 @@ def test_parse_speaker_question(question: str, expected: SpeakerQuestion) -> Non
 )
 def test_parse_speaker_question_rejects_other_questions(question: str) -> None:
     assert parse_speaker_question(question) is None
+
+
+def test_an_organisation_sharing_a_last_word_is_not_that_speaker() -> None:
+    text = (
+        "JetBlue Airways offered more. In February 2013, US Airways announced that it would "
+        "merge with American Airlines. U.S. President Joe Biden said that he was pleased."
+    )
+    speakers = {q.speaker: text[q.start : q.end] for q in find_quotes(text)}
+    assert "JetBlue Airways" not in speakers
+    assert speakers["Joe Biden"] == "U.S. President Joe Biden said that he was pleased."

@@ -22,6 +22,8 @@ sample: install
 
 run: sample
 	$(BIN)/newsdesk ask "What did Peskov say?"
+	@echo "Starting the chat UI and REST API; open the URL printed below (Ctrl-C stops it)."
+	$(BIN)/newsdesk serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from rag.config import Settings, load_settings
+from rag.contract import answer_dict
 from rag.errors import NewsdeskError, QueryError
 from rag.models import Answer, Filters
 from rag.pipeline import Newsdesk
@@ -63,6 +64,25 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("eval")
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0; 2 when a citation was not verbatim or a corpus input failed; 1 on an error."""
+    from rag.evaluate import run
+
+    outcome = run(
+        settings,
+        [Path(q) for q in args.questions],
+        Path(args.corpus),
+        store=Path(args.store) if args.store else None,
+        limit=args.limit,
+        use_as_of=not args.no_as_of,
+        json_out=Path(args.json) if args.json else None,
+    )
+    print(f"eval index: {outcome.index_summary}", file=sys.stderr)
+    print(outcome.markdown)
+    return outcome.exit_code
+
+
 @command("articles")
 def _articles(args: argparse.Namespace, settings: Settings) -> int:
     desk = _desk(settings)
@@ -86,18 +106,27 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("serve")
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.server.api_key:
+        log.warning("listening on %s without server.api_key: anyone can change the index", host)
+    app = create_app(_desk(settings), settings)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Newsdesk: open http://{shown}:{port}/ (REST API: http://{shown}:{port}/docs)",
+          file=sys.stderr, flush=True)  # fmt: skip
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    return 0
+
+
 @command("config")
 def _config(args: argparse.Namespace, settings: Settings) -> int:
     print(json.dumps(settings.model_dump(mode="json"), indent=2))
     return 0
-
-
-def answer_dict(answer: Answer) -> dict[str, object]:
-    """The JSON answer contract (also returned by the REST endpoint)."""
-    data = asdict(answer)
-    for citation in data["citations"]:
-        citation["authors"] = list(citation["authors"])
-    return data
 
 
 def render(answer: Answer) -> str:
@@ -134,12 +163,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
     p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")
     p.add_argument("--as-of", help="prefer articles published in the days before YYYY-MM-DD")
+    p = sub.add_parser("eval", parents=[common], help="measure retrieval and answers")
+    p.add_argument("questions", nargs="+", help="question sets (dev.jsonl format)")
+    p.add_argument("--corpus", required=True, help="articles to index (.jsonl, .jsonl.gz, ...)")
+    p.add_argument("--json", help="write metrics to this JSON file (and a .md beside it)")
+    p.add_argument("--store", help="index folder (default: .newsdesk/eval/<corpus>-<hash>)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions per set")
+    p.add_argument("--no-as-of", action="store_true", help="ignore question dates")
     p = sub.add_parser("articles", parents=[common], help="list stored articles")
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("delete", parents=[common], help="delete articles by id")
     p.add_argument("ids", nargs="+")
+    p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
+    p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     sub.add_parser("config", parents=[common], help="print the validated configuration")
     return top
 

@@ -22,6 +22,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 MAX_TOKENS = 256
 DIM = 384
+# Changes whenever the vectors a backend produces change; it is part of every article's
+# content hash, so the next ingest re-embeds what an older version stored.
+# 2: the ONNX backend no longer mean-pools the tokenizer's padding (it distorted vectors).
+VECTORS_VERSION = 2
 
 Vectors = npt.NDArray[np.float32]
 
@@ -90,6 +94,8 @@ class OnnxEmbedder:
         )
         self._tokenizer = Tokenizer.from_file(str(minilm_dir() / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
+        # The packaged tokenizer.json pads to 128: padding would be mean-pooled as text.
+        self._tokenizer.no_padding()
         self._batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
 from rag.answer import ExtractiveAnswerer
 from rag.bm25 import BM25Index
+from rag.chunking import VERSION as CHUNKER
 from rag.chunking import Chunker
 from rag.config import Settings
-from rag.embed import Embedder
+from rag.conversation import ChatMessage, finish, standalone
+from rag.embed import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError, QueryError
 from rag.ids import article_id, chunk_id, content_hash
 from rag.models import (
@@ -63,6 +66,14 @@ class _Prepared:
     is_new: bool
 
 
+@dataclass(frozen=True)
+class _Embedding:
+    """A batch of prepared articles whose chunk vectors are being computed."""
+
+    todo: list[_Prepared]
+    vectors: Future[Vectors]
+
+
 class Newsdesk:
     """Ingest articles and answer questions with verbatim, cited passages."""
 
@@ -87,21 +98,44 @@ class Newsdesk:
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
-        """Store new and changed articles; skip unchanged ones; collect failures."""
+        """Store new and changed articles; skip unchanged ones; collect failures.
+
+        Embedding is the bulk of the work, so it runs in a worker thread (the encoder
+        releases the GIL) while this thread writes the previous batch to the store and
+        cleans and chunks the next one: the encoder never waits for Chroma.
+        """
         report = IngestReport()
         iterator: Iterator[ArticleInput | IngestFailure] = iter(items)
-        while batch := list(islice(iterator, BATCH_ARTICLES)):
-            articles = [i for i in batch if isinstance(i, ArticleInput)]
-            report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
-            self._ingest_batch(articles, report)
-            if progress:
-                progress(len(batch))
+        pending: _Embedding | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            while batch := list(islice(iterator, BATCH_ARTICLES)):
+                articles = [i for i in batch if isinstance(i, ArticleInput)]
+                report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
+                todo = self._plan_batch(articles, report, pending)
+                texts = [c.text for p in todo for c in p.chunks]
+                current = (
+                    _Embedding(todo, pool.submit(self.embedder.embed, texts)) if todo else None
+                )
+                if pending is not None:
+                    self._write(pending, report)
+                pending = current
+                if progress:
+                    progress(len(batch))
+            if pending is not None:
+                self._write(pending, report)
         self.index.sync(self.store)
         return report
 
-    def _ingest_batch(self, inputs: Sequence[ArticleInput], report: IngestReport) -> None:
+    def _plan_batch(
+        self, inputs: Sequence[ArticleInput], report: IngestReport, pending: _Embedding | None
+    ) -> list[_Prepared]:
+        """Clean and chunk the batch's new and changed articles (the rest is reported)."""
         keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
         stored = self.store.content_hashes(list(keyed)) if keyed else {}
+        if pending is not None:  # not written yet, but it will be before this batch
+            stored.update(
+                (p.article.meta.doc_id, p.article.meta.content_hash) for p in pending.todo
+            )
         todo: list[_Prepared] = []
         for doc_id, item in keyed.items():
             digest = content_hash(item, self._chunking_key())
@@ -112,11 +146,12 @@ class Newsdesk:
                 todo.append(self._prepare(doc_id, digest, item, doc_id not in stored))
             except IngestError as exc:
                 report.failed.append(IngestFailure(item.origin or doc_id, str(exc)))
-        if not todo:
-            return
-        vectors = self.embedder.embed([c.text for p in todo for c in p.chunks])
+        return todo
+
+    def _write(self, embedding: _Embedding, report: IngestReport) -> None:
+        vectors = embedding.vectors.result()
         offset = 0
-        for prepared in todo:
+        for prepared in embedding.todo:
             n = len(prepared.chunks)
             self.store.write_article(
                 prepared.article, prepared.chunks, vectors[offset : offset + n]
@@ -129,7 +164,13 @@ class Newsdesk:
 
     def _chunking_key(self) -> str:
         chunking, ingest = self.settings.chunking, self.settings.ingest
-        parts = (chunking.chunk_size, chunking.chunk_overlap, ingest.strip_boilerplate)
+        parts = (
+            CHUNKER,
+            VECTORS_VERSION,
+            chunking.chunk_size,
+            chunking.chunk_overlap,
+            ingest.strip_boilerplate,
+        )
         return "/".join(map(str, parts)) + "/" + "|".join(ingest.extra_boilerplate)
 
     def _prepare(self, doc_id: str, digest: str, item: ArticleInput, is_new: bool) -> _Prepared:
@@ -184,6 +225,16 @@ class Newsdesk:
         }
         return Answer(question, text, citations, self.settings.answer.mode, timings)
 
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        top_k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer the last user message; follow-ups borrow the speaker or topic before it."""
+        turn = standalone(messages)
+        return finish(self.ask(turn.question, top_k, filters), turn)
+
     def _check_question(self, question: str) -> str:
         question = " ".join(question.split())
         if not question:
@@ -216,6 +267,10 @@ class Newsdesk:
     def delete_article(self, doc_id: str) -> None:
         self.store.delete_article(doc_id)
         self.index.sync(self.store)
+
+    def ready(self) -> dict[str, object]:
+        """Readiness: the model is loaded and the store answers (else StoreError)."""
+        return {"model": self.embedder.model_id, **self.stats()}
 
     def stats(self) -> dict[str, int]:
         return {"articles": self.store.count_articles(), "chunks": self.store.count_chunks()}

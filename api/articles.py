@@ -1,0 +1,126 @@
+"""Article endpoints: ingest (JSON article or file upload), list, read, delete.
+
+``POST /api/articles`` takes either content type on one path, as the issue asks; the
+handler picks by Content-Type and hands the blocking ingestion to a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.auth import requirement
+from api.schemas import ArticleOut, ArticlePage, ArticleTextOut, Deleted, IngestOut
+from api.shared import SharedDesk
+from api.uploads import ingest_record, ingest_upload, merge, require_stored
+from rag.pipeline import IngestReport
+
+MAX_FILES = 20
+JSON_ORIGIN = "api[0]"  # "[0]": without id or URL, an article is identified by its text
+ARTICLE_EXAMPLE = {
+    "title": "Headline",
+    "body": "Article text ...",
+    "source": "Publisher",
+    "published_at": "2025-02-25",
+    "url": "https://example.com/story",
+    "authors": ["A. Writer"],
+}
+INGEST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object"}, "example": ARTICLE_EXAMPLE},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+def router(shared: SharedDesk) -> APIRouter:
+    """The article routes over one shared Newsdesk."""
+    server = shared.settings.server
+    reads = [Depends(requirement(server, write=False))]
+    writes = [Depends(requirement(server, write=True))]
+    routes = APIRouter(prefix="/api/articles", tags=["articles"])
+
+    @routes.post(
+        "",
+        response_model=IngestOut,
+        status_code=201,
+        dependencies=writes,
+        openapi_extra=INGEST_BODY,
+        summary="Ingest a JSON article, or files (.txt .md .html .json .jsonl .jsonl.gz)",
+    )
+    async def post_article(request: Request, response: Response) -> IngestOut:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            report = await _ingest_form(shared, request)
+        else:
+            record = await _json_object(request)
+            report = await run_in_threadpool(_ingest_json, shared, record)
+        response.status_code = 201 if report.added or report.updated else 200
+        return IngestOut.of(report)
+
+    @routes.get("", response_model=ArticlePage, dependencies=reads, summary="List articles")
+    def list_articles(
+        offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    ) -> ArticlePage:
+        with shared.use() as desk:
+            rows, total = desk.list_articles(offset, limit), desk.stats()["articles"]
+        articles = [ArticleOut.of(meta) for meta in rows]
+        return ArticlePage(total=total, offset=offset, limit=limit, articles=articles)
+
+    @routes.get("/{doc_id}", response_model=ArticleTextOut, dependencies=reads)
+    def get_article(doc_id: str) -> ArticleTextOut:
+        with shared.use() as desk:
+            article = desk.get_article(doc_id)
+        return ArticleTextOut(**ArticleOut.of(article.meta).model_dump(), text=article.text)
+
+    @routes.delete("/{doc_id}", response_model=Deleted, dependencies=writes)
+    def delete_article(doc_id: str) -> Deleted:
+        with shared.use() as desk:
+            desk.delete_article(doc_id)
+        return Deleted(deleted=doc_id)
+
+    return routes
+
+
+async def _json_object(request: Request) -> dict[str, object]:
+    kind = request.headers.get("content-type", "application/json")
+    if not kind.startswith("application/json"):
+        raise HTTPException(415, "send application/json (one article) or multipart/form-data")
+    try:
+        data = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise HTTPException(400, f"the request body is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise HTTPException(422, "expected one article: a JSON object of named fields")
+    return data
+
+
+def _ingest_json(shared: SharedDesk, record: dict[str, object]) -> IngestReport:
+    with shared.use() as desk:
+        return ingest_record(desk, record, JSON_ORIGIN)
+
+
+async def _ingest_form(shared: SharedDesk, request: Request) -> IngestReport:
+    async with request.form(max_files=MAX_FILES, max_fields=MAX_FILES) as form:
+        files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
+        if not files:
+            raise HTTPException(422, "a multipart upload needs a file in the field 'file'")
+        reports = [await run_in_threadpool(_ingest_upload, shared, f) for f in files]
+    return require_stored(merge(reports))
+
+
+def _ingest_upload(shared: SharedDesk, upload: UploadFile) -> IngestReport:
+    with shared.use() as desk:
+        return ingest_upload(desk, upload.filename or "upload", upload.file)

@@ -1,0 +1,76 @@
+"""Question endpoints: ask, chat, and their Server-Sent-Events streams.
+
+Streams validate and answer before the first byte is sent, so a bad question is still a
+plain 4xx JSON error; then the answer goes out cited sentence by cited sentence as
+``answer`` events and ends with one ``citations`` event carrying the whole contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from api.auth import requirement
+from api.schemas import AnswerOut, AskIn, ChatIn
+from api.shared import SharedDesk
+from rag.contract import answer_dict, answer_pieces
+from rag.models import Answer
+
+SSE_DOC = (
+    'Server-Sent Events: `event: answer` with `{"text": ...}` per cited sentence, then '
+    "`event: citations` with the full answer contract (as returned by /api/ask)."
+)
+
+
+def router(shared: SharedDesk) -> APIRouter:
+    """The question routes over one shared Newsdesk."""
+    routes = APIRouter(
+        prefix="/api",
+        tags=["questions"],
+        dependencies=[Depends(requirement(shared.settings.server, write=False))],
+    )
+
+    def ask(body: AskIn) -> Answer:
+        with shared.use() as desk:
+            return desk.ask(body.question, body.top_k, body.core_filters())
+
+    def chat(body: ChatIn) -> Answer:
+        with shared.use() as desk:
+            return desk.chat(body.chat_messages(), body.top_k, body.core_filters())
+
+    @routes.post("/ask", response_model=AnswerOut, summary="Answer a question")
+    def post_ask(body: AskIn) -> dict[str, object]:
+        return answer_dict(ask(body))
+
+    @routes.post("/ask/stream", summary="Answer a question, streamed", description=SSE_DOC)
+    def post_ask_stream(body: AskIn) -> StreamingResponse:
+        return event_stream(ask(body))
+
+    @routes.post("/chat", response_model=AnswerOut, summary="Answer the last chat message")
+    def post_chat(body: ChatIn) -> dict[str, object]:
+        return answer_dict(chat(body))
+
+    @routes.post("/chat/stream", summary="Answer the last chat message, streamed")
+    def post_chat_stream(body: ChatIn) -> StreamingResponse:
+        return event_stream(chat(body))
+
+    return routes
+
+
+def event_stream(answer: Answer) -> StreamingResponse:
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(sse_events(answer), media_type="text/event-stream", headers=headers)
+
+
+def sse_events(answer: Answer) -> Iterator[str]:
+    for piece in answer_pieces(answer.answer):
+        yield sse("answer", {"text": piece})
+    yield sse("citations", answer_dict(answer))
+
+
+def sse(event: str, data: object) -> str:
+    """One SSE event; JSON never contains a raw newline, so one ``data:`` line suffices."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

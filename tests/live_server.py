@@ -1,0 +1,66 @@
+"""A real uvicorn server on 127.0.0.1 in a background thread, for REST and browser tests.
+
+The socket is bound here (port 0: the kernel picks a free port) and handed to uvicorn,
+so there is no window in which another process can take the port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from rag.config import Settings, load_settings
+from rag.embed import Embedder
+from rag.factory import build
+from rag.pipeline import Newsdesk
+from tests.conftest import ROOT, SAMPLE_DIR, SEED_ID
+
+STARTUP_LIMIT_S = 120  # a bound on waiting, not an assertion about speed
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Run ``app`` until the block ends; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def sample_settings(folder: Path, **server: object) -> Settings:
+    """Settings for a fresh store in ``folder``; ``server`` overrides the server section."""
+    shutil.copy(ROOT / "config.yaml", folder / "config.yaml")
+    settings = load_settings(folder / "config.yaml", env={})
+    return settings.model_copy(update={"server": settings.server.model_copy(update=server)})
+
+
+def sample_desk(settings: Settings, embedder: Embedder) -> Newsdesk:
+    """A Newsdesk over ``settings`` holding the bundled sample article."""
+    from ingest.runner import ingest_paths
+
+    desk = build(settings, embedder)
+    report = ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    assert report.added == [SEED_ID] and not report.failed
+    return desk

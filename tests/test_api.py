@@ -1,0 +1,306 @@
+"""The REST API against real uvicorn servers on 127.0.0.1, the real model and Chroma.
+
+One open server (UI mounted, as ``newsdesk serve`` runs it) and one with an API key and
+a small body limit; both are started once for the module.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from rag.contract import answer_pieces
+from rag.embed import Embedder
+from tests.conftest import SEED, SEED_ID
+from tests.live_server import sample_desk, sample_settings, serve
+
+PESKOV_1 = "The Americans need rare earth metals. We have a lot of them"
+PESKOV_2 = "quite broad prospects for cooperation here"
+PUTIN = "We would work with pleasure"
+KEY = "s3cret-key"
+ARTICLE = {
+    "doc_id": "api-test-1",
+    "title": "Ministers meet",
+    "body": "The ministers met in Oslo on Friday. “We agreed on fishing quotas,” Jonas Berg said.",
+    "source": "Test Wire",
+    "published_at": "2025-03-03",
+    "authors": ["Kari Nord"],
+}
+
+
+def _client(url: str) -> httpx.Client:
+    """A client that never goes through a proxy: every request stays on 127.0.0.1."""
+    return httpx.Client(base_url=url, trust_env=False, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def open_api(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> Iterator[httpx.Client]:
+    settings = sample_settings(tmp_path_factory.mktemp("api-open"))
+    with serve(create_app(sample_desk(settings, embedder))) as url, _client(url) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def keyed_api(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> Iterator[httpx.Client]:
+    folder = tmp_path_factory.mktemp("api-keyed")
+    settings = sample_settings(folder, api_key=KEY, max_upload_mb=0.01)
+    app = create_app(sample_desk(settings, embedder), ui=False)
+    with serve(app) as url, _client(url) as client:
+        yield client
+
+
+def _ask(client: httpx.Client, question: str, **extra: Any) -> dict[str, Any]:
+    response = client.post("/api/ask", json={"question": question, **extra})
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def _chat(client: httpx.Client, *questions: str) -> dict[str, Any]:
+    messages: list[dict[str, str]] = []
+    for question in questions:
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
+    response = client.post("/api/chat", json={"messages": messages[:-1]})
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def _events(response: httpx.Response) -> list[tuple[str, Any]]:
+    events, name = [], ""
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            name = line[len("event: ") :]
+        elif line.startswith("data: "):
+            events.append((name, json.loads(line[len("data: ") :])))
+    return events
+
+
+def test_ask_quotes_are_verbatim_spans_of_the_stored_article(open_api: httpx.Client) -> None:
+    # As the issue's curl: a raw JSON body with a content-type header.
+    body = b'{"question":"What did Peskov say?"}'
+    response = open_api.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"question", "answer", "citations", "mode", "timings_ms"}
+    stored = open_api.get(f"/api/articles/{SEED_ID}").json()["text"]
+    assert stored == SEED.read_text(encoding="utf-8")
+    quotes = [c["quote"] for c in data["citations"]]
+    assert any(PESKOV_1 in q for q in quotes) and any(PESKOV_2 in q for q in quotes)
+    for c in data["citations"]:
+        assert stored[c["start"] : c["end"]] == c["quote"]
+        assert c["source"] == "Breitbart News" and c["published_at"] == "2025-02-25"
+
+
+def test_ask_filters_and_top_k(open_api: httpx.Client) -> None:
+    question = "What did Peskov say?"
+    assert _ask(open_api, question, filters={"source": "Breitbart News"})["citations"]
+    assert not _ask(open_api, question, filters={"source": "Nobody Daily"})["citations"]
+    early = _ask(open_api, question, filters={"published_before": "2025-01-01"})
+    assert not early["citations"]
+    assert _ask(open_api, question, top_k=1, filters={"published_after": "2025-02-25"})["answer"]
+
+
+def test_chat_follow_up_keeps_the_speaker_and_gives_the_date(open_api: httpx.Client) -> None:
+    data = _chat(open_api, "What did Peskov say?", "When did he say that?")
+    assert data["question"] == "What did Peskov say?"
+    assert "2025-02-25" in data["answer"]
+    quotes = [c["quote"] for c in data["citations"]]
+    assert any(PESKOV_1 in q for q in quotes)
+    assert all(c["published_at"] == "2025-02-25" for c in data["citations"])
+
+
+def test_chat_follow_up_replaces_the_speaker(open_api: httpx.Client) -> None:
+    data = _chat(open_api, "What did Peskov say?", "And what did Putin say?")
+    assert data["question"] == "What did Putin say?"
+    quotes = [c["quote"] for c in data["citations"]]
+    assert any(PUTIN in q for q in quotes)
+    assert not any(PESKOV_1 in q for q in quotes)
+
+
+def test_stream_sends_sentences_then_the_contract(open_api: httpx.Client) -> None:
+    question = {"question": "What did Peskov say?"}
+    with open_api.stream("POST", "/api/ask/stream", json=question) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _events(response)
+    names = [name for name, _ in events]
+    assert names[-1] == "citations" and set(names[:-1]) == {"answer"} and len(names) >= 4
+    final = events[-1][1]
+    assert "".join(data["text"] for _, data in events[:-1]) == final["answer"]
+    assert [d["text"] for _, d in events[:-1]] == answer_pieces(final["answer"])
+    assert final["citations"] == _ask(open_api, "What did Peskov say?")["citations"]
+
+
+def test_chat_stream(open_api: httpx.Client) -> None:
+    messages = [{"role": "user", "content": "What did Peskov say?"}]
+    with open_api.stream("POST", "/api/chat/stream", json={"messages": messages}) as response:
+        events = _events(response)
+    assert events[-1][0] == "citations" and events[-1][1]["citations"]
+
+
+def test_ingest_list_get_delete(open_api: httpx.Client) -> None:
+    created = open_api.post("/api/articles", json=ARTICLE)
+    assert created.status_code == 201 and created.json()["added"] == ["api-test-1"]
+    again = open_api.post("/api/articles", json=ARTICLE)
+    assert again.status_code == 200 and again.json()["unchanged"] == ["api-test-1"]
+    page = open_api.get("/api/articles", params={"limit": 1, "offset": 0}).json()
+    assert page["total"] == 2 and len(page["articles"]) == 1
+    listed = open_api.get("/api/articles").json()["articles"]
+    assert {a["doc_id"] for a in listed} == {SEED_ID, "api-test-1"}
+    article = open_api.get("/api/articles/api-test-1").json()
+    assert article["text"] == ARTICLE["body"] and article["authors"] == ["Kari Nord"]
+    answer = _ask(open_api, "What did Jonas Berg say?")
+    assert answer["citations"][0]["doc_id"] == "api-test-1"
+    assert open_api.delete("/api/articles/api-test-1").json() == {"deleted": "api-test-1"}
+    assert open_api.get("/api/articles/api-test-1").status_code == 404
+    assert open_api.delete("/api/articles/api-test-1").status_code == 404
+
+
+def test_upload_goes_through_the_file_loaders(open_api: httpx.Client) -> None:
+    lines = [json.dumps({**ARTICLE, "doc_id": "up-1"}), '{"title": "no body"}']
+    feed = gzip.compress("\n".join(lines).encode())
+    response = open_api.post("/api/articles", files={"file": ("feed.jsonl.gz", feed)})
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["added"] == ["up-1"]
+    assert report["failed"][0]["origin"] == "upload/feed.jsonl.gz:2"
+    assert "no article text" in report["failed"][0]["message"]
+    markdown = b"---\ntitle: Notes\nsource: Blog\n---\nA short note about quotas in Oslo.\n"
+    note = open_api.post("/api/articles", files={"file": ("note.md", markdown)})
+    assert note.status_code == 201
+    doc_id = note.json()["added"][0]
+    assert open_api.get(f"/api/articles/{doc_id}").json()["origin"] == "upload/note.md"
+    for doc in ("up-1", doc_id):
+        assert open_api.delete(f"/api/articles/{doc}").status_code == 200
+
+
+BAD_REQUESTS = [
+    ("post", "/api/ask", {"json": {"question": "   "}}, 422, "question is empty"),
+    ("post", "/api/ask", {"json": {"question": "why " * 600}}, 422, "the limit is 2000"),
+    ("post", "/api/ask", {"json": {}}, 422, "question: Field required"),
+    ("post", "/api/ask", {"json": {"question": "x", "topk": 3}}, 422, "topk"),
+    ("post", "/api/ask", {"json": {"question": 7}}, 422, "question"),
+    ("post", "/api/ask", {"json": {"question": "x", "top_k": 0}}, 422, "top_k"),
+    ("post", "/api/ask", {"json": {"question": "x", "filters": {"published_after": "2025-13-01"}}},
+     422, "filters.published_after"),
+    ("post", "/api/ask", {"content": b'{"question": "x', "headers": {"content-type":
+     "application/json"}}, 400, "not valid JSON"),
+    ("post", "/api/ask", {"content": b"question=x"}, 422, ""),
+    ("post", "/api/chat", {"json": {"messages": []}}, 422, "messages"),
+    ("post", "/api/chat", {"json": {"messages": [{"role": "assistant", "content": "hi"}]}},
+     422, "must be the user's question"),
+    ("post", "/api/chat", {"json": {"messages": [{"role": "bot", "content": "hi"}]}}, 422, "role"),
+    ("post", "/api/articles", {"json": {"title": "no text"}}, 422, "no article text"),
+    ("post", "/api/articles", {"json": [ARTICLE]}, 422, "expected one article"),
+    ("post", "/api/articles", {"json": {**ARTICLE, "published_at": "someday"}}, 422, "bad date"),
+    ("post", "/api/articles", {"content": b"{", "headers": {"content-type": "application/json"}},
+     400, "not valid JSON"),
+    ("post", "/api/articles", {"content": b"hello", "headers": {"content-type": "text/plain"}},
+     415, "multipart"),
+    ("post", "/api/articles", {"files": {"file": ("a.pdf", b"%PDF-1.4")}}, 422, "a.pdf"),
+    ("post", "/api/articles", {"files": {"file": ("a.txt", b"")}}, 422, "empty"),
+    ("post", "/api/articles", {"files": {"other": ("a.txt", b"text")}}, 422, "'file'"),
+    ("get", "/api/articles", {"params": {"limit": 0}}, 422, "limit"),
+    ("get", "/api/articles/no-such-id", {}, 404, "no article with id 'no-such-id'"),
+    ("delete", "/api/articles/no-such-id", {}, 404, "no article"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status", "says"), BAD_REQUESTS)
+def test_bad_requests_get_a_4xx_with_detail(
+    open_api: httpx.Client, method: str, path: str, kwargs: dict[str, Any], status: int, says: str
+) -> None:
+    response = open_api.request(method.upper(), path, **kwargs)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"detail"} and isinstance(body["detail"], str)
+    assert says in body["detail"]
+
+
+def test_write_endpoints_need_the_key(keyed_api: httpx.Client) -> None:
+    bearer = {"Authorization": f"Bearer {KEY}"}
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}):
+        refused = keyed_api.post("/api/articles", json=ARTICLE, headers=headers)
+        assert refused.status_code == 401 and refused.json() == {
+            "detail": "missing or wrong API key"
+        }
+        assert keyed_api.delete(f"/api/articles/{SEED_ID}", headers=headers).status_code == 401
+    assert keyed_api.post("/api/articles", json=ARTICLE, headers=bearer).status_code == 201
+    assert keyed_api.delete("/api/articles/api-test-1", headers=bearer).status_code == 200
+    # Reads stay open unless server.protect_reads is set.
+    assert keyed_api.get("/api/articles").status_code == 200
+    assert _ask(keyed_api, "What did Peskov say?")["citations"]
+
+
+def test_reads_need_the_key_with_protect_reads(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> None:
+    from rag.factory import build
+
+    folder = tmp_path_factory.mktemp("api-reads")
+    settings = sample_settings(folder, api_key=KEY, protect_reads=True)
+    with serve(create_app(build(settings, embedder), ui=False)) as url, _client(url) as client:
+        assert client.get("/api/articles").status_code == 401
+        assert client.post("/api/ask", json={"question": "x"}).status_code == 401
+        bearer = {"Authorization": f"Bearer {KEY}"}
+        assert client.get("/api/articles", headers=bearer).status_code == 200
+        assert client.get("/healthz").status_code == 200  # probes stay open
+        assert client.get("/readyz").status_code == 200
+
+
+def test_request_body_limit_is_a_413(keyed_api: httpx.Client) -> None:
+    big = {"question": "x" * 20_000}
+    declared = keyed_api.post("/api/ask", json=big)
+    assert declared.status_code == 413 and "over the limit" in declared.json()["detail"]
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"question": "'
+        for _ in range(40):
+            yield b"x" * 1000
+        yield b'"}'
+
+    streamed = keyed_api.post(
+        "/api/ask", content=chunked(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413 and "over the limit" in streamed.json()["detail"]
+
+
+def test_probes_docs_and_ui(open_api: httpx.Client) -> None:
+    assert open_api.get("/healthz").json() == {"status": "ok"}
+    ready = open_api.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["articles"] >= 1 and ready["model"]
+    assert open_api.get("/docs").status_code == 200
+    paths = open_api.get("/openapi.json").json()["paths"]
+    assert {"/api/ask", "/api/chat", "/api/ask/stream", "/api/articles"} <= set(paths)
+    page = open_api.get("/")
+    assert page.status_code == 200 and "gradio" in page.text.lower()
+
+
+def test_serve_command_binds_loopback_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> None:
+    import uvicorn
+
+    from rag import cli
+    from rag.factory import build
+
+    folder = tmp_path_factory.mktemp("serve-cmd")
+    sample_settings(folder)
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(cli, "_desk", lambda settings: build(settings, embedder))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert cli.main(["serve", "--config", str(folder / "config.yaml")]) == 0
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8080
+    assert cli.main(["serve", "--port", "9123", "--config", str(folder / "config.yaml")]) == 0
+    assert calls[1]["port"] == 9123

@@ -1,0 +1,117 @@
+"""`newsdesk eval`: metrics computed right, outputs written, the index built once and reused."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rag.cli import main
+from rag.config import load_settings
+from rag.evaluate import (
+    QuestionResult,
+    answer_hit,
+    eval_settings,
+    load_questions,
+    percentile,
+    summarize,
+)
+from rag.models import Answer, Citation
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
+CORPUS = FIXTURES / "corpus.jsonl"
+QUESTIONS = FIXTURES / "questions.jsonl"
+
+
+def _result(rank: int | None, hit: bool = False, cited: int = 1, valid: int = 1) -> QuestionResult:
+    return QuestionResult("q", rank, hit, hit, cited == 0, cited, valid, 10.0)
+
+
+def test_questions_are_read_with_answers_and_dates() -> None:
+    questions = {q.id: q for q in load_questions(QUESTIONS)}
+    assert questions["fx-1"].as_of == date(2022, 8, 25)
+    assert questions["fx-1"].answers == ("Dinosaur tracks",)
+    assert questions["fx-2"].answers == ("Northeastern University", "Northeastern")
+    assert questions["fx-3"].as_of is None
+    assert questions["fx-4"].gold_doc_ids == frozenset({"fx-not-in-corpus"})
+
+
+def test_bad_question_line_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"query": "no gold ids", "answer": "x"}\n')
+    with pytest.raises(Exception, match=r"q\.jsonl:1"):
+        load_questions(bad)
+
+
+def test_recall_and_mrr_count_the_first_gold_chunk() -> None:
+    results = [_result(1, hit=True), _result(3), _result(7), _result(None, cited=0, valid=0)]
+    metrics = summarize("set", results).metrics
+    assert metrics["recall@1"] == 0.25
+    assert metrics["recall@5"] == 0.5
+    assert metrics["recall@10"] == 0.75
+    assert metrics["mrr@10"] == round((1 + 1 / 3 + 1 / 7) / 4, 4)
+    assert metrics["answer_hit"] == 0.25
+    assert metrics["refusal_rate"] == 0.25
+    assert metrics["citation_validity"] == 1.0
+
+
+def test_citation_validity_is_the_share_of_verbatim_citations() -> None:
+    metrics = summarize("set", [_result(1, cited=3, valid=2), _result(2, cited=1, valid=1)])
+    assert metrics.metrics["citation_validity"] == 0.75
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 95) == 95.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 50) == 0.0
+
+
+def test_answer_hit_looks_in_the_answer_and_its_quotes_ignoring_case() -> None:
+    citation = Citation(1, "d", "d:1", "", "", "", "", (), "Dinosaur\ntracks were found", 0, 9, 1.0)
+    answer = Answer("q", "Something [1]", [citation])
+    assert answer_hit(answer, ["dinosaur tracks"])
+    assert not answer_hit(answer, ["pink diamonds"])
+    assert not answer_hit(Answer("q", "No passage answers dinosaur tracks.", []), ["dinosaur"])
+
+
+def test_the_eval_store_is_derived_from_the_corpus(write_config: Callable[..., Path]) -> None:
+    settings = load_settings(write_config(), env={})
+    derived = eval_settings(settings, CORPUS)
+    assert derived.store.path.parent.parent == settings.store.path.parent / "eval"
+    assert derived.store.path.parent.name.startswith("corpus-")
+    assert eval_settings(settings, CORPUS).store.path == derived.store.path
+    assert derived.store.collection == settings.store.collection
+
+
+def test_cli_eval_writes_json_and_markdown_and_reuses_the_index(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, out = str(write_config()), tmp_path / "out" / "fixture.json"
+    argv = ["eval", str(QUESTIONS), "--corpus", str(CORPUS), "--config", config]
+    assert main([*argv, "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "4 added" in captured.err and "| questions.jsonl | 4 |" in captured.out
+    data = json.loads(out.read_text())
+    assert data["index"] == {"articles": 4, "chunks": 4}
+    (report,) = data["sets"]
+    ranks = {r["id"]: r["rank"] for r in report["results"]}
+    assert ranks["fx-1"] == ranks["fx-2"] == ranks["fx-3"] == 1
+    assert ranks["fx-4"] is None  # its gold article is not in the corpus
+    assert report["metrics"]["recall@1"] == 0.75
+    assert report["metrics"]["citation_validity"] == 1.0
+    assert "| R@1 |" in out.with_suffix(".md").read_text()
+    assert main(argv) == 0
+    assert "4 unchanged" in capsys.readouterr().err
+
+
+def test_cli_eval_missing_corpus_exits_1(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["eval", str(QUESTIONS), "--corpus", "/nonexistent.jsonl"]
+    assert main([*argv, "--config", str(write_config())]) == 1
+    assert "corpus not found" in capsys.readouterr().err

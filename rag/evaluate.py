@@ -67,6 +67,7 @@ class Outcome(NamedTuple):
     markdown: str
     index_summary: str
     exit_code: int
+    failures: list[str]
 
 
 @dataclass
@@ -106,7 +107,8 @@ def run(
         json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         json_out.with_suffix(".md").write_text(markdown, encoding="utf-8")
     broken = any(r.metrics["citation_validity"] < 1.0 for r in reports)
-    return Outcome(markdown, ingested.summary(), 2 if broken or ingested.failed else 0)
+    failures = [f"{f.origin}: {f.message}" for f in ingested.failed]
+    return Outcome(markdown, ingested.summary(), 2 if broken or failures else 0, failures)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -118,12 +120,13 @@ def load_questions(path: Path) -> list[Question]:
         raise NewsdeskError(f"cannot read questions {path}: {exc.strerror or exc}") from None
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            questions.append(_question(json.loads(line), f"{path}:{number}"))
+            questions.append(_question(line, f"{path}:{number}"))
     return questions
 
 
-def _question(raw: dict[str, Any], where: str) -> Question:
+def _question(line: str, where: str) -> Question:
     try:
+        raw = json.loads(line)
         answers = tuple(str(a) for a in raw.get("answers") or [raw["answer"]] if str(a).strip())
         day = normalise_date(raw.get("question_date") or "")
         return Question(
@@ -133,7 +136,7 @@ def _question(raw: dict[str, Any], where: str) -> Question:
             gold_doc_ids=frozenset(str(d) for d in raw["gold_doc_ids"]),
             as_of=date.fromisoformat(day) if day else None,
         )
-    except (KeyError, TypeError, ValueError, NewsdeskError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError, NewsdeskError) as exc:
         raise NewsdeskError(f"{where}: not an evaluation question ({exc})") from None
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from rag.cli import main
 from rag.config import load_settings
+from rag.errors import NewsdeskError
 from rag.evaluate import (
     QuestionResult,
     answer_hit,
@@ -19,7 +20,8 @@ from rag.evaluate import (
     percentile,
     summarize,
 )
-from rag.models import Answer, Citation
+from rag.models import Answer, Citation, Filters
+from rag.retrieve import Recency
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
 CORPUS = FIXTURES / "corpus.jsonl"
@@ -42,7 +44,10 @@ def test_questions_are_read_with_answers_and_dates() -> None:
 def test_bad_question_line_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"query": "no gold ids", "answer": "x"}\n')
-    with pytest.raises(Exception, match=r"q\.jsonl:1"):
+    with pytest.raises(NewsdeskError, match=r"q\.jsonl:1"):
+        load_questions(bad)
+    bad.write_text('{"query": "a", "answer": "x", "gold_doc_ids": ["d"]}\n{not json\n')
+    with pytest.raises(NewsdeskError, match=r"q\.jsonl:2"):
         load_questions(bad)
 
 
@@ -115,3 +120,11 @@ def test_cli_eval_missing_corpus_exits_1(
     argv = ["eval", str(QUESTIONS), "--corpus", "/nonexistent.jsonl"]
     assert main([*argv, "--config", str(write_config())]) == 1
     assert "corpus not found" in capsys.readouterr().err
+
+
+def test_the_recency_window_narrows_the_filters() -> None:
+    recency = Recency(date(2022, 8, 25), 7, 1.0)
+    assert recency.window(None) == Filters(None, "2022-08-18", "2022-08-25")
+    narrowed = recency.window(Filters("CNN", "2022-08-20", None))
+    assert narrowed == Filters("CNN", "2022-08-20", "2022-08-25")
+    assert recency.window(Filters(published_before="2022-01-01")) is None

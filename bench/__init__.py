@@ -1,0 +1,1 @@
+"""Benchmarks: Newsdesk against the plain llama-index pipeline, on the shared eval data."""

@@ -1,0 +1,143 @@
+"""Ingest throughput against the raw encoder, in the same run, with a stage breakdown.
+
+Ingests a corpus into a fresh store with the repo's settings (loading is timed apart),
+times every stage (clean, chunk, embed, Chroma writes, BM25 sync), then embeds a sample of
+the very same chunk texts with a fresh encoder and nothing else: the ratio of the two
+throughputs is how close ingestion runs to the encoder's limit. Then ingests again to time
+the skipping of unchanged articles.
+
+    python -m bench.ingest --corpus corpus-1k [--raw-sample 2000] [--compare-torch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import rag.pipeline
+import rag.text
+from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_results
+from ingest.loaders import load_paths
+from rag.config import Settings, load_settings
+from rag.embed import MAX_TOKENS, Embedder, make_embedder
+from rag.evaluate import eval_settings
+from rag.factory import build
+from rag.models import ArticleInput
+
+
+def fresh_settings(folder: Path) -> Settings:
+    shutil.rmtree(folder, ignore_errors=True)
+    settings = load_settings()
+    paths = {"mode": "local", "path": folder / "store", "cache_path": folder / "cache"}
+    return settings.model_copy(update={"store": settings.store.model_copy(update=paths)})
+
+
+def instrument(desk: rag.pipeline.Newsdesk, timer: Timer, texts: list[str]) -> None:
+    """Time each stage of ``desk.ingest`` and keep the embedded texts."""
+    setattr(rag.pipeline, "clean", timer.wrap("clean", rag.text.clean))  # noqa: B010
+    desk.chunker.split = timer.wrap("chunk", desk.chunker.split)  # type: ignore[method-assign]
+    embed = desk.embedder.embed
+
+    def keep(batch: Sequence[str]) -> Any:
+        texts.extend(batch)
+        return embed(batch)
+
+    desk.embedder.embed = timer.wrap("embed", keep)  # type: ignore[method-assign]
+    store = desk.store
+    store.write_article = timer.wrap("chroma_write", store.write_article)  # type: ignore[method-assign]
+    store.content_hashes = timer.wrap("hash_lookup", store.content_hashes)  # type: ignore[method-assign]
+    desk.index.sync = timer.wrap("bm25_sync", desk.index.sync)  # type: ignore[method-assign]
+
+
+def count_tokens(embedder: Embedder, texts: Sequence[str]) -> int:
+    """Word pieces the encoder reads (with [CLS]/[SEP], truncated like the encoder)."""
+    tokenizer = embedder._tokenizer  # type: ignore[attr-defined]
+    return sum(min(len(e.ids), MAX_TOKENS) for e in tokenizer.encode_batch(list(texts)))
+
+
+def raw_encoder(settings: Settings, texts: Sequence[str], backend: str) -> dict[str, float]:
+    """Throughput of the bare encoder on ``texts`` (one warm-up call first)."""
+    embedder = make_embedder(backend, settings.embedding.batch_size, settings.embedding.threads)
+    embedder.embed(list(texts[:16]))
+    started = time.perf_counter()
+    embedder.embed(list(texts))
+    seconds = time.perf_counter() - started
+    tokens = count_tokens(make_embedder("onnx"), texts) if backend == "torch" else 0
+    tokens = tokens or count_tokens(embedder, texts)
+    return {
+        "chunks": len(texts),
+        "seconds": round(seconds, 2),
+        "chunks_per_s": round(len(texts) / seconds, 2),
+        "tokens_per_s": round(tokens / seconds, 1),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", default="corpus-1k", help="corpus-1k, corpus, or a path")
+    parser.add_argument("--raw-sample", type=int, default=2000, help="chunks for the raw run")
+    parser.add_argument("--compare-torch", action="store_true", help="raw torch MiniLM too")
+    parser.add_argument(
+        "--keep", action="store_true", help="build in the corpus's eval store (for `eval`)"
+    )
+    args = parser.parse_args(argv)
+    corpus = Path(args.corpus)
+    if not corpus.exists():
+        corpus = REALTIMEQA / f"{args.corpus}.jsonl.gz"
+    started = time.perf_counter()
+    items = [i for i in load_paths([corpus], 1 << 30) if isinstance(i, ArticleInput)]
+    load_s = time.perf_counter() - started
+    folder = eval_settings(load_settings(), corpus).store.path.parent if args.keep else None
+    settings = fresh_settings(folder or WORK / "ingest")
+    desk = build(settings)
+    timer, texts = Timer(), list[str]()
+    instrument(desk, timer, texts)
+    started = time.perf_counter()
+    report = desk.ingest(items)
+    total = time.perf_counter() - started
+    rss = peak_rss_mb()
+    tokens = count_tokens(desk.embedder, texts)
+    started = time.perf_counter()
+    again = desk.ingest(items)
+    reingest = time.perf_counter() - started
+    step = max(1, len(texts) // args.raw_sample)
+    sample = texts[::step][: args.raw_sample]
+    raw = raw_encoder(settings, sample, settings.embedding.backend)
+    ingest: dict[str, Any] = {
+        "articles": len(items),
+        "chunks": report.chunks_written,
+        "load_s": round(load_s, 2),
+        "ingest_s": round(total, 2),
+        "chunks_per_s": round(report.chunks_written / total, 2),
+        "tokens": tokens,
+        "tokens_per_s": round(tokens / total, 1),
+        "stages_s": {k: round(v, 2) for k, v in timer.seconds.items()},
+        "other_s": round(total - sum(timer.seconds.values()), 2),
+        "peak_rss_mb": rss,
+        "reingest_unchanged_s": round(reingest, 2),
+        "reingest": again.summary(),
+    }
+    result: dict[str, Any] = {
+        "corpus": str(corpus),
+        "backend": settings.embedding.backend,
+        "batch_size": settings.embedding.batch_size,
+        "ingest": ingest,
+        "raw_encoder": raw,
+        "ratio_chunks_per_s": round(ingest["chunks_per_s"] / raw["chunks_per_s"], 3),
+        "ratio_tokens_per_s": round(ingest["tokens_per_s"] / raw["tokens_per_s"], 3),
+    }
+    if args.compare_torch:
+        result["raw_torch"] = raw_encoder(settings, sample, "torch")
+    result["machine"] = machine()
+    for key, value in result.items():
+        print(f"{key}: {value}")
+    name = "ingest-" + corpus.name.split(".")[0]
+    print(f"results: {write_results(name, result)}")
+
+
+if __name__ == "__main__":
+    main()

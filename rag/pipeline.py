@@ -150,17 +150,16 @@ class Newsdesk:
 
     def _write(self, embedding: _Embedding, report: IngestReport) -> None:
         vectors = embedding.vectors.result()
-        offset = 0
+        batch, offset = [], 0
         for prepared in embedding.todo:
             n = len(prepared.chunks)
-            self.store.write_article(
-                prepared.article, prepared.chunks, vectors[offset : offset + n]
-            )
+            batch.append((prepared.article, prepared.chunks, vectors[offset : offset + n]))
             offset += n
-            report.chunks_written += n
-            (report.added if prepared.is_new else report.updated).append(
-                prepared.article.meta.doc_id
-            )
+        self.store.write_articles(batch)
+        for prepared in embedding.todo:
+            report.chunks_written += len(prepared.chunks)
+            done = report.added if prepared.is_new else report.updated
+            done.append(prepared.article.meta.doc_id)
 
     def _chunking_key(self) -> str:
         chunking, ingest = self.settings.chunking, self.settings.ingest
@@ -230,10 +229,11 @@ class Newsdesk:
         messages: Sequence[ChatMessage],
         top_k: int | None = None,
         filters: Filters | None = None,
+        as_of: date | None = None,
     ) -> Answer:
         """Answer the last user message; follow-ups borrow the speaker or topic before it."""
         turn = standalone(messages)
-        return finish(self.ask(turn.question, top_k, filters), turn)
+        return finish(self.ask(turn.question, top_k, filters, as_of), turn)
 
     def _check_question(self, question: str) -> str:
         question = " ".join(question.split())

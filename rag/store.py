@@ -95,6 +95,13 @@ def _meta_from_record(doc_id: str, rec: dict[str, Any]) -> ArticleMeta:
     )
 
 
+def _mean_vector(vectors: Vectors) -> Vectors:
+    """An article's vector: the normalised mean of its chunks' (Chroma needs one)."""
+    mean = vectors.mean(axis=0)
+    normalised: Vectors = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return normalised
+
+
 class ChromaStore:
     """Articles and chunks in Chroma; every method raises StoreError on backend trouble."""
 
@@ -142,37 +149,47 @@ class ChromaStore:
         metas = found["metadatas"] or []
         return {i: str(m.get("content_hash", "")) for i, m in zip(found["ids"], metas, strict=True)}
 
-    def write_article(
-        self, article: StoredArticle, chunks: Sequence[Chunk], vectors: Vectors
+    def write_articles(
+        self, batch: Sequence[tuple[StoredArticle, Sequence[Chunk], Vectors]]
     ) -> None:
-        """Add the new chunks first, then the article, then drop its old chunks.
+        """Store a batch of articles: new chunks first, then the articles, then old chunks go.
 
         In that order a crash never loses what was stored before; at worst an old and a
-        new version of one article coexist until it is ingested again.
+        new version of one article coexist until it is ingested again. One call per
+        collection per batch: Chroma's per-call cost, not its per-record cost, dominates.
         """
-        meta = article.meta
-        old = self.chunks.get(where={"doc_id": meta.doc_id}, include=[])["ids"]
-        record = _meta_record(meta)
-        new_ids = [c.chunk_id for c in chunks]
+        if not batch:
+            return
+        doc_ids = [article.meta.doc_id for article, _, _ in batch]
+        where: Any = {"doc_id": {"$in": doc_ids}}
+        old = self.chunks.get(where=where, include=[])["ids"]
+        records: Any = [_meta_record(article.meta) for article, _, _ in batch]
+        chunks = [(c, r) for (_, cs, _), r in zip(batch, records, strict=True) for c in cs]
+        vectors = np.concatenate([v for _, _, v in batch]) if chunks else None
         for lo in range(0, len(chunks), PAGE):
             part = chunks[lo : lo + PAGE]
             self.chunks.upsert(
-                ids=new_ids[lo : lo + PAGE],
-                embeddings=vectors[lo : lo + PAGE],
-                documents=[c.text for c in part],
-                metadatas=[self._chunk_meta(c, record) for c in part],
+                ids=[c.chunk_id for c, _ in part],
+                embeddings=vectors[lo : lo + PAGE],  # type: ignore[index]
+                documents=[c.text for c, _ in part],
+                metadatas=[self._chunk_meta(c, r) for c, r in part],
             )
-        mean = vectors.mean(axis=0) if len(vectors) else np.ones(vectors.shape[1])
         self.articles.upsert(
-            ids=[meta.doc_id],
-            embeddings=[(mean / max(float(np.linalg.norm(mean)), 1e-12)).tolist()],
-            documents=[article.text],
-            metadatas=[record],
+            ids=doc_ids,
+            embeddings=[_mean_vector(v).tolist() for _, _, v in batch],
+            documents=[article.text for article, _, _ in batch],
+            metadatas=records,
         )
-        stale = sorted(set(old) - set(new_ids))
+        stale = sorted(set(old) - {c.chunk_id for c, _ in chunks})
         if stale:
             self.chunks.delete(ids=stale)
         self._bump()
+
+    def write_article(
+        self, article: StoredArticle, chunks: Sequence[Chunk], vectors: Vectors
+    ) -> None:
+        """One article (see :meth:`write_articles`)."""
+        self.write_articles([(article, chunks, vectors)])
 
     @staticmethod
     def _chunk_meta(chunk: Chunk, record: dict[str, Any]) -> dict[str, Any]:

@@ -82,3 +82,19 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(desk: Newsdesk, tmp_path
     assert {"g1", "g2", "g3"} <= set(report.added) and len(report.added) == 4, report
     assert desk.stats()["articles"] == 5  # the sample, g1-g3 and the copied .txt
     assert desk.get_article(SEED_ID).meta.source == "Breitbart News"  # nothing lost
+
+
+def test_batches_of_many_articles_update_only_what_changed(desk: Newsdesk, tmp_path: Path) -> None:
+    feed = tmp_path / "many.jsonl"
+    bodies = {f"m{i:03d}": f"Item {i}: the library lent {i} atlases this week." for i in range(150)}
+    feed.write_text("".join(_article(k, v) + "\n" for k, v in bodies.items()))
+    first = ingest_paths(desk, [feed], show_progress=False)
+    assert len(first.added) == 150 and desk.stats() == {"articles": 150, "chunks": 150}
+    bodies["m007"] = "Item 7: the library closed for repairs."
+    bodies["m120"] = "Item 120: the museum lent a map."
+    feed.write_text("".join(_article(k, v) + "\n" for k, v in bodies.items()))
+    second = ingest_paths(desk, [feed], show_progress=False)
+    assert sorted(second.updated) == ["m007", "m120"] and len(second.unchanged) == 148
+    assert desk.stats() == {"articles": 150, "chunks": 150}
+    assert desk.get_article("m120").text == "Item 120: the museum lent a map."
+    assert "museum" in desk.ask("What did the museum lend?").answer

@@ -35,11 +35,11 @@ def router(shared: SharedDesk) -> APIRouter:
 
     def ask(body: AskIn) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.question, body.top_k, body.core_filters())
+            return desk.ask(body.question, body.top_k, body.core_filters(), body.as_of)
 
     def chat(body: ChatIn) -> Answer:
         with shared.use() as desk:
-            return desk.chat(body.chat_messages(), body.top_k, body.core_filters())
+            return desk.chat(body.chat_messages(), body.top_k, body.core_filters(), body.as_of)
 
     @routes.post("/ask", response_model=AnswerOut, summary="Answer a question")
     def post_ask(body: AskIn) -> dict[str, object]:

@@ -38,6 +38,9 @@ class FiltersIn(_Request):
 class _Options(_Request):
     top_k: int | None = Field(None, ge=1, le=50, description="Passages to retrieve.")
     filters: FiltersIn | None = None
+    as_of: date | None = Field(
+        None, description="Asked as of this day (YYYY-MM-DD): prefer articles of the days before."
+    )
 
     def core_filters(self) -> Filters | None:
         return self.filters.to_filters() if self.filters else None

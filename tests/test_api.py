@@ -149,6 +149,24 @@ def test_chat_stream(open_api: httpx.Client) -> None:
     assert events[-1][0] == "citations" and events[-1][1]["citations"]
 
 
+def test_as_of_prefers_the_articles_of_the_days_before(open_api: httpx.Client) -> None:
+    body = "The city council approved a new budget for the harbour on {}."
+    days = {"asof-old": ("2020-01-01", "Monday"), "asof-new": ("2024-06-01", "Tuesday")}
+    for doc_id, (day, weekday) in days.items():
+        article = {"doc_id": doc_id, "body": body.format(weekday), "published_at": day}
+        assert open_api.post("/api/articles", json=article).status_code == 201
+    try:
+        question = "What did the city council approve for the harbour?"
+        for doc_id, as_of in (("asof-new", "2024-06-03"), ("asof-old", "2020-01-03")):
+            answer = _ask(open_api, question, as_of=as_of)
+            assert answer["citations"][0]["doc_id"] == doc_id, (as_of, answer)
+        bad = open_api.post("/api/ask", json={"question": question, "as_of": "yesterday"})
+        assert bad.status_code == 422 and "as_of" in bad.text
+    finally:
+        for doc_id in days:
+            open_api.delete(f"/api/articles/{doc_id}")
+
+
 def test_ingest_list_get_delete(open_api: httpx.Client) -> None:
     created = open_api.post("/api/articles", json=ARTICLE)
     assert created.status_code == 201 and created.json()["added"] == ["api-test-1"]

@@ -48,7 +48,7 @@ def instrument(desk: rag.pipeline.Newsdesk, timer: Timer, texts: list[str]) -> N
 
     desk.embedder.embed = timer.wrap("embed", keep)  # type: ignore[method-assign]
     store = desk.store
-    store.write_article = timer.wrap("chroma_write", store.write_article)  # type: ignore[method-assign]
+    store.write_articles = timer.wrap("chroma_write", store.write_articles)  # type: ignore[method-assign]
     store.content_hashes = timer.wrap("hash_lookup", store.content_hashes)  # type: ignore[method-assign]
     desk.index.sync = timer.wrap("bm25_sync", desk.index.sync)  # type: ignore[method-assign]
 

@@ -322,3 +322,14 @@ def test_serve_command_binds_loopback_by_default(
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8080
     assert cli.main(["serve", "--port", "9123", "--config", str(folder / "config.yaml")]) == 0
     assert calls[1]["port"] == 9123
+
+
+def test_response_schemas_mirror_the_core_contract() -> None:
+    """The OpenAPI models restate the core's records: a field added to one must reach both."""
+    from dataclasses import fields
+
+    from api.schemas import AnswerOut, CitationOut
+    from rag.models import Answer, Citation
+
+    assert set(CitationOut.model_fields) == {f.name for f in fields(Citation)}
+    assert set(AnswerOut.model_fields) == {f.name for f in fields(Answer)}

@@ -65,7 +65,7 @@ class RetrievalSettings(_Section):
     sparse_k: int = Field(40, ge=1, le=500, description="Candidates from BM25.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
     recency_days: int = Field(
-        14, ge=1, le=3650, description="With an as-of date: window of preferred articles."
+        7, ge=1, le=3650, description="With an as-of date: window of preferred articles."
     )
     recency_weight: float = Field(
         1.0, ge=0.0, le=100.0, description="With an as-of date: boost (in RRF units x rrf_k)."
@@ -76,10 +76,10 @@ class AnswerSettings(_Section):
     mode: Literal["extractive"] = Field(
         "extractive", description="extractive: answer from cited sentences, no LLM needed."
     )
-    max_sentences: int = Field(3, ge=1, le=20, description="Sentences in an extractive answer.")
+    max_sentences: int = Field(5, ge=1, le=20, description="Sentences in an extractive answer.")
     max_quotes: int = Field(8, ge=1, le=50, description="Quotes in an answer to 'What did X say?'.")
     min_coverage: float = Field(
-        0.5,
+        0.2,
         ge=0.0,
         le=1.0,
         description="Share of the question's key-term weight a sentence must contain to be cited.",

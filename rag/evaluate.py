@@ -164,8 +164,7 @@ def _score(desk: Newsdesk, question: Question, depth: int, use_as_of: bool) -> Q
     started = time.perf_counter()
     answer = desk.ask(question.query, as_of=as_of)
     latency = (time.perf_counter() - started) * 1000
-    retrieval = desk.settings.retrieval
-    recency = Recency(as_of, retrieval.recency_days, retrieval.recency_weight) if as_of else None
+    recency = Recency.of(as_of, desk.settings.retrieval)
     hits = desk.retriever.retrieve(question.query, depth, None, recency)
     rank = next((h.rank + 1 for h in hits if h.chunk.doc_id in question.gold_doc_ids), None)
     return QuestionResult(

@@ -209,9 +209,7 @@ class Newsdesk:
         started = time.perf_counter()
         self.index.sync(self.store)
         retrieval = self.settings.retrieval
-        recency = (
-            Recency(as_of, retrieval.recency_days, retrieval.recency_weight) if as_of else None
-        )
+        recency = Recency.of(as_of, retrieval)
         hits = self.retriever.retrieve(question, top_k or retrieval.top_k, filters, recency)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from rag.bm25 import BM25Index
+from rag.config import RetrievalSettings
 from rag.embed import Embedder, Vectors
 from rag.models import Filters, Hit
 from rag.store import ChromaStore
@@ -58,6 +59,11 @@ class Recency:
     as_of: date
     days: int
     weight: float
+
+    @classmethod
+    def of(cls, as_of: date | None, settings: RetrievalSettings) -> Recency | None:
+        """The recency preference for a question asked on ``as_of`` (None: no preference)."""
+        return cls(as_of, settings.recency_days, settings.recency_weight) if as_of else None
 
     def window(self, filters: Filters | None) -> Filters | None:
         """The filters narrowed to the window of preferred days (None when it is empty)."""

@@ -110,22 +110,35 @@ class ExtractiveAnswerer:
             return []
         numeric = bool(_NUMERIC_Q.search(question))
         scored: dict[tuple[str, int], Passage] = {}
-        for hit in hits:
-            article = articles.get(hit.chunk.doc_id)
-            if article is None:
-                continue
-            for start, end in self._sentences_in(article, hit.chunk.start, hit.chunk.end):
+        for doc_id, span_start, span_end, rank in self._spans(hits, articles):
+            article = articles[doc_id]
+            for start, end in self._sentences_in(article, span_start, span_end):
                 sentence = article.text[start:end]
                 covered = sum(weights.get(t, 0.0) for t in set(tokenize(sentence))) / total
                 if covered < self.settings.min_coverage:
                     continue
-                bonus = 0.05 / (1 + hit.rank) + (0.1 if numeric and _DIGIT.search(sentence) else 0)
-                passage = Passage(hit.chunk.doc_id, start, end, covered + bonus)
+                bonus = 0.05 / (1 + rank) + (0.1 if numeric and _DIGIT.search(sentence) else 0)
+                passage = Passage(doc_id, start, end, covered + bonus)
                 key = (passage.doc_id, start)
                 if key not in scored or scored[key].score < passage.score:
                     scored[key] = passage
         ranked = sorted(scored.values(), key=lambda p: -p.score)
         return ranked[: self.settings.max_sentences]
+
+    def _spans(
+        self, hits: Sequence[Hit], articles: Mapping[str, StoredArticle]
+    ) -> list[tuple[str, int, int, int]]:
+        """Where to look for sentences, as (doc_id, start, end, rank): the whole text of the
+        first ``read_top_articles`` articles (an answer often sits a paragraph away from the
+        passage that matched the question), then every retrieved passage."""
+        top = list(dict.fromkeys(h.chunk.doc_id for h in hits))[: self.settings.read_top_articles]
+        whole = [(d, 0, len(articles[d].text), i) for i, d in enumerate(top) if d in articles]
+        passages = [
+            (h.chunk.doc_id, h.chunk.start, h.chunk.end, h.rank)
+            for h in hits
+            if h.chunk.doc_id in articles
+        ]
+        return whole + passages
 
     def _sentences_in(self, article: StoredArticle, start: int, end: int) -> list[tuple[int, int]]:
         key = (article.meta.doc_id, hash(article.meta.content_hash))

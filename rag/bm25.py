@@ -143,21 +143,27 @@ class BM25Index:
     # --- scoring -------------------------------------------------------------------------
 
     def _reweight(self) -> None:
-        """BM25 weight of every (chunk, term) from the raw counts, as a CSC matrix."""
+        """BM25 weights of every (chunk, term), and of every (article, term), from the counts.
+
+        Article-level BM25 scores a whole article at once: an article *about* the question's
+        subject beats one that mentions it in a single paragraph, which chunk scores cannot
+        tell apart. Its counts are the sums of the article's chunks (overlaps count twice).
+        """
         n_chunks, n_terms = self.counts.shape[0], len(self.vocab)
-        counts = sparse.csr_matrix(self.counts, shape=(n_chunks, n_terms))
-        self.counts = counts
-        lengths = np.asarray(counts.sum(axis=1)).ravel()
-        avg = float(lengths.mean()) if n_chunks else 1.0
-        df = np.bincount(counts.indices, minlength=n_terms)
-        self.idf = np.log(1.0 + (n_chunks - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = self.k1 * (1 - self.b + self.b * lengths / max(avg, 1e-9))
-        tf = counts.copy()
-        row_norm = np.repeat(norm, np.diff(counts.indptr))
-        tf.data = tf.data * (self.k1 + 1) / (tf.data + row_norm)
-        self.weights = (tf @ sparse.diags(self.idf)).tocsc()
+        self.counts = sparse.csr_matrix(self.counts, shape=(n_chunks, n_terms))
+        self.weights, self.idf = _bm25_weights(self.counts, self.k1, self.b)
         self.days = np.asarray(self.cols.days, dtype=np.int64)
+        self.sources = np.asarray(self.cols.sources, dtype=object)
         self.row_of = {cid: row for row, cid in enumerate(self.cols.ids)}
+        doc_ids = np.asarray(self.cols.doc_ids, dtype=object)
+        articles, first, rows = np.unique(doc_ids, return_index=True, return_inverse=True)
+        self.article_ids: list[str] = [str(a) for a in articles]
+        self.article_days, self.article_sources = self.days[first], self.sources[first]
+        merge = sparse.csr_matrix(
+            (np.ones(n_chunks, dtype=np.float32), (rows, np.arange(n_chunks))),
+            shape=(len(articles), n_chunks),
+        )
+        self.article_weights, _ = _bm25_weights((merge @ self.counts).tocsr(), self.k1, self.b)
 
     def term_idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenised) term; unseen terms weigh most."""
@@ -171,35 +177,79 @@ class BM25Index:
         self, tokens: Sequence[str], k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
         """Best chunks for the query tokens as (chunk_id, BM25 score), best first."""
+        mask = filter_mask(filters, self.days, self.sources)
+        return _top(self._scores(self.weights, tokens), mask, self.cols.ids, k)
+
+    def search_articles(
+        self, tokens: Sequence[str], k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Best articles as wholes for the query tokens as (doc_id, BM25 score), best first."""
+        mask = filter_mask(filters, self.article_days, self.article_sources)
+        return _top(self._scores(self.article_weights, tokens), mask, self.article_ids, k)
+
+    def _scores(self, weights: sparse.csc_matrix, tokens: Sequence[str]) -> Scores | None:
         terms = sorted({self.vocab[t] for t in tokens if t in self.vocab})
         if not terms or not self.cols.ids:
-            return []
-        scores = np.asarray(self.weights[:, terms].sum(axis=1)).ravel()
-        mask = self._mask(filters)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, int(np.count_nonzero(scores)))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(self.cols.ids[i], float(scores[i])) for i in top]
-
-    def _mask(self, filters: Filters | None) -> npt.NDArray[np.bool_] | None:
-        if filters is None or filters.is_empty():
             return None
-        mask = np.ones(len(self.cols.ids), dtype=bool)
-        if filters.source:
-            mask &= np.asarray(self.cols.sources, dtype=object) == filters.source
-        if filters.published_after:
-            mask &= self.days >= date_to_ordinal(filters.published_after)
-        if filters.published_before:
-            mask &= self.days <= date_to_ordinal(filters.published_before)
-        return mask
+        return np.asarray(weights[:, terms].sum(axis=1)).ravel()
+
+    def doc_of(self, chunk_id: str) -> str:
+        row = self.row_of.get(chunk_id)
+        return self.cols.doc_ids[row] if row is not None else ""
 
     def day_of(self, chunk_id: str) -> int:
         row = self.row_of.get(chunk_id)
         return int(self.days[row]) if row is not None else 0
+
+
+Scores = npt.NDArray[np.float32]
+
+
+def _bm25_weights(
+    counts: sparse.csr_matrix, k1: float, b: float
+) -> tuple[sparse.csc_matrix, Scores]:
+    """Okapi BM25 weight of every (row, term) of a count matrix, and the terms' idf."""
+    n_rows, n_terms = counts.shape
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    avg = float(lengths.mean()) if n_rows else 1.0
+    df = np.bincount(counts.indices, minlength=n_terms)
+    idf = np.log(1.0 + (n_rows - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+    tf = counts.copy()
+    tf.data = tf.data * (k1 + 1) / (tf.data + np.repeat(norm, np.diff(counts.indptr)))
+    return (tf @ sparse.diags(idf)).tocsc(), idf
+
+
+def filter_mask(
+    filters: Filters | None, days: npt.NDArray[np.int64], sources: npt.NDArray[np.object_]
+) -> npt.NDArray[np.bool_] | None:
+    """Rows that pass the filters (None: all of them)."""
+    if filters is None or filters.is_empty():
+        return None
+    mask = np.ones(len(days), dtype=bool)
+    if filters.source:
+        mask &= sources == filters.source
+    if filters.published_after:
+        mask &= days >= date_to_ordinal(filters.published_after)
+    if filters.published_before:
+        mask &= days <= date_to_ordinal(filters.published_before)
+    return mask
+
+
+def _top(
+    scores: Scores | None, mask: npt.NDArray[np.bool_] | None, ids: Sequence[str], k: int
+) -> list[tuple[str, float]]:
+    """The k best (id, score) with a positive score among the masked rows, best first."""
+    if scores is None:
+        return []
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    k = min(k, int(np.count_nonzero(scores)))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top])]
+    return [(ids[i], float(scores[i])) for i in top]
 
 
 def cache_dir_for(cache_root: Path, where: str, collection: str) -> Path:

@@ -64,6 +64,20 @@ class RetrievalSettings(_Section):
     dense_k: int = Field(40, ge=1, le=500, description="Candidates from the vector search.")
     sparse_k: int = Field(40, ge=1, le=500, description="Candidates from BM25.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
+    article_k: int = Field(
+        40,
+        ge=0,
+        le=500,
+        description="Candidates from whole-article search (article BM25 and mean vectors), "
+        "whose ranks add to their chunks' scores; 0 turns it off.",
+    )
+    max_chunks_per_article: int = Field(
+        1,
+        ge=1,
+        le=50,
+        description="Among the top_k passages, at most this many of one article before any "
+        "article repeats (more sources, fewer near-duplicates).",
+    )
     recency_days: int = Field(
         7, ge=1, le=3650, description="With an as-of date: window of preferred articles."
     )
@@ -83,6 +97,13 @@ class AnswerSettings(_Section):
         ge=0.0,
         le=1.0,
         description="Share of the question's key-term weight a sentence must contain to be cited.",
+    )
+    read_top_articles: int = Field(
+        1,
+        ge=0,
+        le=10,
+        description="The first N retrieved articles are read whole for answer sentences (the "
+        "answer often sits outside the passage that matched); the rest give their passages.",
     )
 
 

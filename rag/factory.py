@@ -8,12 +8,19 @@ import os
 from threadpoolctl import threadpool_limits
 
 from rag.answer import ExtractiveAnswerer
+from rag.article_vectors import ArticleVectors
 from rag.bm25 import BM25Index, cache_dir_for
 from rag.chunking import Chunker
 from rag.config import Settings
 from rag.embed import Embedder, make_embedder
 from rag.pipeline import Newsdesk
-from rag.retrieve import DenseRetriever, HybridRetriever, SparseRetriever
+from rag.retrieve import (
+    DenseArticleRetriever,
+    DenseRetriever,
+    HybridRetriever,
+    SparseArticleRetriever,
+    SparseRetriever,
+)
 from rag.store import ChromaStore
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -32,14 +39,18 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
         f"{cfg.store.host}:{cfg.store.port}" if cfg.store.mode == "http" else str(cfg.store.path)
     )
     index = BM25Index(cache_dir_for(cfg.store.cache_path, where, cfg.store.collection))
+    dense, retrieval = DenseRetriever(store, embedder), cfg.retrieval
+    articles = ArticleVectors(index.cache_dir)
     retriever = HybridRetriever(
         store,
-        [
-            (DenseRetriever(store, embedder), cfg.retrieval.dense_k),
-            (SparseRetriever(index), cfg.retrieval.sparse_k),
-        ],
+        [(dense, retrieval.dense_k), (SparseRetriever(index), retrieval.sparse_k)],
         index,
-        cfg.retrieval.rrf_k,
+        retrieval.rrf_k,
+        article_sources=[
+            (DenseArticleRetriever(dense, articles, index), retrieval.article_k),
+            (SparseArticleRetriever(index), retrieval.article_k),
+        ],
+        per_article=retrieval.max_chunks_per_article,
     )
     answerer = ExtractiveAnswerer(cfg.answer, index.term_idf)
     chunker = Chunker(cfg.chunking.chunk_size, cfg.chunking.chunk_overlap)

@@ -2,18 +2,22 @@
 
 Each stage is a small class with one method, so a benchmark or a user can swap one
 (e.g. dense only) without touching the others. Fusion works on ranks, not raw scores,
-because cosine similarities and BM25 scores live on unrelated scales. With an as-of date,
-BM25 is searched again within the recency window (a week's articles can be a needle in a
-large archive) and chunks of articles in the window get a bonus.
+because cosine similarities and BM25 scores live on unrelated scales. Whole articles are
+ranked too (article BM25, article mean vectors), and an article's fused rank adds to each
+of its chunks: a passage of an article *about* the subject beats a passing mention. With
+an as-of date, the in-memory searches run again within the recency window (a week's
+articles can be a needle in a large archive) and chunks of articles in the window get a
+bonus. The top passages come from as many articles as possible before any repeats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from rag.article_vectors import ArticleVectors
 from rag.bm25 import BM25Index
 from rag.config import RetrievalSettings
 from rag.embed import Embedder, Vectors
@@ -25,7 +29,15 @@ Ranked = list[tuple[str, float]]
 
 
 class CandidateSource(Protocol):
+    """Ranks chunks (ids) for a question."""
+
     def candidates(self, question: str, k: int, filters: Filters | None) -> Ranked: ...
+
+
+class ArticleSource(Protocol):
+    """Ranks whole articles (doc ids) for a question; cheap enough to search twice."""
+
+    def articles(self, question: str, k: int, filters: Filters | None) -> Ranked: ...
 
 
 class DenseRetriever:
@@ -36,10 +48,14 @@ class DenseRetriever:
         self._last: tuple[str, Vectors] | None = None  # the eval asks twice; so may a UI
 
     def candidates(self, question: str, k: int, filters: Filters | None) -> Ranked:
+        return self.store.dense_search(self.vector(question), k, filters)
+
+    def vector(self, question: str) -> Vectors:
+        """The question's vector, embedded once however many searches use it."""
         last = self._last  # one read: another thread may replace it meanwhile
         if last is None or last[0] != question:
             last = self._last = (question, self.embedder.embed([question])[0])
-        return self.store.dense_search(last[1], k, filters)
+        return last[1]
 
 
 class SparseRetriever:
@@ -50,6 +66,27 @@ class SparseRetriever:
 
     def candidates(self, question: str, k: int, filters: Filters | None) -> Ranked:
         return self.index.search(tokenize(question), k, filters)
+
+
+class DenseArticleRetriever:
+    """Nearest articles by the cosine of the question and the article's mean vector."""
+
+    def __init__(self, dense: DenseRetriever, vectors: ArticleVectors, index: BM25Index) -> None:
+        self.dense, self.vectors, self.index = dense, vectors, index
+
+    def articles(self, question: str, k: int, filters: Filters | None) -> Ranked:
+        self.vectors.sync(self.dense.store, self.index)
+        return self.vectors.search(self.dense.vector(question), k, filters)
+
+
+class SparseArticleRetriever:
+    """Best whole articles by BM25."""
+
+    def __init__(self, index: BM25Index) -> None:
+        self.index = index
+
+    def articles(self, question: str, k: int, filters: Filters | None) -> Ranked:
+        return self.index.search_articles(tokenize(question), k, filters)
 
 
 @dataclass(frozen=True)
@@ -84,8 +121,26 @@ def rrf(rankings: Sequence[Ranked], k: int) -> dict[str, float]:
     return fused
 
 
+def diversify(order: Sequence[str], doc_of: Callable[[str], str], n: int, per: int) -> list[str]:
+    """The first n of ``order``, taking at most ``per`` chunks of an article until all have had
+    their turn (then the rest, in order, fill any places left)."""
+    taken: dict[str, int] = {}
+    first: list[str] = []
+    rest: list[str] = []
+    for chunk_id in order:
+        doc = doc_of(chunk_id)
+        if taken.get(doc, 0) < per:
+            taken[doc] = taken.get(doc, 0) + 1
+            first.append(chunk_id)
+            if len(first) == n:
+                break
+        else:
+            rest.append(chunk_id)
+    return (first + rest)[:n]
+
+
 class HybridRetriever:
-    """Dense + sparse candidates, RRF, optional recency boost, then the top chunks."""
+    """Chunk and article candidates, RRF, optional recency boost, then diverse top chunks."""
 
     def __init__(
         self,
@@ -93,9 +148,13 @@ class HybridRetriever:
         sources: Sequence[tuple[CandidateSource, int]],
         index: BM25Index,
         rrf_k: int = 60,
+        article_sources: Sequence[tuple[ArticleSource, int]] = (),
+        per_article: int = 1,
     ) -> None:
         self.store, self.index, self.rrf_k = store, index, rrf_k
         self.sources = list(sources)
+        self.article_sources = [(s, k) for s, k in article_sources if k > 0]
+        self.per_article = per_article
         # Searched again within the recency window: only BM25, whose filters are an
         # in-memory mask (a filtered Chroma query costs more than the whole ask budget).
         self._windowed = [(s, k) for s, k in self.sources if isinstance(s, SparseRetriever)]
@@ -112,14 +171,29 @@ class HybridRetriever:
         if window is not None:  # the days before as_of may be a needle in a large haystack
             rankings += [s.candidates(question, k, window) for s, k in self._windowed]
         fused = rrf(rankings, self.rrf_k)
+        if self.article_sources:
+            self._add_articles(fused, question, filters, window)
         if recency is not None:
             self._boost(fused, recency)
-        best = sorted(fused.items(), key=lambda item: -item[1])[:top_k]
-        chunks = {c.chunk_id: c for c in self.store.get_chunks([cid for cid, _ in best])}
-        return [
-            Hit(chunks[cid], score, rank)
-            for rank, (cid, score) in enumerate((cid, s) for cid, s in best if cid in chunks)
-        ]
+        order = sorted(fused, key=lambda cid: -fused[cid])
+        best = diversify(order, self.index.doc_of, top_k, self.per_article)
+        chunks = {c.chunk_id: c for c in self.store.get_chunks(best)}
+        found = [cid for cid in best if cid in chunks]
+        return [Hit(chunks[cid], fused[cid], rank) for rank, cid in enumerate(found)]
+
+    def _add_articles(
+        self,
+        fused: dict[str, float],
+        question: str,
+        filters: Filters | None,
+        window: Filters | None,
+    ) -> None:
+        """Add each candidate chunk's article's fused rank among whole articles."""
+        scopes = [filters] if window is None else [filters, window]
+        rankings = [s.articles(question, k, f) for f in scopes for s, k in self.article_sources]
+        articles = rrf(rankings, self.rrf_k)
+        for chunk_id in fused:
+            fused[chunk_id] += articles.get(self.index.doc_of(chunk_id), 0.0)
 
     def _boost(self, fused: dict[str, float], recency: Recency) -> None:
         end = recency.as_of.toordinal()

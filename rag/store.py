@@ -269,6 +269,15 @@ class ChromaStore:
         distances = (result["distances"] or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]
 
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
+        """Stored article vectors (the mean of their chunks'), a page of ids at a time."""
+        out: dict[str, Vectors] = {}
+        for lo in range(0, len(doc_ids), PAGE):
+            found = self.articles.get(ids=list(doc_ids[lo : lo + PAGE]), include=["embeddings"])
+            vectors = found["embeddings"] if found["embeddings"] is not None else []
+            out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
+        return out
+
     def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
         """All chunk ids with metadata, a page at a time (no texts, no vectors)."""
         offset = 0

@@ -1,0 +1,135 @@
+"""Whole-article ranking (article BM25, article vectors), diverse top passages, and the
+answerer reading the best article whole: real model, real Chroma."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from ingest.runner import ingest_paths
+from rag.article_vectors import ArticleVectors
+from rag.config import AnswerSettings
+from rag.embed import Embedder
+from rag.models import ArticleMeta, Chunk, Filters, Hit, StoredArticle
+from rag.pipeline import Newsdesk
+from rag.retrieve import diversify
+from rag.store import ChromaStore
+from rag.text import tokenize
+
+FILLER = "The council met on Tuesday and discussed the budget for the coming year. "
+
+
+def _feed(path: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
+    """A JSONL feed of (doc_id, published_at, body) rows."""
+    lines = [json.dumps({"doc_id": d, "published_at": p, "body": b}) for d, p, b in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_article_bm25_prefers_an_article_about_the_subject(desk: Newsdesk, tmp_path: Path) -> None:
+    about = " ".join(
+        ["The lighthouse keeper repaired the lighthouse lamp."]
+        + [FILLER] * 30
+        + ["Visitors climbed the lighthouse again by spring, the keeper said."]
+    )
+    mention = " ".join([FILLER] * 30 + ["A lighthouse lamp appears in one old photograph."])
+    feed = _feed(
+        tmp_path / "f.jsonl", [("about", "2024-05-01", about), ("once", "2024-06-01", mention)]
+    )
+    ingest_paths(desk, [feed], show_progress=False)
+    ranked = desk.index.search_articles(tokenize("lighthouse keeper lamp"), 5)
+    assert [doc for doc, _ in ranked] == ["about", "once"]
+    window = Filters(published_after="2024-05-15", published_before="2024-06-30")
+    assert [d for d, _ in desk.index.search_articles(tokenize("lighthouse"), 5, window)] == ["once"]
+
+
+ROWS = [
+    ("rail", "2024-01-10", "The rail strike halted trains across the country for two days."),
+    ("vote", "2024-02-20", "Parliament voted on the new fishing quotas after a long debate."),
+    ("bake", "2024-02-25", "A village bakery won the national prize for its sourdough bread."),
+]
+
+
+class CountingStore:
+    """The real store, counting which article vectors were fetched."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self.store, self.fetched = store, []  # type: list[str]
+
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict:  # type: ignore[type-arg]
+        self.fetched.extend(doc_ids)
+        return self.store.article_vectors(doc_ids)
+
+
+def test_article_vectors_fetch_only_new_and_changed(
+    desk: Newsdesk, tmp_path: Path, embedder: Embedder
+) -> None:
+    ingest_paths(desk, [_feed(tmp_path / "a.jsonl", ROWS)], show_progress=False)
+    counting = CountingStore(desk.store)
+    vectors = ArticleVectors(tmp_path / "av")
+    vectors.sync(counting, desk.index)  # type: ignore[arg-type]
+    assert sorted(counting.fetched) == ["bake", "rail", "vote"]
+    question = embedder.embed(["Which bakery won a prize for bread?"])[0]
+    assert vectors.search(question, 3)[0][0] == "bake"
+    window = Filters(published_after="2024-01-01", published_before="2024-01-31")
+    assert [d for d, _ in vectors.search(question, 3, window)] == ["rail"]
+
+    changed = [ROWS[0], ROWS[1], ("bake", "2024-02-25", "The bakery closed for the winter.")]
+    ingest_paths(desk, [_feed(tmp_path / "b.jsonl", changed)], show_progress=False)
+    desk.delete_article("vote")
+    reloaded, counting.fetched = ArticleVectors(tmp_path / "av"), []
+    reloaded.sync(counting, desk.index)  # type: ignore[arg-type]
+    assert counting.fetched == ["bake"]  # rail came from the on-disk cache
+    assert sorted(reloaded.ids) == ["bake", "rail"]
+    stored = desk.store.article_vectors(["rail"])["rail"]
+    assert reloaded.vectors[reloaded.ids.index("rail")] == pytest.approx(stored, abs=1e-6)
+
+
+def test_diversify_takes_each_article_once_before_repeats() -> None:
+    order = ["a:1", "a:2", "b:1", "a:3", "c:1", "b:2"]
+    doc_of = lambda cid: cid.split(":")[0]  # noqa: E731
+    assert diversify(order, doc_of, 4, per=1) == ["a:1", "b:1", "c:1", "a:2"]
+    assert diversify(order, doc_of, 4, per=2) == ["a:1", "a:2", "b:1", "c:1"]
+    assert diversify(order, doc_of, 10, per=1) == ["a:1", "b:1", "c:1", "a:2", "a:3", "b:2"]
+
+
+def test_top_passages_come_from_distinct_articles(desk: Newsdesk, tmp_path: Path) -> None:
+    long_body = " ".join(["The glacier retreated by forty metres this summer."] + [FILLER] * 40)
+    rows = [("ice", "2024-03-01", long_body), *ROWS]
+    ingest_paths(desk, [_feed(tmp_path / "f.jsonl", rows)], show_progress=False)
+    hits = desk.retriever.retrieve("glacier council budget", 4)
+    docs = [h.chunk.doc_id for h in hits]
+    assert len(set(docs)) == len(docs) == 4  # ice has 4+ chunks, but one passage comes first
+
+
+def _article(text: str) -> StoredArticle:
+    return StoredArticle(ArticleMeta(doc_id="d", title="T", source="S"), text)
+
+
+def test_answerer_reads_the_best_article_whole(desk: Newsdesk) -> None:
+    text = (
+        "Storm clouds gathered over the port. "
+        + FILLER * 3
+        + ("The storm surge flooded the port warehouses, officials said.")
+    )
+    article = _article(text)
+    matched = Chunk("d:x:0000", "d", 0, text[:36], 0, 36)  # only the first sentence
+    hits = [Hit(matched, 1.0, 0)]
+    located: list[int] = []
+
+    def locate(doc_id: str, offset: int) -> str:
+        located.append(offset)
+        return "d:x:0001"
+
+    for read, expect in ((1, True), (0, False)):
+        settings = AnswerSettings(read_top_articles=read)
+        answerer = type(desk.answerer)(settings, desk.index.term_idf)
+        _, cites = answerer.answer(
+            "Which warehouses did the storm surge flood?", hits, {"d": article}, locate
+        )
+        found = any("warehouses" in c.quote for c in cites)
+        assert found is expect
+        assert all(c.quote == text[c.start : c.end] for c in cites)

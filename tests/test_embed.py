@@ -1,11 +1,13 @@
-"""The two MiniLM backends: same model, same vectors, no padding counted as text."""
+"""The MiniLM backends: same model, same vectors, no padding counted as text."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rag.embed import Embedder, TorchEmbedder
+from rag.embed import Embedder, OnnxEmbedder, TorchEmbedder, cpu_has_native_bf16, resolve_precision
 
 TEXTS = [
     "This story has been updated with additional developments.",
@@ -15,26 +17,54 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def torch_embedder() -> TorchEmbedder:
-    return TorchEmbedder()
+def reference() -> TorchEmbedder:
+    """sentence-transformers in fp32: the model as published."""
+    return TorchEmbedder(precision="fp32")
 
 
-def test_onnx_agrees_with_sentence_transformers(
-    embedder: Embedder, torch_embedder: TorchEmbedder
-) -> None:
-    onnx, reference = embedder.embed(TEXTS), torch_embedder.embed(TEXTS)
-    assert onnx.shape == reference.shape == (3, 384)
-    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
-    assert (onnx * reference).sum(axis=1).min() > 0.98
+@pytest.fixture(scope="module")
+def onnx() -> OnnxEmbedder:
+    return OnnxEmbedder()
 
 
-def test_unrelated_texts_are_not_alike(embedder: Embedder) -> None:
+def test_onnx_agrees_with_sentence_transformers(onnx: Embedder, reference: Embedder) -> None:
+    got, want = onnx.embed(TEXTS), reference.embed(TEXTS)
+    assert got.shape == want.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+    assert (got * want).sum(axis=1).min() > 0.98
+
+
+def test_bf16_agrees_with_fp32(reference: Embedder) -> None:
+    bf16 = TorchEmbedder(precision="bf16")
+    assert bf16.precision == "bf16"
+    got, want = bf16.embed(TEXTS), reference.embed(TEXTS)
+    assert got.dtype == np.float32
+    assert (got * want).sum(axis=1).min() > 0.999
+
+
+def test_auto_precision_follows_the_cpu_flags(tmp_path: Path) -> None:
+    zen4 = tmp_path / "zen4"
+    zen4.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx512f avx512_bf16 avx512_vnni\n")
+    older = tmp_path / "older"
+    older.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")
+    assert cpu_has_native_bf16(zen4) and not cpu_has_native_bf16(older)
+    assert not cpu_has_native_bf16(tmp_path / "missing")
+    assert resolve_precision("fp32") == "fp32" and resolve_precision("bf16") == "bf16"
+    assert resolve_precision("auto") == ("bf16" if cpu_has_native_bf16() else "fp32")
+
+
+@pytest.mark.parametrize("backend", ["default", "onnx"])
+def test_unrelated_texts_are_not_alike(backend: str, embedder: Embedder, onnx: Embedder) -> None:
     """Mean-pooling over padding made every pair of texts look alike (cosine 0.65-0.8)."""
-    short, other, _ = embedder.embed(TEXTS)
+    short, other, _ = (embedder if backend == "default" else onnx).embed(TEXTS)
     assert float(short @ other) < 0.3
 
 
-def test_a_text_embeds_the_same_whatever_its_batch(embedder: Embedder) -> None:
-    alone = embedder.embed(TEXTS[:1])[0]
-    batched = embedder.embed(TEXTS)[0]
-    assert float(alone @ batched) > 0.9999
+@pytest.mark.parametrize("backend", ["default", "onnx"])
+def test_a_text_embeds_the_same_whatever_its_batch(
+    backend: str, embedder: Embedder, onnx: Embedder
+) -> None:
+    model = embedder if backend == "default" else onnx
+    alone = model.embed(TEXTS[:1])[0]
+    batched = model.embed(TEXTS)[0]
+    assert float(alone @ batched) > 0.999

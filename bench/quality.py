@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.baseline import LlamaBaseline
-from bench.common import REALTIMEQA, machine, write_results
+from bench.common import REALTIMEQA, machine, read_corpus, write_results
 from rag.config import load_settings
 from rag.evaluate import (
     COLUMNS,
@@ -49,19 +49,30 @@ def baseline_rows(corpus: Path, questions: Sequence[Question]) -> dict[str, dict
     baseline = LlamaBaseline(corpus)
     print(f"baseline index: {baseline.chunks()} chunks (built in {baseline.build_seconds:.0f} s)")
     baseline.retrieve(questions[0].query)  # warm
+    bodies = {str(a.get("doc_id")): str(a.get("body", "")) for a in read_corpus(corpus)}
     rows = {}
     for label, top_k in (("llama-index defaults, top-k 2", None), ("top-k 10", 10)):
-        results = [_baseline_result(baseline, q, top_k) for q in questions]
+        results = [_baseline_result(baseline, q, top_k, bodies) for q in questions]
         rows[f"llama-index defaults, {label.split(', ')[-1]}"] = summarize("", results).metrics
     return rows
 
 
-def _baseline_result(baseline: LlamaBaseline, q: Question, top_k: int | None) -> QuestionResult:
+def _baseline_result(
+    baseline: LlamaBaseline, q: Question, top_k: int | None, bodies: dict[str, str]
+) -> QuestionResult:
     got = baseline.retrieve(q.query, top_k)
     rank = next((i + 1 for i, d in enumerate(got.doc_ids) if d in q.gold_doc_ids), None)
-    hit = text_hit(got.texts, q.answers)
+    top_article = [bodies.get(got.doc_ids[0], "")] if got.doc_ids else []
     return QuestionResult(
-        q.id, rank, hit, text_hit(got.texts[:5], q.answers), False, 0, 0, got.seconds * 1000
+        q.id,
+        rank,
+        answer_hit=text_hit(got.texts, q.answers),
+        answer_in_top5=text_hit(got.texts[:5], q.answers),
+        answer_in_top_article=text_hit(top_article, q.answers),
+        refused=False,
+        citations=0,
+        valid_citations=0,
+        latency_ms=got.seconds * 1000,
     )
 
 

@@ -47,7 +47,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.idf = idf
         self._quotes: dict[tuple[str, int], list[Quote]] = {}
-        self._sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._sentences: dict[tuple[str, int], list[tuple[int, int, frozenset[str]]]] = {}
 
     def answer(
         self,
@@ -112,9 +112,9 @@ class ExtractiveAnswerer:
         scored: dict[tuple[str, int], Passage] = {}
         for doc_id, span_start, span_end, rank in self._spans(hits, articles):
             article = articles[doc_id]
-            for start, end in self._sentences_in(article, span_start, span_end):
+            for start, end, terms in self._sentences_in(article, span_start, span_end):
                 sentence = article.text[start:end]
-                covered = sum(weights.get(t, 0.0) for t in set(tokenize(sentence))) / total
+                covered = sum(weights.get(t, 0.0) for t in terms) / total
                 if covered < self.settings.min_coverage:
                     continue
                 bonus = 0.05 / (1 + rank) + (0.1 if numeric and _DIGIT.search(sentence) else 0)
@@ -140,16 +140,23 @@ class ExtractiveAnswerer:
         ]
         return whole + passages
 
-    def _sentences_in(self, article: StoredArticle, start: int, end: int) -> list[tuple[int, int]]:
+    def _sentences_in(
+        self, article: StoredArticle, start: int, end: int
+    ) -> list[tuple[int, int, frozenset[str]]]:
+        """Sentences overlapping [start, end) with their terms (cached per article: the
+        best article is read whole on every question about it)."""
         key = (article.meta.doc_id, hash(article.meta.content_hash))
         if key not in self._sentences:
-            self._sentences[key] = [
+            spans = [
                 span
                 for region in kept_regions(article.text)
                 for span in sentence_spans(article.text, *region)
             ]
+            self._sentences[key] = [
+                (s, e, frozenset(tokenize(article.text[s:e]))) for s, e in spans
+            ]
             _trim_cache(self._sentences)
-        return [(s, e) for s, e in self._sentences[key] if s < end and e > start]
+        return [(s, e, t) for s, e, t in self._sentences[key] if s < end and e > start]
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:

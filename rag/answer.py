@@ -47,7 +47,8 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.idf = idf
         self._quotes: dict[tuple[str, int], list[Quote]] = {}
-        self._sentences: dict[tuple[str, int], list[tuple[int, int, frozenset[str]]]] = {}
+        self._sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._terms: dict[tuple[str, int], dict[int, frozenset[str]]] = {}
 
     def answer(
         self,
@@ -143,20 +144,27 @@ class ExtractiveAnswerer:
     def _sentences_in(
         self, article: StoredArticle, start: int, end: int
     ) -> list[tuple[int, int, frozenset[str]]]:
-        """Sentences overlapping [start, end) with their terms (cached per article: the
-        best article is read whole on every question about it)."""
+        """Sentences overlapping [start, end) with their terms. Spans are cached per article
+        and terms per sentence, computed only when first needed: the best article is read
+        whole, the others only where they matched."""
         key = (article.meta.doc_id, hash(article.meta.content_hash))
         if key not in self._sentences:
-            spans = [
+            self._sentences[key] = [
                 span
                 for region in kept_regions(article.text)
                 for span in sentence_spans(article.text, *region)
             ]
-            self._sentences[key] = [
-                (s, e, frozenset(tokenize(article.text[s:e]))) for s, e in spans
-            ]
+            self._terms[key] = {}
             _trim_cache(self._sentences)
-        return [(s, e, t) for s, e, t in self._sentences[key] if s < end and e > start]
+            _trim_cache(self._terms)
+        terms = self._terms.setdefault(key, {})
+        out = []
+        for s, e in self._sentences[key]:
+            if s < end and e > start:
+                if s not in terms:
+                    terms[s] = frozenset(tokenize(article.text[s:e]))
+                out.append((s, e, terms[s]))
+        return out
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:

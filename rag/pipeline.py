@@ -21,7 +21,7 @@ from rag.chunking import Chunker
 from rag.config import Settings
 from rag.conversation import ChatMessage, finish, standalone
 from rag.embed import VECTORS_VERSION, Embedder, Vectors
-from rag.errors import IngestError, QueryError
+from rag.errors import IngestError, NotFoundError, QueryError
 from rag.ids import article_id, chunk_id, content_hash
 from rag.models import (
     Answer,
@@ -72,6 +72,14 @@ class _Embedding:
 
     todo: list[_Prepared]
     vectors: Future[Vectors]
+
+
+def chunk_holding(spans: Sequence[tuple[int, int, str]], doc_id: str, offset: int) -> str:
+    """The chunk whose span holds ``offset``, else the last one starting before it."""
+    if not spans:
+        raise NotFoundError(f"no chunks stored for article '{doc_id}'")
+    before = [c for s, _, c in spans if s <= offset] or [spans[0][2]]
+    return next((c for s, e, c in spans if s <= offset < e), before[-1])
 
 
 class Newsdesk:
@@ -243,14 +251,18 @@ class Newsdesk:
         return question
 
     def _locator(self, hits: Sequence[Hit]) -> Callable[[str, int], str]:
-        """Find the chunk that holds an offset: a retrieved one if possible, else ask the store."""
+        """Find the chunk that holds an offset: a retrieved one if possible, else one of the
+        article's chunk spans from the store (fetched once per article per answer)."""
+        retrieved = {(h.chunk.doc_id, h.chunk.start, h.chunk.end): h.chunk.chunk_id for h in hits}
+        stored: dict[str, list[tuple[int, int, str]]] = {}
 
         def locate(doc_id: str, offset: int) -> str:
-            for hit in hits:
-                chunk = hit.chunk
-                if chunk.doc_id == doc_id and chunk.start <= offset < chunk.end:
-                    return chunk.chunk_id
-            return self.store.chunk_at(doc_id, offset)
+            for (doc, start, end), found in retrieved.items():
+                if doc == doc_id and start <= offset < end:
+                    return found
+            if doc_id not in stored:
+                stored[doc_id] = self.store.chunk_spans(doc_id)
+            return chunk_holding(stored[doc_id], doc_id, offset)
 
         return locate
 

@@ -296,16 +296,10 @@ class ChromaStore:
             texts.extend(by_id.get(i, "") for i in chunk_ids[lo : lo + PAGE])
         return texts
 
-    def chunk_at(self, doc_id: str, offset: int) -> str:
-        """Id of the chunk of ``doc_id`` whose span holds ``offset`` (first one if none does)."""
+    def chunk_spans(self, doc_id: str) -> list[tuple[int, int, str]]:
+        """(start, end, chunk_id) of every chunk of an article, in order."""
         found = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
-        spans = sorted(
-            (int(m["seq"]), int(m["start"]), int(m["end"]), i)  # type: ignore[arg-type]
+        return sorted(
+            (int(m["start"]), int(m["end"]), i)  # type: ignore[arg-type]
             for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
         )
-        for _, start, end, cid in spans:
-            if start <= offset < end:
-                return cid
-        if not spans:
-            raise NotFoundError(f"no chunks stored for article '{doc_id}'")
-        return spans[0][3]

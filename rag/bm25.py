@@ -155,6 +155,9 @@ class BM25Index:
         self.days = np.asarray(self.cols.days, dtype=np.int64)
         self.sources = np.asarray(self.cols.sources, dtype=object)
         self.row_of = {cid: row for row, cid in enumerate(self.cols.ids)}
+        self.chunks_of: dict[str, list[str]] = {}
+        for cid, doc in zip(self.cols.ids, self.cols.doc_ids, strict=True):
+            self.chunks_of.setdefault(doc, []).append(cid)
         doc_ids = np.asarray(self.cols.doc_ids, dtype=object)
         articles, first, rows = np.unique(doc_ids, return_index=True, return_inverse=True)
         self.article_ids: list[str] = [str(a) for a in articles]

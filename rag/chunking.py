@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from llama_index.core.node_parser import SentenceSplitter
 from tokenizers import Tokenizer
 
 from rag.embed import minilm_tokenizer
+
+if TYPE_CHECKING:
+    from llama_index.core.node_parser import SentenceSplitter
 from rag.text import CleanText
 
 VERSION = "llama-sentence-1"  # part of the content hash: a new chunker re-chunks articles
@@ -49,6 +52,10 @@ class Chunker:
 
     @cached_property
     def _splitter(self) -> SentenceSplitter:
+        # Imported here: llama-index takes ~1 s to import, and serving needs no chunker
+        # until an article arrives.
+        from llama_index.core.node_parser import SentenceSplitter
+
         return SentenceSplitter(
             chunk_size=self.chunk_size,
             chunk_overlap=self.chunk_overlap,

@@ -260,8 +260,9 @@ class Newsdesk:
             for (doc, start, end), found in retrieved.items():
                 if doc == doc_id and start <= offset < end:
                     return found
-            if doc_id not in stored:
-                stored[doc_id] = self.store.chunk_spans(doc_id)
+            if doc_id not in stored:  # by id: a Chroma filter on doc_id cost ~12 ms
+                chunks = self.store.get_chunks(self.index.chunks_of.get(doc_id, []))
+                stored[doc_id] = sorted((c.start, c.end, c.chunk_id) for c in chunks)
             return chunk_holding(stored[doc_id], doc_id, offset)
 
         return locate

@@ -256,13 +256,11 @@ class ChromaStore:
     def dense_search(
         self, vector: Vectors, k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
-        """Nearest chunks as (chunk_id, cosine similarity), best first."""
-        n = min(k, self.chunks.count())
-        if n == 0:
-            return []
+        """Nearest chunks as (chunk_id, cosine similarity), best first. (Chroma 1.5 returns
+        fewer than k when there are fewer; counting first cost ~9 ms on 82k chunks.)"""
         result = self.chunks.query(
             query_embeddings=[vector.tolist()],
-            n_results=n,
+            n_results=k,
             where=filters_to_where(filters),
             include=["distances"],
         )
@@ -295,11 +293,3 @@ class ChromaStore:
             by_id = dict(zip(found["ids"], found["documents"] or [], strict=True))
             texts.extend(by_id.get(i, "") for i in chunk_ids[lo : lo + PAGE])
         return texts
-
-    def chunk_spans(self, doc_id: str) -> list[tuple[int, int, str]]:
-        """(start, end, chunk_id) of every chunk of an article, in order."""
-        found = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
-        return sorted(
-            (int(m["start"]), int(m["end"]), i)  # type: ignore[arg-type]
-            for i, m in zip(found["ids"], found["metadatas"] or [], strict=True)
-        )

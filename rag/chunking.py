@@ -69,6 +69,8 @@ class Chunker:
     def split(self, cleaned: CleanText) -> list[ChunkSpan]:
         """Chunks in order; each one's cleaned text maps to an exact original span."""
         chunks: list[ChunkSpan] = []
+        if not cleaned.text.strip():  # llama-index splits "" into [""]
+            return chunks
         cursor = 0
         for piece in self._splitter.split_text(cleaned.text):
             found = _locate(cleaned.text, piece, cursor)

@@ -154,6 +154,10 @@ class Newsdesk:
                 todo.append(self._prepare(doc_id, digest, item, doc_id not in stored))
             except IngestError as exc:
                 report.failed.append(IngestFailure(item.origin or doc_id, str(exc)))
+            except Exception as exc:  # a bug met on one article must not stop the batch
+                log.exception("preparing article %s failed", doc_id)
+                message = f"internal error while cleaning or chunking: {type(exc).__name__}: {exc}"
+                report.failed.append(IngestFailure(item.origin or doc_id, message))
         return todo
 
     def _write(self, embedding: _Embedding, report: IngestReport) -> None:

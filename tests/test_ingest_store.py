@@ -59,6 +59,10 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(desk: Newsdesk, tmp_path
     (bad / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
     (bad / "notes.pdf").write_bytes(b"%PDF-1.4")
     (bad / "huge.txt").write_text("word " * 400_000)
+    (bad / "boiler.txt").write_text(  # nothing but site boilerplate (seen in RGB)
+        "Click here to view the 2020 The Open Championship Leaderboard. "
+        "Keep up with all the news, scores and highlights."
+    )
     good = _article("g1", "Lighthouse keepers in Maine voted to unionise on Friday.")
     (bad / "feed.jsonl").write_text(
         good + "\n{not json\n" + _article("g2", "Ferries ran late.") + "\n"
@@ -75,10 +79,12 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(desk: Newsdesk, tmp_path
         "latin1.txt",
         "notes.pdf",
         "huge.txt",
+        "boiler.txt",
         "feed.jsonl",
         "missing",
     }
     assert any(f.origin.endswith("feed.jsonl:2") for f in report.failed), report
+    assert "no article text left after cleaning" in failed["boiler.txt"]
     assert {"g1", "g2", "g3"} <= set(report.added) and len(report.added) == 4, report
     assert desk.stats()["articles"] == 5  # the sample, g1-g3 and the copied .txt
     assert desk.get_article(SEED_ID).meta.source == "Breitbart News"  # nothing lost
@@ -98,3 +104,30 @@ def test_batches_of_many_articles_update_only_what_changed(desk: Newsdesk, tmp_p
     assert desk.stats() == {"articles": 150, "chunks": 150}
     assert desk.get_article("m120").text == "Item 120: the museum lent a map."
     assert "museum" in desk.ask("What did the museum lend?").answer
+
+
+def test_an_unexpected_error_on_one_article_fails_only_that_article(
+    desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        _article("ok1", "The river ferry resumed service.")
+        + "\n"
+        + _article("boom", "This one trips a bug.")
+        + "\n"
+        + _article("ok2", "The bakery reopened on Main Street.")
+        + "\n"
+    )
+    split = desk.chunker.split
+
+    def buggy(cleaned: object) -> object:
+        if "trips a bug" in cleaned.text:  # type: ignore[attr-defined]
+            raise IndexError("tuple index out of range")
+        return split(cleaned)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(desk.chunker, "split", buggy)
+    report = ingest_paths(desk, [feed], show_progress=False)
+    assert sorted(report.added) == ["ok1", "ok2"]
+    (failure,) = report.failed
+    assert failure.origin.endswith("feed.jsonl:2")
+    assert "IndexError" in failure.message

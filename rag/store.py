@@ -95,6 +95,10 @@ def _meta_from_record(doc_id: str, rec: dict[str, Any]) -> ArticleMeta:
     )
 
 
+# Model ids of earlier versions whose vectors are those of a current id.
+SAME_VECTORS = {"all-MiniLM-L6-v2/torch-fp32": "all-MiniLM-L6-v2/torch"}
+
+
 def _mean_vector(vectors: Vectors) -> Vectors:
     """An article's vector: the normalised mean of its chunks' (Chroma needs one)."""
     mean = vectors.mean(axis=0)
@@ -122,11 +126,13 @@ class ChromaStore:
         )
 
     def _check_model(self) -> None:
-        built_with = (self.chunks.metadata or {}).get("embedding_model")
+        built_with = str((self.chunks.metadata or {}).get("embedding_model") or "")
+        built_with = SAME_VECTORS.get(built_with, built_with)
         if built_with and built_with != self.model_id:
             raise StoreError(
-                f"the store '{self.settings.collection}' was built with {built_with}, but the "
-                f"config gives {self.model_id}: set embedding.backend back, or use a new store"
+                f"the store '{self.settings.collection}' at {self.settings.path} was built "
+                f"with {built_with}, but the config gives {self.model_id}: set "
+                "embedding.backend back, or point store.path at a new folder and ingest again"
             )
 
     def generation(self) -> str:

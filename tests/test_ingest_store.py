@@ -131,3 +131,16 @@ def test_an_unexpected_error_on_one_article_fails_only_that_article(
     (failure,) = report.failed
     assert failure.origin.endswith("feed.jsonl:2")
     assert "IndexError" in failure.message
+
+
+def test_a_store_refuses_another_models_vectors(desk: Newsdesk) -> None:
+    from rag.errors import StoreError
+    from rag.store import ChromaStore
+
+    settings = desk.settings.store.model_copy(update={"collection": "old"})
+    store = ChromaStore(settings, "all-MiniLM-L6-v2/torch")
+    legacy = {**(store.chunks.metadata or {}), "embedding_model": "all-MiniLM-L6-v2/torch-fp32"}
+    store.chunks.modify(metadata=legacy)  # as an earlier version stamped it
+    ChromaStore(settings, "all-MiniLM-L6-v2/torch")  # the same vectors: accepted
+    with pytest.raises(StoreError, match="built with all-MiniLM-L6-v2/torch, but the config"):
+        ChromaStore(settings, "all-MiniLM-L6-v2/onnx-int8")

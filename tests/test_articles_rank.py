@@ -133,3 +133,15 @@ def test_answerer_reads_the_best_article_whole(desk: Newsdesk) -> None:
         found = any("warehouses" in c.quote for c in cites)
         assert found is expect
         assert all(c.quote == text[c.start : c.end] for c in cites)
+
+
+def test_chunk_holding_finds_the_span_or_the_one_before() -> None:
+    from rag.errors import NotFoundError
+    from rag.pipeline import chunk_holding
+
+    spans = [(0, 100, "d:0"), (90, 200, "d:1"), (210, 300, "d:2")]
+    assert chunk_holding(spans, "d", 50) == "d:0"
+    assert chunk_holding(spans, "d", 150) == "d:1"
+    assert chunk_holding(spans, "d", 205) == "d:1"  # between chunks: the one before
+    with pytest.raises(NotFoundError):
+        chunk_holding([], "d", 5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.pipeline import Newsdesk
 from tests.conftest import SEED, SEED_ID
 
@@ -75,3 +77,17 @@ def test_citation_metadata_comes_from_the_sidecar(sample_desk: Newsdesk) -> None
     assert first.chunk_id.startswith(SEED_ID + ":")
     stored = sample_desk.get_article(SEED_ID).text
     assert stored == SEED.read_text(encoding="utf-8")  # the original text is kept unchanged
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Peskov say?", "How much rare earth does Ukraine have?", "What did Trump want?"],
+)
+def test_every_citation_names_the_chunk_that_holds_it(sample_desk: Newsdesk, question: str) -> None:
+    """With top_k 1 the answerer still reads the article whole, so most citations lie
+    outside the retrieved passage and their chunk is looked up in the store."""
+    answer = sample_desk.ask(question, top_k=1)
+    assert answer.citations
+    for c in answer.citations:
+        (chunk,) = sample_desk.store.get_chunks([c.chunk_id])
+        assert chunk.start <= c.start < chunk.end, (c.chunk_id, c.start)

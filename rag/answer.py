@@ -47,8 +47,10 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.idf = idf
         self._quotes: dict[tuple[str, int], list[Quote]] = {}
-        self._sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        self._terms: dict[tuple[str, int], dict[int, frozenset[str]]] = {}
+        # per article: its sentence spans, and the terms of those read so far (by start)
+        self._sentences: dict[
+            tuple[str, int], tuple[list[tuple[int, int]], dict[int, frozenset[str]]]
+        ] = {}
 
     def answer(
         self,
@@ -149,17 +151,16 @@ class ExtractiveAnswerer:
         whole, the others only where they matched."""
         key = (article.meta.doc_id, hash(article.meta.content_hash))
         if key not in self._sentences:
-            self._sentences[key] = [
+            spans = [
                 span
                 for region in kept_regions(article.text)
                 for span in sentence_spans(article.text, *region)
             ]
-            self._terms[key] = {}
+            self._sentences[key] = (spans, {})
             _trim_cache(self._sentences)
-            _trim_cache(self._terms)
-        terms = self._terms.setdefault(key, {})
+        spans, terms = self._sentences[key]
         out = []
-        for s, e in self._sentences[key]:
+        for s, e in spans:
             if s < end and e > start:
                 if s not in terms:
                     terms[s] = frozenset(tokenize(article.text[s:e]))

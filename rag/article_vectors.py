@@ -96,7 +96,4 @@ class ArticleVectors:
 
 def _article_keys(index: BM25Index) -> list[str]:
     """Per article of the index: its chunk-id prefix (doc id and content digest)."""
-    key_of: dict[str, str] = {}
-    for cid, doc in zip(index.cols.ids, index.cols.doc_ids, strict=True):
-        key_of.setdefault(doc, cid.rsplit(":", 1)[0])
-    return [key_of[doc] for doc in index.article_ids]
+    return [index.chunks_of[doc][0].rsplit(":", 1)[0] for doc in index.article_ids]

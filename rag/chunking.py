@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 from tokenizers import Tokenizer
 
 from rag.embed import minilm_tokenizer
+from rag.text import CleanText
 
 if TYPE_CHECKING:
     from llama_index.core.node_parser import SentenceSplitter
-from rag.text import CleanText
 
 VERSION = "llama-sentence-1"  # part of the content hash: a new chunker re-chunks articles
 

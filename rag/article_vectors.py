@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.bm25 import BM25Index, filter_mask
-from rag.embed import Vectors
+from rag.embed import DIM, Vectors
 from rag.models import Filters
 from rag.store import ChromaStore
 
@@ -67,7 +67,7 @@ class ArticleVectors:
             cached.get(key, fetched.get(doc))
             for doc, key in zip(index.article_ids, keys, strict=True)
         ]
-        dim = next((len(r) for r in rows if r is not None), 0)
+        dim = next((len(r) for r in rows if r is not None), DIM)  # DIM: none stored at all
         self.vectors = np.asarray(
             [r if r is not None else np.zeros(dim, np.float32) for r in rows], dtype=np.float32
         ).reshape(len(rows), dim)

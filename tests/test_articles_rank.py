@@ -145,3 +145,25 @@ def test_chunk_holding_finds_the_span_or_the_one_before() -> None:
     assert chunk_holding(spans, "d", 205) == "d:1"  # between chunks: the one before
     with pytest.raises(NotFoundError):
         chunk_holding([], "d", 5)
+
+
+def test_articles_without_a_stored_vector_rank_last_not_crash(tmp_path: Path) -> None:
+    """A fake index and store (only what ``sync`` reads): the store has no article vector."""
+    import numpy as np
+
+    class Index:
+        def __init__(self) -> None:
+            self.generation, self.article_ids = "g1", ["a", "b"]
+            self.chunks_of = {"a": ["a:x:0000"], "b": ["b:y:0000"]}
+            self.article_days = np.array([1, 2])
+            self.article_sources = np.array(["s", "s"], dtype=object)
+
+    class Store:
+        def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
+            return {}
+
+    vectors = ArticleVectors(tmp_path)
+    vectors.sync(Store(), Index())  # type: ignore[arg-type]
+    query = np.full(384, 384**-0.5, dtype=np.float32)
+    assert vectors.vectors.shape == (2, 384)
+    assert [score for _, score in vectors.search(query, 2)] == [0.0, 0.0]

@@ -1,4 +1,5 @@
-# Newsdesk: `make run` (install, ingest the sample news, serve) and `make test`.
+# Newsdesk: `make run` (install, ingest the sample news, serve), `make test` (all of CI)
+# and `make test-fast` (the tests that need no model, Chroma or browser).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -7,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install sample run test lint typecheck unit clean
+.PHONY: install sample run test test-fast lint typecheck unit clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -28,6 +29,7 @@ run: sample
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
@@ -36,6 +38,11 @@ unit: install
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# No model, no Chroma, no browser: the in-memory fakes of tests/fakes.py. FAST_TIER=1 makes
+# the run fail if any of these tests imported torch, chromadb or gradio after all.
+test-fast: install
+	FAST_TIER=1 $(BIN)/pytest -m "not slow" -q
 
 clean:
 	rm -rf .newsdesk

@@ -1,1 +1,1 @@
-"""The REST API (FastAPI) over ``rag.pipeline.Newsdesk``; ``create_app`` also mounts the UI."""
+"""The REST API (FastAPI) over the shared Newsdesk: ``api.app.create_api``."""

@@ -1,7 +1,7 @@
-"""The one process: REST endpoints and the gradio chat UI over one shared Newsdesk.
+"""The REST API: routers, error handlers and the body limit over one shared Newsdesk.
 
-``create_app`` is the factory ``newsdesk serve`` and the tests use; the Newsdesk itself
-is built once by ``rag.factory.build``.
+``create_api`` builds the FastAPI app without any UI; ``newsdesk.server.create_app``
+mounts the gradio UI on it, so neither ``api`` nor ``ui`` imports the other.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from fastapi import APIRouter, FastAPI
 from api import articles, errors, questions
 from api.limits import BodyLimit
 from api.schemas import Health, Ready
-from api.shared import SharedDesk
-from rag.config import Settings
-from rag.pipeline import Newsdesk
+from services.gate import SharedDesk
 
 DESCRIPTION = (
     "Ask questions of the news and get answers made of cited, verbatim passages. "
@@ -22,21 +20,14 @@ DESCRIPTION = (
 )
 
 
-def create_app(desk: Newsdesk, settings: Settings | None = None, *, ui: bool = True) -> FastAPI:
-    """The FastAPI app; ``settings`` (server section: host, key, limits) default to the
-    desk's; ``ui=False`` leaves out gradio."""
-    shared = SharedDesk(desk, settings)
+def create_api(shared: SharedDesk) -> FastAPI:
+    """The FastAPI app (REST only) over one shared Newsdesk."""
     app = FastAPI(title="Newsdesk", version="0.1.0", description=DESCRIPTION)
     errors.install(app)
-    limit = int(shared.settings.server.max_upload_mb * 1024 * 1024)
-    app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(BodyLimit, limit=shared.settings.server.max_upload_bytes)
     app.include_router(_probes(shared))
     app.include_router(questions.router(shared))
     app.include_router(articles.router(shared))
-    if ui:
-        from ui.app import mount_ui  # gradio takes seconds to import: only when served
-
-        mount_ui(app, shared)
     return app
 
 

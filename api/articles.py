@@ -14,13 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.auth import requirement
-from api.schemas import ArticleOut, ArticlePage, ArticleTextOut, Deleted, IngestOut
-from api.shared import SharedDesk
-from api.uploads import ingest_record, ingest_upload, merge, require_stored
-from rag.pipeline import IngestReport
+from api.schemas import Deleted
+from ingest import extensions_text
+from rag.contract import Article, ArticlePage, IngestReport
+from services.gate import SharedDesk
+from services.uploads import ingest_record, ingest_upload, merge, require_stored
 
 MAX_FILES = 20
-JSON_ORIGIN = "api[0]"  # "[0]": without id or URL, an article is identified by its text
+JSON_ORIGIN = "api"  # shared by every posted article: one without id or URL is keyed by text
 ARTICLE_EXAMPLE = {
     "title": "Headline",
     "body": "Article text ...",
@@ -55,35 +56,32 @@ def router(shared: SharedDesk) -> APIRouter:
 
     @routes.post(
         "",
-        response_model=IngestOut,
+        response_model=IngestReport,
         status_code=201,
         dependencies=writes,
         openapi_extra=INGEST_BODY,
-        summary="Ingest a JSON article, or files (.txt .md .html .json .jsonl .jsonl.gz)",
+        summary=f"Ingest a JSON article, or files ({extensions_text()})",
     )
-    async def post_article(request: Request, response: Response) -> IngestOut:
+    async def post_article(request: Request, response: Response) -> IngestReport:
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             report = await _ingest_form(shared, request)
         else:
             record = await _json_object(request)
             report = await run_in_threadpool(_ingest_json, shared, record)
         response.status_code = 201 if report.added or report.updated else 200
-        return IngestOut.of(report)
+        return report
 
     @routes.get("", response_model=ArticlePage, dependencies=reads, summary="List articles")
     def list_articles(
         offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50
     ) -> ArticlePage:
         with shared.use() as desk:
-            rows, total = desk.list_articles(offset, limit), desk.stats()["articles"]
-        articles = [ArticleOut.of(meta) for meta in rows]
-        return ArticlePage(total=total, offset=offset, limit=limit, articles=articles)
+            return desk.list_articles(offset, limit)
 
-    @routes.get("/{doc_id}", response_model=ArticleTextOut, dependencies=reads)
-    def get_article(doc_id: str) -> ArticleTextOut:
+    @routes.get("/{doc_id}", response_model=Article, dependencies=reads)
+    def get_article(doc_id: str) -> Article:
         with shared.use() as desk:
-            article = desk.get_article(doc_id)
-        return ArticleTextOut(**ArticleOut.of(article.meta).model_dump(), text=article.text)
+            return desk.get_article(doc_id)
 
     @routes.delete("/{doc_id}", response_model=Deleted, dependencies=writes)
     def delete_article(doc_id: str) -> Deleted:

@@ -14,10 +14,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from api.auth import requirement
-from api.schemas import AnswerOut, AskIn, ChatIn
-from api.shared import SharedDesk
-from rag.contract import answer_dict, answer_pieces
-from rag.models import Answer
+from api.schemas import AskIn, ChatIn
+from rag.contract import Answer
+from services.gate import SharedDesk
 
 SSE_DOC = (
     'Server-Sent Events: `event: answer` with `{"text": ...}` per cited sentence, then '
@@ -35,23 +34,23 @@ def router(shared: SharedDesk) -> APIRouter:
 
     def ask(body: AskIn) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.question, body.top_k, body.core_filters(), body.as_of)
+            return desk.ask(body.question, body.top_k, body.filters, body.as_of)
 
     def chat(body: ChatIn) -> Answer:
         with shared.use() as desk:
-            return desk.chat(body.chat_messages(), body.top_k, body.core_filters(), body.as_of)
+            return desk.chat(body.messages, body.top_k, body.filters, body.as_of)
 
-    @routes.post("/ask", response_model=AnswerOut, summary="Answer a question")
-    def post_ask(body: AskIn) -> dict[str, object]:
-        return answer_dict(ask(body))
+    @routes.post("/ask", response_model=Answer, summary="Answer a question")
+    def post_ask(body: AskIn) -> Answer:
+        return ask(body)
 
     @routes.post("/ask/stream", summary="Answer a question, streamed", description=SSE_DOC)
     def post_ask_stream(body: AskIn) -> StreamingResponse:
         return event_stream(ask(body))
 
-    @routes.post("/chat", response_model=AnswerOut, summary="Answer the last chat message")
-    def post_chat(body: ChatIn) -> dict[str, object]:
-        return answer_dict(chat(body))
+    @routes.post("/chat", response_model=Answer, summary="Answer the last chat message")
+    def post_chat(body: ChatIn) -> Answer:
+        return chat(body)
 
     @routes.post("/chat/stream", summary="Answer the last chat message, streamed")
     def post_chat_stream(body: ChatIn) -> StreamingResponse:
@@ -66,9 +65,9 @@ def event_stream(answer: Answer) -> StreamingResponse:
 
 
 def sse_events(answer: Answer) -> Iterator[str]:
-    for piece in answer_pieces(answer.answer):
+    for piece in answer.pieces():
         yield sse("answer", {"text": piece})
-    yield sse("citations", answer_dict(answer))
+    yield sse("citations", answer.model_dump(mode="json"))
 
 
 def sse(event: str, data: object) -> str:

@@ -43,7 +43,7 @@ class LlamaBaseline:
         from llama_index.core import Settings
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-        from rag.embed import minilm_dir
+        from rag.embedding.minilm import minilm_dir
 
         Settings.llm = None  # MockLLM: nothing may call an LLM or the network
         self.embed_model = HuggingFaceEmbedding(model_name=str(minilm_dir()), device="cpu")

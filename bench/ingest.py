@@ -21,15 +21,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import rag.pipeline
-import rag.text
+import rag.desk.indexer
 from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_results
 from ingest.loaders import load_paths
-from rag.config import Settings, load_settings
-from rag.embed import make_embedder, minilm_tokenizer, resolve_precision
-from rag.evaluate import eval_settings
-from rag.factory import build
-from rag.models import ArticleInput
+from rag.contract import ArticleInput
+from rag.desk import Newsdesk, build
+from rag.embedding.minilm import make_embedder, minilm_tokenizer, resolve_precision
+from rag.text import clean
+from services.evaluate import eval_settings
+from services.settings import Settings, load_settings
 
 
 def fresh_settings(folder: Path) -> Settings:
@@ -39,10 +39,11 @@ def fresh_settings(folder: Path) -> Settings:
     return settings.model_copy(update={"store": settings.store.model_copy(update=paths)})
 
 
-def instrument(desk: rag.pipeline.Newsdesk, timer: Timer, texts: list[str]) -> None:
+def instrument(desk: Newsdesk, timer: Timer, texts: list[str]) -> None:
     """Time each stage of ``desk.ingest`` and keep the embedded texts."""
-    setattr(rag.pipeline, "clean", timer.wrap("clean", rag.text.clean))  # noqa: B010
-    desk.chunker.split = timer.wrap("chunk", desk.chunker.split)  # type: ignore[method-assign]
+    setattr(rag.desk.indexer, "clean", timer.wrap("clean", clean))  # noqa: B010
+    chunker = desk.indexer.chunker
+    chunker.split = timer.wrap("chunk", chunker.split)  # type: ignore[method-assign]
     embed = desk.embedder.embed
 
     def keep(batch: Sequence[str]) -> Any:

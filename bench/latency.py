@@ -23,8 +23,8 @@ import httpx
 import yaml
 
 from bench.common import REALTIMEQA, WORK, machine, peak_rss_mb, write_results
-from rag.config import Settings, load_settings
-from rag.evaluate import Question, eval_settings, load_questions, percentile
+from services.evaluate import Question, eval_settings, load_questions, percentile
+from services.settings import Settings, load_settings
 
 
 def stats(latencies_ms: Sequence[float]) -> dict[str, float]:
@@ -38,7 +38,7 @@ def stats(latencies_ms: Sequence[float]) -> dict[str, float]:
 
 
 def in_process(settings: Settings, questions: Sequence[Question]) -> dict[str, Any]:
-    from rag.factory import build
+    from rag.desk import build
 
     started = time.perf_counter()
     desk = build(settings)
@@ -62,7 +62,7 @@ def in_process(settings: Settings, questions: Sequence[Question]) -> dict[str, A
 def cold_cli(config: Path, questions: Sequence[Question], runs: int) -> dict[str, Any]:
     times = []
     for q in questions[:runs]:
-        argv = [sys.executable, "-m", "rag.cli", "ask", q.query, "--json", "--config", str(config)]
+        argv = [sys.executable, "-m", "newsdesk", "ask", q.query, "--json", "--config", str(config)]
         if q.as_of:
             argv += ["--as-of", q.as_of.isoformat()]
         began = time.perf_counter()
@@ -72,7 +72,7 @@ def cold_cli(config: Path, questions: Sequence[Question], runs: int) -> dict[str
 
 
 def http(config: Path, questions: Sequence[Question], port: int) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "rag.cli", "serve", "--config", str(config), "--port", str(port)]
+    argv = [sys.executable, "-m", "newsdesk", "serve", "--config", str(config), "--port", str(port)]
     began = time.perf_counter()
     server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -19,8 +19,7 @@ from typing import Any
 
 from bench.baseline import LlamaBaseline
 from bench.common import REALTIMEQA, machine, read_corpus, write_results
-from rag.config import load_settings
-from rag.evaluate import (
+from services.evaluate import (
     COLUMNS,
     Question,
     QuestionResult,
@@ -30,11 +29,12 @@ from rag.evaluate import (
     summarize,
     text_hit,
 )
+from services.settings import load_settings
 
 
 def newsdesk_rows(corpus: Path, questions: Sequence[Question]) -> dict[str, dict[str, float]]:
     from ingest.runner import ingest_paths
-    from rag.factory import build
+    from rag.desk import build
 
     desk = build(eval_settings(load_settings(), corpus))
     report = ingest_paths(desk, [corpus], show_progress=False)

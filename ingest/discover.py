@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from rag.models import IngestFailure
+from rag.contract import IngestFailure
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,11 @@ def _expand(path: Path) -> Iterator[Path | IngestFailure]:
         else:
             yield path
     elif path.exists() or path.is_symlink():
-        yield IngestFailure(str(path), "not a regular file or folder (or a broken link)")
+        yield IngestFailure(
+            origin=str(path), message="not a regular file or folder (or a broken link)"
+        )
     else:
-        yield IngestFailure(str(path), "no such file or folder")
+        yield IngestFailure(origin=str(path), message="no such file or folder")
 
 
 def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | IngestFailure]:
@@ -71,7 +73,9 @@ def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | IngestFailure]:
     try:
         entries = sorted(folder.iterdir())
     except OSError as err:
-        yield IngestFailure(str(folder), f"cannot list folder ({err.strerror or err})")
+        yield IngestFailure(
+            origin=str(folder), message=f"cannot list folder ({err.strerror or err})"
+        )
         return
     for entry in entries:
         if entry.name.startswith("."):

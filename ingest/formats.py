@@ -20,9 +20,9 @@ from pathlib import Path
 import yaml
 
 from ingest.discover import sidecar_candidates
-from rag.dates import normalise_date
+from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
-from rag.models import ArticleInput, IngestFailure
+from rag.text.dates import normalise_date
 
 Loaded = ArticleInput | IngestFailure
 
@@ -55,9 +55,16 @@ _MetaLoader.yaml_implicit_resolvers = {
 
 
 def record_to_article(
-    record: Mapping[str, object], origin: str, *, text: str | None = None
+    record: Mapping[str, object],
+    origin: str,
+    *,
+    text: str | None = None,
+    unique_origin: bool = False,
 ) -> ArticleInput:
-    """Map a metadata object onto an article; ``text`` overrides the body fields."""
+    """Map a metadata object onto an article; ``text`` overrides the body fields.
+
+    ``unique_origin``: ``origin`` names this article alone (a file of one article), so an
+    article without id or URL is identified by it; otherwise by its text."""
     body = text if text is not None else _body(record)
     if not body.strip():
         raise IngestError("the article text is empty")
@@ -70,6 +77,7 @@ def record_to_article(
         authors=_authors(_first(record, AUTHOR_KEYS)),
         doc_id=_doc_id(record),
         origin=origin,
+        unique_origin=unique_origin,
     )
 
 
@@ -77,12 +85,16 @@ def parse_txt(path: Path, text: str, max_bytes: int) -> Iterator[Loaded]:
     """A plain-text article; metadata comes from ``NAME.meta.{json,yaml,yml}`` if any."""
     sidecar = next((p for p in sidecar_candidates(path) if p.is_file()), None)
     if sidecar is None:
-        yield from _guard(str(path), lambda: record_to_article({}, str(path), text=text))
+        yield from _guard(
+            str(path), lambda: record_to_article({}, str(path), text=text, unique_origin=True)
+        )
         return
     # Any metadata problem (unreadable, bad YAML, bad date) is the sidecar's fault.
     yield from _guard(
         str(sidecar),
-        lambda: record_to_article(read_sidecar(sidecar, max_bytes), str(path), text=text),
+        lambda: record_to_article(
+            read_sidecar(sidecar, max_bytes), str(path), text=text, unique_origin=True
+        ),
     )
 
 
@@ -107,7 +119,7 @@ def parse_markdown(origin: str, text: str) -> Iterator[Loaded]:
 
     def build() -> ArticleInput:
         meta, body = split_front_matter(text)
-        return record_to_article(meta, origin, text=body)
+        return record_to_article(meta, origin, text=body, unique_origin=True)
 
     yield from _guard(origin, build)
 
@@ -149,7 +161,7 @@ def _html_article(origin: str, text: str) -> ArticleInput:
         "url": doc.url,
         "author": doc.author,
     }
-    return record_to_article(meta, origin, text=doc.text)
+    return record_to_article(meta, origin, text=doc.text, unique_origin=True)
 
 
 def parse_json(origin: str, text: str) -> Iterator[Loaded]:
@@ -157,17 +169,19 @@ def parse_json(origin: str, text: str) -> Iterator[Loaded]:
     try:
         data = _load_json(text)
     except IngestError as err:
-        yield IngestFailure(origin, str(err))
+        yield IngestFailure(origin=origin, message=str(err))
         return
     if isinstance(data, dict):
-        yield _object_to_article(data, origin, "article")
+        yield _object_to_article(data, origin, "article", unique_origin=True)
     elif isinstance(data, list) and data:
         for index, item in enumerate(data):
             yield _object_to_article(item, f"{origin}[{index}]", "list item")
     elif isinstance(data, list):
-        yield IngestFailure(origin, "the JSON list is empty: no articles")
+        yield IngestFailure(origin=origin, message="the JSON list is empty: no articles")
     else:
-        yield IngestFailure(origin, f"expected an article object or a list, got {_kind(data)}")
+        yield IngestFailure(
+            origin=origin, message=f"expected an article object or a list, got {_kind(data)}"
+        )
 
 
 def parse_json_line(origin: str, line: str) -> Loaded:
@@ -175,14 +189,16 @@ def parse_json_line(origin: str, line: str) -> Loaded:
     try:
         return _object_to_article(_load_json(line), origin, "line")
     except IngestError as err:
-        return IngestFailure(origin, str(err))
+        return IngestFailure(origin=origin, message=str(err))
 
 
-def _object_to_article(value: object, origin: str, what: str) -> Loaded:
+def _object_to_article(
+    value: object, origin: str, what: str, unique_origin: bool = False
+) -> Loaded:
     try:
-        return record_to_article(_mapping(value, what), origin)
+        return record_to_article(_mapping(value, what), origin, unique_origin=unique_origin)
     except IngestError as err:
-        return IngestFailure(origin, str(err))
+        return IngestFailure(origin=origin, message=str(err))
 
 
 def _guard(origin: str, build: Callable[[], ArticleInput]) -> Iterator[Loaded]:
@@ -190,7 +206,7 @@ def _guard(origin: str, build: Callable[[], ArticleInput]) -> Iterator[Loaded]:
     try:
         yield build()
     except IngestError as err:
-        yield IngestFailure(origin, str(err))
+        yield IngestFailure(origin=origin, message=str(err))
 
 
 def _load_json(text: str) -> object:

@@ -27,8 +27,8 @@ from ingest.formats import (
     parse_markdown,
     parse_txt,
 )
+from rag.contract import IngestFailure
 from rag.errors import IngestError
-from rag.models import IngestFailure
 
 __all__ = ["SUPPORTED_EXTENSIONS", "discover", "file_kind", "load_file", "load_paths"]
 
@@ -65,12 +65,14 @@ def load_file(path: Path, max_bytes: int) -> Iterator[Loaded]:
     try:
         yield from _load(path, max_bytes)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        yield IngestFailure(origin, f"corrupt or truncated gzip data ({err})")
+        yield IngestFailure(origin=origin, message=f"corrupt or truncated gzip data ({err})")
     except OSError as err:
-        yield IngestFailure(origin, f"cannot read file ({err.strerror or err})")
+        yield IngestFailure(origin=origin, message=f"cannot read file ({err.strerror or err})")
     except Exception as err:  # last resort: one odd file must not end a whole batch
         logger.exception("unexpected error while loading %s", path)
-        yield IngestFailure(origin, f"unexpected error ({type(err).__name__}: {err})")
+        yield IngestFailure(
+            origin=origin, message=f"unexpected error ({type(err).__name__}: {err})"
+        )
 
 
 def file_kind(path: Path) -> str | None:
@@ -86,7 +88,7 @@ def _load(path: Path, max_bytes: int) -> Iterator[Loaded]:
     kind = file_kind(path)
     problem = _kind_problem(path) if kind is None else _size_problem(path, max_bytes)
     if problem is not None:
-        yield IngestFailure(origin, problem)
+        yield IngestFailure(origin=origin, message=problem)
     elif kind == ".jsonl.gz":
         yield from _load_jsonl_gz(path, max_bytes)
     else:
@@ -120,7 +122,7 @@ def _load_bytes(path: Path, kind: str, data: bytes, max_bytes: int) -> Iterator[
     origin = str(path)
     problem = _content_problem(data, max_bytes)
     if problem is not None:
-        yield IngestFailure(origin, problem)
+        yield IngestFailure(origin=origin, message=problem)
         return
     if kind == ".jsonl":  # decoded line by line, so one bad line spares the others
         yield from _jsonl_lines(origin, io.BytesIO(data), max_bytes)
@@ -128,7 +130,7 @@ def _load_bytes(path: Path, kind: str, data: bytes, max_bytes: int) -> Iterator[
     try:
         text = _decode(data)
     except IngestError as err:
-        yield IngestFailure(origin, str(err))
+        yield IngestFailure(origin=origin, message=str(err))
         return
     yield from _parse_text(path, kind, text, max_bytes)
 
@@ -188,7 +190,7 @@ def _load_jsonl_gz(path: Path, max_bytes: int) -> Iterator[Loaded]:
     if problem is None and len(head) < _SNIFF_BYTES and not head.removeprefix(_BOM).strip():
         problem = "file is empty (only whitespace after decompression)"
     if problem is not None:
-        yield IngestFailure(str(path), problem)
+        yield IngestFailure(origin=str(path), message=problem)
         return
     with gzip.open(path, "rb") as handle:
         yield from _jsonl_lines(str(path), handle, max_bytes)
@@ -200,7 +202,9 @@ def _jsonl_lines(origin: str, stream: _LineSource, max_bytes: int) -> Iterator[L
     for number, (raw, length) in enumerate(_read_lines(stream, max_bytes), start=1):
         where = f"{origin}:{number}"
         if raw is None:
-            yield IngestFailure(where, f"line is {length:,} bytes, over the limit of {max_bytes:,}")
+            yield IngestFailure(
+                origin=where, message=f"line is {length:,} bytes, over the limit of {max_bytes:,}"
+            )
         else:
             item = _jsonl_line(where, raw, offset, first=number == 1)
             if item is not None:
@@ -215,7 +219,9 @@ def _jsonl_line(where: str, raw: bytes, offset: int, *, first: bool) -> Loaded |
         text = raw[start:].decode("utf-8")
     except UnicodeDecodeError as err:
         at = start + err.start
-        return IngestFailure(where, f"invalid UTF-8 at byte offset {offset + at}: {_byte(raw, at)}")
+        return IngestFailure(
+            origin=where, message=f"invalid UTF-8 at byte offset {offset + at}: {_byte(raw, at)}"
+        )
     return parse_json_line(where, text) if text.strip() else None
 
 

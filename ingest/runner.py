@@ -1,6 +1,6 @@
 """Batch ingestion from paths: discover, load, store, with a progress bar and a summary.
 
-A thin layer over ``rag.pipeline.Newsdesk.ingest``: one bad input becomes a reported
+A thin layer over ``rag.desk.Newsdesk.ingest``: one bad input becomes a reported
 failure and the batch goes on; what was stored before is never touched by a failure.
 """
 
@@ -13,12 +13,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.loaders import load_paths
-from rag.pipeline import IngestReport, Newsdesk
+from rag.contract import IngestReport
+from rag.desk import Newsdesk
 
 
 def ingest_paths(desk: Newsdesk, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
     """Ingest files and folders (recursively); paths are resolved so ids do not depend on cwd."""
-    max_bytes = int(desk.settings.ingest.max_file_mb * 1024 * 1024)
+    max_bytes = desk.settings.ingest.max_file_bytes
     items = load_paths([p.expanduser().resolve() for p in paths], max_bytes)
     with tqdm(
         unit=" inputs", disable=not show_progress or not sys.stderr.isatty(), file=sys.stderr

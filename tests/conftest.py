@@ -1,9 +1,16 @@
-"""Shared fixtures: the real embedding model (loaded once) and a fresh store per test."""
+"""Shared fixtures: the real embedding model (loaded once), a fresh store per test, and
+the in-memory fakes of the fast tier.
+
+Tiers: a test that uses the real model, Chroma or a browser is marked ``slow`` (here, by
+the fixtures it uses, or by its module); ``make test-fast`` runs the rest (``-m "not
+slow"``) and fails if any of them imported torch, chromadb or gradio after all.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,15 +20,36 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from rag.config import Settings, load_settings
-from rag.embed import Embedder, make_embedder
-from rag.factory import build
-from rag.pipeline import Newsdesk
+from rag.desk import Newsdesk, build
+from rag.embedding import Embedder, make_embedder
+from services.settings import Settings, load_settings
+from tests.fakes import DictStore, HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"
 SEED = SAMPLE_DIR / "000_c030bf5d14f6109c.txt"
 SEED_ID = "c030bf5d14f6109c"
+SLOW_FIXTURES = frozenset({"embedder", "desk", "sample_desk"})
+HEAVY_MODULES = ("torch", "chromadb", "gradio", "sentence_transformers")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow every test that needs the real model, Chroma or a browser."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        heavy = item.get_closest_marker("browser") or item.get_closest_marker("chroma_server")
+        if heavy or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In the fast tier, importing a heavy part is a failure: the tier's promise is broken."""
+    if os.environ.get("FAST_TIER") != "1":
+        return
+    loaded = [m for m in HEAVY_MODULES if m in sys.modules]
+    if loaded:
+        print(f"\nfast tier imported {', '.join(loaded)}: mark those tests slow", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +81,12 @@ def settings(write_config: Callable[..., Path]) -> Settings:
 @pytest.fixture
 def desk(settings: Settings, embedder: Embedder) -> Newsdesk:
     return build(settings, embedder)
+
+
+@pytest.fixture
+def fake_desk(settings: Settings) -> Newsdesk:
+    """A desk on the fakes: hashing embedder, in-memory store (BM25 files in tmp_path)."""
+    return build(settings, HashingEmbedder(), DictStore())
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from rag.config import Settings, load_settings
-from rag.embed import Embedder
-from rag.factory import build
-from rag.pipeline import Newsdesk
+from rag.desk import Newsdesk
+from rag.embedding import Embedder
+from services.desk import open_desk
+from services.settings import Settings, load_settings
 from tests.conftest import ROOT, SAMPLE_DIR, SEED_ID
 
 STARTUP_LIMIT_S = 120  # a bound on waiting, not an assertion about speed
@@ -60,7 +60,7 @@ def sample_desk(settings: Settings, embedder: Embedder) -> Newsdesk:
     """A Newsdesk over ``settings`` holding the bundled sample article."""
     from ingest.runner import ingest_paths
 
-    desk = build(settings, embedder)
+    desk = open_desk(settings, embedder)
     report = ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     assert report.added == [SEED_ID] and not report.failed
     return desk

@@ -1,5 +1,6 @@
 """Whole-article ranking (article BM25, article vectors), diverse top passages, and the
-answerer reading the best article whole: real model, real Chroma."""
+answerer reading the best article whole: real model and Chroma where the ranking needs
+them, the fakes where it does not."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from ingest.runner import ingest_paths
-from rag.article_vectors import ArticleVectors
+from rag.answering import ExtractiveAnswerer
 from rag.config import AnswerSettings
-from rag.embed import Embedder
-from rag.models import ArticleMeta, Chunk, Filters, Hit, StoredArticle
-from rag.pipeline import Newsdesk
-from rag.retrieve import diversify
-from rag.store import ChromaStore
-from rag.text import tokenize
+from rag.contract import Article, Filters
+from rag.desk import Newsdesk
+from rag.embedding import Embedder, Vectors
+from rag.search import ArticleVectors, Chunk, ChunkCatalogue, Hit, Store, diversify
+from rag.text import terms
 
 FILLER = "The council met on Tuesday and discussed the budget for the coming year. "
 
@@ -40,10 +40,10 @@ def test_article_bm25_prefers_an_article_about_the_subject(desk: Newsdesk, tmp_p
         tmp_path / "f.jsonl", [("about", "2024-05-01", about), ("once", "2024-06-01", mention)]
     )
     ingest_paths(desk, [feed], show_progress=False)
-    ranked = desk.index.search_articles(tokenize("lighthouse keeper lamp"), 5)
+    ranked = desk.index.search_articles(terms("lighthouse keeper lamp"), 5)
     assert [doc for doc, _ in ranked] == ["about", "once"]
     window = Filters(published_after="2024-05-15", published_before="2024-06-30")
-    assert [d for d, _ in desk.index.search_articles(tokenize("lighthouse"), 5, window)] == ["once"]
+    assert [d for d, _ in desk.index.search_articles(terms("lighthouse"), 5, window)] == ["once"]
 
 
 ROWS = [
@@ -56,10 +56,11 @@ ROWS = [
 class CountingStore:
     """The real store, counting which article vectors were fetched."""
 
-    def __init__(self, store: ChromaStore) -> None:
-        self.store, self.fetched = store, []  # type: list[str]
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.fetched: list[str] = []
 
-    def article_vectors(self, doc_ids: Sequence[str]) -> dict:  # type: ignore[type-arg]
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
         self.fetched.extend(doc_ids)
         return self.store.article_vectors(doc_ids)
 
@@ -105,11 +106,11 @@ def test_top_passages_come_from_distinct_articles(desk: Newsdesk, tmp_path: Path
     assert len(set(docs)) == len(docs) == 4  # ice has 4+ chunks, but one passage comes first
 
 
-def _article(text: str) -> StoredArticle:
-    return StoredArticle(ArticleMeta(doc_id="d", title="T", source="S"), text)
+def _article(text: str) -> Article:
+    return Article(doc_id="d", title="T", source="S", text=text)
 
 
-def test_answerer_reads_the_best_article_whole(desk: Newsdesk) -> None:
+def test_answerer_reads_the_best_article_whole(fake_desk: Newsdesk) -> None:
     text = (
         "Storm clouds gathered over the port. "
         + FILLER * 3
@@ -126,7 +127,7 @@ def test_answerer_reads_the_best_article_whole(desk: Newsdesk) -> None:
 
     for read, expect in ((1, True), (0, False)):
         settings = AnswerSettings(read_top_articles=read)
-        answerer = type(desk.answerer)(settings, desk.index.term_idf)
+        answerer = ExtractiveAnswerer(settings, fake_desk.index.term_idf)
         _, cites = answerer.answer(
             "Which warehouses did the storm surge flood?", hits, {"d": article}, locate
         )
@@ -136,8 +137,8 @@ def test_answerer_reads_the_best_article_whole(desk: Newsdesk) -> None:
 
 
 def test_chunk_holding_finds_the_span_or_the_one_before() -> None:
+    from rag.desk import chunk_holding
     from rag.errors import NotFoundError
-    from rag.pipeline import chunk_holding
 
     spans = [(0, 100, "d:0"), (90, 200, "d:1"), (210, 300, "d:2")]
     assert chunk_holding(spans, "d", 50) == "d:0"
@@ -153,13 +154,13 @@ def test_articles_without_a_stored_vector_rank_last_not_crash(tmp_path: Path) ->
 
     class Index:
         def __init__(self) -> None:
-            self.generation, self.article_ids = "g1", ["a", "b"]
-            self.chunks_of = {"a": ["a:x:0000"], "b": ["b:y:0000"]}
-            self.article_days = np.array([1, 2])
-            self.article_sources = np.array(["s", "s"], dtype=object)
+            self.generation = "g1"
+            self.catalogue = ChunkCatalogue(
+                ["a:x:0000", "b:y:0000"], ["a", "b"], ["s", "s"], [1, 2]
+            )
 
     class Store:
-        def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
             return {}
 
     vectors = ArticleVectors(tmp_path)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.pipeline import Newsdesk
+from rag.desk import Newsdesk
 from tests.conftest import SEED, SEED_ID
+
+pytestmark = pytest.mark.slow  # the real model and Chroma
 
 PESKOV_1 = "The Americans need rare earth metals. We have a lot of them"
 PESKOV_2 = "quite broad prospects for cooperation here"

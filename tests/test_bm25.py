@@ -1,4 +1,6 @@
-"""The BM25 side: persisted across processes, synced incrementally, filtered."""
+"""The BM25 side: persisted across processes, synced incrementally, filtered.
+
+Fast tier: the desk runs on the in-memory fakes (BM25 does not depend on the model)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import rag.bm25
+import rag.search.bm25 as bm25_module
 from ingest.runner import ingest_paths
-from rag.bm25 import BM25Index
-from rag.models import Filters
-from rag.pipeline import Newsdesk
-from rag.text import tokenize
+from rag.contract import Filters
+from rag.desk import Newsdesk
+from rag.search.bm25 import BM25Index
+from rag.text import terms, terms_many
 
 
 def _feed(path: Path, rows: Sequence[tuple[str, str, str, str]]) -> Path:
@@ -31,52 +33,52 @@ ROWS = [
 
 
 def test_index_is_reloaded_without_retokenising(
-    desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest_paths(desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
-    assert desk.index.search(tokenize("bridge cables"), 5)[0][0].startswith("a:")
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
+    assert fake_desk.index.search(terms("bridge cables"), 5)[0][0].startswith("a:")
 
     def forbidden(texts: Sequence[str]) -> list[list[str]]:
         raise AssertionError(f"re-tokenised {len(texts)} chunks")
 
-    monkeypatch.setattr(rag.bm25, "tokenize_many", forbidden)
-    reloaded = BM25Index(desk.index.cache_dir)
-    assert reloaded.generation == desk.store.generation()
-    assert not reloaded.sync(desk.store)  # already current: nothing to do
-    assert reloaded.search(tokenize("diesel protest"), 5)[0][0].startswith("b:")
+    monkeypatch.setattr(bm25_module, "terms_many", forbidden)
+    reloaded = BM25Index(fake_desk.index.cache_dir)
+    assert reloaded.generation == fake_desk.store.generation()
+    assert not reloaded.sync(fake_desk.store)  # already current: nothing to do
+    assert reloaded.search(terms("diesel protest"), 5)[0][0].startswith("b:")
 
 
 def test_sync_tokenises_only_new_chunks_and_drops_deleted(
-    desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest_paths(desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
     seen: list[int] = []
-    original = rag.bm25.tokenize_many
+    original = terms_many
 
     def counting(texts: Sequence[str]) -> list[list[str]]:
         seen.append(len(texts))
         return original(texts)
 
-    monkeypatch.setattr(rag.bm25, "tokenize_many", counting)
+    monkeypatch.setattr(bm25_module, "terms_many", counting)
     extra = [("c", "Daily", "2024-05-05", "A comet was seen over the harbour at dawn.")]
-    ingest_paths(desk, [_feed(tmp_path / "g.jsonl", extra)], show_progress=False)
+    ingest_paths(fake_desk, [_feed(tmp_path / "g.jsonl", extra)], show_progress=False)
     assert seen == [1]
-    desk.delete_article("a")
-    hits = [cid for cid, _ in desk.index.search(tokenize("harbour"), 5)]
+    fake_desk.delete_article("a")
+    hits = [cid for cid, _ in fake_desk.index.search(terms("harbour"), 5)]
     assert [h.split(":")[0] for h in hits] == ["c"]
 
 
-def test_filters_restrict_sparse_hits(desk: Newsdesk, tmp_path: Path) -> None:
+def test_filters_restrict_sparse_hits(fake_desk: Newsdesk, tmp_path: Path) -> None:
     rows = [*ROWS, ("c", "Daily", "2024-05-05", "Diesel prices fell in May, farmers said.")]
-    ingest_paths(desk, [_feed(tmp_path / "f.jsonl", rows)], show_progress=False)
-    query = tokenize("diesel prices farmers")
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", rows)], show_progress=False)
+    query = terms("diesel prices farmers")
 
     def docs(filters: Filters) -> set[str]:
-        return {cid.split(":")[0] for cid, _ in desk.index.search(query, 10, filters)}
+        return {cid.split(":")[0] for cid, _ in fake_desk.index.search(query, 10, filters)}
 
     assert docs(Filters()) == {"b", "c"}
     assert docs(Filters(source="Daily")) == {"c"}
     assert docs(Filters(published_before="2024-04-01")) == {"b"}
     assert docs(Filters(published_after="2024-04-01", source="Weekly")) == set()
-    answer = desk.ask("Who protested about diesel prices?", filters=Filters(source="Weekly"))
+    answer = fake_desk.ask("Who protested about diesel prices?", filters=Filters(source="Weekly"))
     assert {c.doc_id for c in answer.citations} == {"b"}

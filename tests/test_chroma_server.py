@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from ingest.runner import ingest_paths
-from rag.config import load_settings
-from rag.embed import Embedder
+from rag.desk import build
+from rag.embedding import Embedder
 from rag.errors import StoreError
-from rag.factory import build
+from services.settings import load_settings
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
 pytestmark = pytest.mark.chroma_server

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
+from newsdesk.cli import main
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
 CONTRACT = {"question", "answer", "citations", "mode", "timings_ms"}
@@ -16,6 +16,7 @@ CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at",
             "quote", "start", "end", "score"}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_ingest_ask_json_list_delete(
     write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -35,6 +36,7 @@ def test_ingest_ask_json_list_delete(
     assert "no article with id" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_relative_store_path_resolves_next_to_the_config(
     write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -46,6 +48,7 @@ def test_relative_store_path_resolves_next_to_the_config(
     assert not (tmp_path / ".newsdesk").exists()
 
 
+@pytest.mark.slow
 def test_partial_failure_exits_2(
     write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +69,7 @@ def test_bad_config_key_is_named(
     assert "top_kk" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_empty_question_is_an_error(
     write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
-from rag.config import Settings, load_settings
 from rag.errors import ConfigError
+from services.settings import Settings, load_settings
 
 
 def test_repo_config_is_valid_and_paths_resolve_to_its_folder(
@@ -59,13 +60,13 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
 
 
 def test_every_field_has_a_description() -> None:
-    def walk(model: type[Settings] | type) -> list[str]:
+    def walk(model: type[BaseModel]) -> list[str]:
         missing = []
         for name, field in model.model_fields.items():
             if not field.description:
                 missing.append(name)
             annotation = field.annotation
-            if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 missing.extend(walk(annotation))
         return missing
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from rag.conversation import ChatMessage, Standalone, date_note, finish, standalone
+from rag.answering.conversation import Standalone, date_note, finish, standalone
+from rag.contract import Answer, ChatMessage, Citation
+from rag.desk import Newsdesk
 from rag.errors import QueryError
-from rag.models import Answer, Citation
-from rag.pipeline import Newsdesk
 
 
 def _turns(*questions: str) -> list[ChatMessage]:
     messages: list[ChatMessage] = []
     for question in questions:
-        messages += [ChatMessage("user", question), ChatMessage("assistant", "(an answer)")]
+        messages += [
+            ChatMessage(role="user", content=question),
+            ChatMessage(role="assistant", content="(an answer)"),
+        ]
     return messages[:-1]
 
 
@@ -83,13 +86,28 @@ def test_a_full_question_does_not_inherit_the_topic() -> None:
 
 def test_the_last_message_must_be_the_users() -> None:
     with pytest.raises(QueryError):
-        standalone([ChatMessage("user", "hi"), ChatMessage("assistant", "hello")])
+        standalone(
+            [ChatMessage(role="user", content="hi"), ChatMessage(role="assistant", content="hello")]
+        )
     with pytest.raises(QueryError):
         standalone([])
 
 
 def _citation(n: int, doc_id: str, day: str) -> Citation:
-    return Citation(n, doc_id, f"{doc_id}:0", "t", "s", "", day, (), "q", 0, 1, 1.0)
+    return Citation(
+        n=n,
+        doc_id=doc_id,
+        chunk_id=f"{doc_id}:0",
+        title="t",
+        source="s",
+        url="",
+        published_at=day,
+        authors=(),
+        quote="q",
+        start=0,
+        end=1,
+        score=1.0,
+    )
 
 
 def test_date_note_lists_each_date_with_its_markers() -> None:
@@ -104,9 +122,9 @@ def test_date_note_lists_each_date_with_its_markers() -> None:
 
 
 def test_finish_only_changes_when_answers_with_citations() -> None:
-    answer = Answer("q", "text [1]", [_citation(1, "a", "2025-02-25")])
+    answer = Answer(question="q", answer="text [1]", citations=[_citation(1, "a", "2025-02-25")])
     assert finish(answer, Standalone("q")) is answer
-    empty = Answer("q", "No quotes by X were found.")
+    empty = Answer(question="q", answer="No quotes by X were found.")
     assert finish(empty, Standalone("q", "X", asks_when=True)) is empty
     dated = finish(answer, Standalone("q", "X", asks_when=True))
     assert dated.answer.startswith("X said this in the article published on 2025-02-25 [1].")

@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.embed import Embedder, OnnxEmbedder, TorchEmbedder, cpu_has_native_bf16, resolve_precision
+from rag.embedding.minilm import (
+    Embedder,
+    OnnxEmbedder,
+    TorchEmbedder,
+    cpu_has_native_bf16,
+    resolve_precision,
+)
+
+pytestmark = pytest.mark.slow  # the real model
 
 TEXTS = [
     "This story has been updated with additional developments.",

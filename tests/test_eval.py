@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
-from rag.config import load_settings
+from newsdesk.cli import main
+from rag.contract import Answer, Citation, Filters
 from rag.errors import NewsdeskError
-from rag.evaluate import (
+from rag.search.hybrid import Recency
+from services.evaluate import (
     QuestionResult,
     answer_hit,
     eval_settings,
@@ -20,8 +21,7 @@ from rag.evaluate import (
     percentile,
     summarize,
 )
-from rag.models import Answer, Citation, Filters
-from rag.retrieve import Recency
+from services.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
 CORPUS = FIXTURES / "corpus.jsonl"
@@ -77,11 +77,27 @@ def test_percentile_is_nearest_rank() -> None:
 
 
 def test_answer_hit_looks_in_the_answer_and_its_quotes_ignoring_case() -> None:
-    citation = Citation(1, "d", "d:1", "", "", "", "", (), "Dinosaur\ntracks were found", 0, 9, 1.0)
-    answer = Answer("q", "Something [1]", [citation])
+    citation = Citation(
+        n=1,
+        doc_id="d",
+        chunk_id="d:1",
+        title="",
+        source="",
+        url="",
+        published_at="",
+        authors=(),
+        quote="Dinosaur\ntracks were found",
+        start=0,
+        end=9,
+        score=1.0,
+    )
+    answer = Answer(question="q", answer="Something [1]", citations=[citation])
     assert answer_hit(answer, ["dinosaur tracks"])
     assert not answer_hit(answer, ["pink diamonds"])
-    assert not answer_hit(Answer("q", "No passage answers dinosaur tracks.", []), ["dinosaur"])
+    assert not answer_hit(
+        Answer(question="q", answer="No passage answers dinosaur tracks.", citations=[]),
+        ["dinosaur"],
+    )
 
 
 def test_the_eval_store_is_derived_from_the_corpus(write_config: Callable[..., Path]) -> None:
@@ -93,6 +109,7 @@ def test_the_eval_store_is_derived_from_the_corpus(write_config: Callable[..., P
     assert derived.store.collection == settings.store.collection
 
 
+@pytest.mark.slow
 def test_cli_eval_writes_json_and_markdown_and_reuses_the_index(
     write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,7 +143,13 @@ def test_cli_eval_missing_corpus_exits_1(
 
 def test_the_recency_window_narrows_the_filters() -> None:
     recency = Recency(date(2022, 8, 25), 7, 1.0)
-    assert recency.window(None) == Filters(None, "2022-08-18", "2022-08-25")
-    narrowed = recency.window(Filters("CNN", "2022-08-20", None))
-    assert narrowed == Filters("CNN", "2022-08-20", "2022-08-25")
+    assert recency.window(None) == Filters(
+        source=None, published_after="2022-08-18", published_before="2022-08-25"
+    )
+    narrowed = recency.window(
+        Filters(source="CNN", published_after="2022-08-20", published_before=None)
+    )
+    assert narrowed == Filters(
+        source="CNN", published_after="2022-08-20", published_before="2022-08-25"
+    )
     assert recency.window(Filters(published_before="2022-01-01")) is None

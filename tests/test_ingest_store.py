@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from ingest.runner import ingest_paths
+from rag.desk import Newsdesk
 from rag.errors import NotFoundError
-from rag.pipeline import Newsdesk
+from rag.text import ChunkSpan, CleanText
 from tests.conftest import SAMPLE_DIR, SEED_ID
+
+pytestmark = pytest.mark.slow  # the real model and Chroma
 
 
 def _article(doc_id: str, body: str, **extra: str) -> str:
@@ -118,14 +121,15 @@ def test_an_unexpected_error_on_one_article_fails_only_that_article(
         + _article("ok2", "The bakery reopened on Main Street.")
         + "\n"
     )
-    split = desk.chunker.split
+    chunker = desk.indexer.chunker
+    split = chunker.split
 
-    def buggy(cleaned: object) -> object:
-        if "trips a bug" in cleaned.text:  # type: ignore[attr-defined]
+    def buggy(cleaned: CleanText) -> list[ChunkSpan]:
+        if "trips a bug" in cleaned.text:
             raise IndexError("tuple index out of range")
-        return split(cleaned)  # type: ignore[arg-type]
+        return split(cleaned)
 
-    monkeypatch.setattr(desk.chunker, "split", buggy)
+    monkeypatch.setattr(chunker, "split", buggy)
     report = ingest_paths(desk, [feed], show_progress=False)
     assert sorted(report.added) == ["ok1", "ok2"]
     (failure,) = report.failed
@@ -135,7 +139,7 @@ def test_an_unexpected_error_on_one_article_fails_only_that_article(
 
 def test_a_store_refuses_another_models_vectors(desk: Newsdesk) -> None:
     from rag.errors import StoreError
-    from rag.store import ChromaStore
+    from rag.search.store import ChromaStore
 
     settings = desk.settings.store.model_copy(update={"collection": "old"})
     store = ChromaStore(settings, "all-MiniLM-L6-v2/torch")

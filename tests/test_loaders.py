@@ -9,15 +9,17 @@ import gzip
 import json
 import logging
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from ingest.loaders import discover, load_file, load_paths
-from rag.dates import date_to_ordinal, normalise_date
+from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
-from rag.models import ArticleInput, IngestFailure
+from rag.search import article_id
+from rag.text.dates import date_to_ordinal, normalise_date
 
 LIMIT = 1_000_000
 
@@ -83,7 +85,7 @@ def jsonl(*records: object) -> str:
 def test_txt_keeps_body_verbatim_and_has_no_metadata(tmp_path: Path) -> None:
     body = "  First line.\r\n\r\nSecond paragraph with trailing space. \n\n"
     path = write(tmp_path / "story.txt", body)
-    assert only_article(path) == ArticleInput(text=body, origin=str(path))
+    assert only_article(path) == ArticleInput(text=body, origin=str(path), unique_origin=True)
 
 
 def test_txt_with_yaml_sidecar(tmp_path: Path) -> None:
@@ -103,6 +105,7 @@ def test_txt_with_yaml_sidecar(tmp_path: Path) -> None:
         authors=("Ann Lee", "Bo Chan", "Cy Diaz"),
         doc_id="0123",  # not the octal number 83
         origin=str(path),
+        unique_origin=True,
     )
 
 
@@ -153,7 +156,7 @@ def test_markdown_with_front_matter(tmp_path: Path) -> None:
 def test_markdown_without_front_matter_is_all_body(tmp_path: Path) -> None:
     text = "Plain *markdown*.\n---\nnot front matter\n"
     path = write(tmp_path / "b.md", text)
-    assert only_article(path) == ArticleInput(text=text, origin=str(path))
+    assert only_article(path) == ArticleInput(text=text, origin=str(path), unique_origin=True)
 
 
 def test_deeply_nested_input_is_a_failure_not_a_crash(tmp_path: Path) -> None:
@@ -241,7 +244,8 @@ def test_jsonl_gz_realtimeqa_shape(tmp_path: Path) -> None:
         authors=("Hannah Sarisohn Colin Jeffrey", "Hannah Sarisohn"),
         doc_id="00183238889fc56a",
         origin=f"{path}:2",
-    )
+    )  # a line of a feed: identified by its id, URL or text, never by "file:2"
+    assert not articles[1].unique_origin
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
@@ -306,7 +310,9 @@ def test_invalid_utf8_in_one_jsonl_line_spares_the_others(tmp_path: Path) -> Non
     path = write(tmp_path / "u.jsonl", data)
     articles, failures = load(path)
     assert [a.text for a in articles] == ["a", "c"]
-    assert failures == [IngestFailure(f"{path}:2", "invalid UTF-8 at byte offset 24: byte 0xc3")]
+    assert failures == [
+        IngestFailure(origin=f"{path}:2", message="invalid UTF-8 at byte offset 24: byte 0xc3")
+    ]
 
 
 def test_file_over_max_bytes(tmp_path: Path) -> None:
@@ -320,7 +326,9 @@ def test_gz_line_over_max_bytes(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(data.encode()))
     articles, failures = load(path, max_bytes=1000)
     assert [a.origin for a in articles] == [f"{path}:1", f"{path}:3"]
-    assert failures == [IngestFailure(f"{path}:2", "line is 5,013 bytes, over the limit of 1,000")]
+    assert failures == [
+        IngestFailure(origin=f"{path}:2", message="line is 5,013 bytes, over the limit of 1,000")
+    ]
 
 
 def test_truncated_gzip_keeps_earlier_lines(tmp_path: Path) -> None:
@@ -357,7 +365,9 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_missing_path_and_directory_given_to_load_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
-    assert list(discover([missing])) == [IngestFailure(str(missing), "no such file or folder")]
+    assert list(discover([missing])) == [
+        IngestFailure(origin=str(missing), message="no such file or folder")
+    ]
     assert only_failure(missing).message == "no such file"
     folder = tmp_path / "dir.txt"
     folder.mkdir()
@@ -406,7 +416,9 @@ def test_load_paths_combines_discovery_and_loading(tmp_path: Path) -> None:
         "IngestFailure",
         "IngestFailure",
     ]
-    assert items[2] == IngestFailure(str(tmp_path / "gone"), "no such file or folder")
+    assert items[2] == IngestFailure(
+        origin=str(tmp_path / "gone"), message="no such file or folder"
+    )
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -450,3 +462,19 @@ def test_date_to_ordinal() -> None:
     assert date_to_ordinal("0001-01-01") == 1
     assert date_to_ordinal("2025-03-01") - date_to_ordinal("2025-02-25") == 4
     assert date_to_ordinal("2022/10/08") == date(2022, 10, 8).toordinal()
+
+
+# --- identity ----------------------------------------------------------------------------
+
+
+def test_ids_come_from_the_file_only_when_it_holds_one_article(tmp_path: Path) -> None:
+    """Without an id or URL: a file of one article is keyed by its path (an edit updates
+    it), an item of a list or feed by its text (the path names many articles)."""
+    single = only_article(write(tmp_path / "one.txt", "Alpha beta."))
+    items = load(write(tmp_path / "many.json", json.dumps([{"body": "A."}, {"body": "B."}])))[0]
+    lines = load(write(tmp_path / "feed.jsonl", jsonl({"body": "C."})))[0]
+    assert single.unique_origin and not any(a.unique_origin for a in [*items, *lines])
+    assert article_id(single) == article_id(replace(single, text="Alpha, edited."))
+    assert article_id(items[0]) != article_id(items[1])
+    moved = replace(lines[0], origin="elsewhere.jsonl:7")
+    assert article_id(moved) == article_id(lines[0])

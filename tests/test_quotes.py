@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.models import Quote
-from rag.quotes import find_quotes
-from rag.speakers import SpeakerQuestion, parse_speaker_question, speaker_matches
+from rag.quotes.attribution import find_quotes
+from rag.quotes.records import Quote
+from rag.quotes.speakers import SpeakerQuestion, parse_speaker_question, speaker_matches
 
 SEED = Path(__file__).resolve().parents[1] / "data/sample/000_c030bf5d14f6109c.txt"
 TEXT = SEED.read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunking import Chunker
-from rag.text import clean, kept_regions, sentence_spans, tokenize
+from rag.text import clean, kept_regions, sentence_spans, terms
+from rag.text.chunking import Chunker
 from tests.conftest import SEED
 
 TEXT = SEED.read_text(encoding="utf-8")
@@ -48,7 +48,7 @@ def test_sentence_spans_respect_abbreviations_and_quotes() -> None:
 
 
 def test_tokenize_stems_drops_stopwords_and_joins_numbers() -> None:
-    assert tokenize("How many tons of rare-earths did China extract? 270,000") == [
+    assert terms("How many tons of rare-earths did China extract? 270,000") == [
         "ton", "rare", "earth", "china", "extract", "270000",
     ]  # fmt: skip
 

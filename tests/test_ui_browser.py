@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.app import create_app
-from rag.embed import Embedder
+from newsdesk.server import create_app
+from rag.embedding import Embedder
 from tests.conftest import ROOT
 from tests.live_server import sample_desk, sample_settings, serve
 
@@ -56,7 +56,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def ui_url(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[str]:
     settings = sample_settings(tmp_path_factory.mktemp("ui"))
-    with serve(create_app(sample_desk(settings, embedder))) as url:
+    with serve(create_app(sample_desk(settings, embedder), settings)) as url:
         yield url
 
 

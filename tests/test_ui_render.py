@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rag.contract import Answer, Citation
 from ui.render import highlight, link, markdown_text, question_terms, source_cards
 
 EVIL = '<script>alert(1)</script> [click](http://evil.example) **bold** & "q" $$x$$'
@@ -37,14 +38,19 @@ def test_question_terms_skip_function_words() -> None:
 
 
 def test_source_cards_escape_article_text_and_metadata() -> None:
-    answer = {
-        "question": "What did Peskov say?",
-        "citations": [
-            {"n": 1, "quote": EVIL + " Peskov", "title": "<b>T</b>", "source": "S<i>",
-             "published_at": "2025-02-25", "url": "javascript:x", "authors": ["<A>"]},
-        ],
-    }  # fmt: skip
+    quote = EVIL + " Peskov"
+    citation = Citation(
+        n=1, doc_id="d", chunk_id="d:x:0000", title="<b>T</b>", source="S<i>", url="javascript:x",
+        published_at="2025-02-25", authors=("<A>",), quote=quote, start=0, end=len(quote),
+        score=1.0,
+    )  # fmt: skip
+    answer = Answer(question="What did Peskov say?", answer=f"{quote} [1]", citations=[citation])
     cards = source_cards(answer)
-    assert "<script>" not in cards and "<b>T" not in cards and "<i>" not in cards
+    assert (
+        "<script>" not in cards
+        and "<b>T" not in cards
+        and "<i>" not in cards
+        and "<A>" not in cards
+    )
     assert "&lt;script&gt;" in cards and "<mark>Peskov</mark>" in cards and "href" not in cards
-    assert source_cards({"question": "q", "citations": []}) == ""
+    assert source_cards(Answer(question="q", answer="nothing")) == ""

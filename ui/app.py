@@ -1,4 +1,5 @@
-"""The chat UI (gradio), mounted at ``/`` of the REST app so both share one Newsdesk.
+"""The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
+share one Newsdesk.
 
 Three tabs: Chat (answers stream in, source cards under each answer, filters, top-k,
 example questions), Ingest (upload files or paste an article) and Articles (list, delete).
@@ -13,8 +14,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from api.auth import key_matches
-from api.shared import SharedDesk
+from ingest import upload_types
+from services.auth import key_matches
+from services.gate import SharedDesk
 from ui.handlers import Handlers
 from ui.render import CSS
 
@@ -24,7 +26,6 @@ EXAMPLES = [
     "What did Putin say about foreign partners?",
     "What did Zelensky say?",
 ]
-FILE_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz"]
 INTRO = (
     "# Newsdesk\nAsk questions of the indexed news: every answer is made of cited, verbatim "
     "passages. Follow-ups work (“When did he say that?”). REST API: [/docs](/docs)."
@@ -81,7 +82,9 @@ def _chat_tab(on: Handlers, top_k: int) -> gr.Dropdown:
 
 
 def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
-    files = gr.File(label="Files", file_count="multiple", file_types=FILE_TYPES, elem_id="nd-files")
+    files = gr.File(
+        label="Files", file_count="multiple", file_types=list(upload_types()), elem_id="nd-files"
+    )
     send_files = gr.Button("Ingest files", variant="primary", elem_id="nd-ingest-files")
     with gr.Accordion("Or paste an article", open=True):
         with gr.Row():
@@ -135,7 +138,7 @@ def mount_ui(app: FastAPI, shared: SharedDesk) -> FastAPI:
         auth=login if api_key and server.protect_reads else None,
         auth_message="Newsdesk: log in with any user name and the API key as password.",
         show_error=True,
-        max_file_size=int(server.max_upload_mb * 1024 * 1024),
+        max_file_size=server.max_upload_bytes,
         ssr_mode=False,
         css=CSS,
         theme=gr.themes.Default(),

@@ -1,39 +1,40 @@
 """What the UI's buttons do: thin calls into the shared Newsdesk, errors as ``gr.Warning``.
 
-The chat keeps its own state (what the user typed and each answer's contract) rather than
-reading back the Chatbot, whose messages hold escaped Markdown and source-card components;
-the chatbot is re-rendered from that state on every update.
+The chat keeps its own state (what the user typed and each answer, as the contract's
+``Answer``) rather than reading back the Chatbot, whose messages hold escaped Markdown and
+source-card components; the chatbot is re-rendered from that state on every update.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import gradio as gr
 
-from api.auth import key_matches
-from api.shared import SharedDesk
-from api.uploads import ingest_file, ingest_record, merge, require_stored
-from rag.contract import answer_dict, answer_pieces
-from rag.conversation import ChatMessage
+from rag.contract import Answer, ChatMessage, Filters
 from rag.errors import NewsdeskError, QueryError
-from rag.models import Filters
+from services.auth import allowed
+from services.gate import SharedDesk
+from services.uploads import ingest_file, ingest_record, merge, require_stored
 from ui.render import articles_table, ingest_summary, markdown_text, source_cards
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
-PASTE_ORIGIN = "ui[0]"  # "[0]": without id or URL, an article is identified by its text
+PASTE_ORIGIN = "ui"  # shared by every pasted article: one without id or URL is keyed by text
 SEARCHING = "Searching the articles…"
 
 
-class Turn(TypedDict):
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of the chat: what the user typed, and the answer it got."""
+
     asked: str
-    answer: dict[str, Any]
+    answer: Answer
 
 
 ChatUpdate = tuple[list[dict[str, Any]], list[Turn], str]
@@ -44,7 +45,7 @@ class Handlers:
 
     def __init__(self, shared: SharedDesk) -> None:
         self.shared = shared
-        self.api_key = shared.settings.server.api_key
+        self.server = shared.settings.server
 
     # --- chat ------------------------------------------------------------------------------
 
@@ -66,10 +67,10 @@ class Handlers:
             yield chat_messages(turns), turns, text
             return
         shown = ""
-        for piece in answer_pieces(answer.answer):
+        for piece in answer.pieces():
             shown += piece
             yield chat_messages(turns, text, markdown_text(shown)), turns, ""
-        done = [*turns, Turn(asked=text, answer=answer_dict(answer))]
+        done = [*turns, Turn(text, answer)]
         yield chat_messages(done, filtered=not filters.is_empty()), done, ""
 
     # --- ingest and articles -------------------------------------------------------------
@@ -103,10 +104,9 @@ class Handlers:
         """One page of the article table and the choices of the delete dropdown."""
         offset = (max(int(page or 1), 1) - 1) * PAGE_SIZE
         with self.shared.use() as desk:
-            rows, total = desk.list_articles(offset, PAGE_SIZE), desk.stats()["articles"]
-        dicts = [asdict(meta) for meta in rows]
-        choices = [(f"{m.doc_id} — {m.title or m.origin}", m.doc_id) for m in rows]
-        return articles_table(dicts, total, offset), gr.update(choices=choices, value=None)
+            page_ = desk.list_articles(offset, PAGE_SIZE)
+        choices = [(f"{m.doc_id} — {m.title or m.origin}", m.doc_id) for m in page_.articles]
+        return articles_table(page_), gr.update(choices=choices, value=None)
 
     def delete(self, doc_id: str | None, key: str) -> str:
         if not doc_id or not self._allowed(key):
@@ -123,27 +123,31 @@ class Handlers:
     def publishers(self) -> Any:
         """Publisher choices for the filter: those of the first thousand stored articles."""
         with self.shared.use() as desk:
-            rows = desk.list_articles(0, 1000)
+            rows = desk.list_articles(0, 1000).articles
         names = sorted({m.source for m in rows if m.source})
         return gr.update(choices=["", *names])
 
     def _allowed(self, key: str) -> bool:
         """Writes from the UI need the API key when one is configured, as over REST."""
-        if not self.api_key or key_matches(key or "", self.api_key):
+        if allowed(self.server, key or "", write=True):
             return True
         gr.Warning("This server needs its API key for changes: enter it above.")
         return False
 
 
 def parse_filters(source: str, after: str, before: str) -> Filters:
-    return Filters(source or None, _day(after, "Published after"), _day(before, "before"))
+    return Filters(
+        source=source or None,
+        published_after=_day(after, "Published after"),
+        published_before=_day(before, "before"),
+    )
 
 
-def _day(value: str, what: str) -> str | None:
+def _day(value: str, what: str) -> date | None:
     if not (value or "").strip():
         return None
     try:
-        return date.fromisoformat(value.strip()).isoformat()
+        return date.fromisoformat(value.strip())
     except ValueError:
         raise QueryError(f"{what}: '{value}' is not a date like 2025-02-25") from None
 
@@ -152,9 +156,9 @@ def conversation(turns: Sequence[Turn], text: str) -> list[ChatMessage]:
     """The chat as the core reads it: what the user typed, and the answers' text."""
     messages: list[ChatMessage] = []
     for turn in turns:
-        messages.append(ChatMessage("user", turn["asked"]))
-        messages.append(ChatMessage("assistant", str(turn["answer"].get("answer", ""))))
-    return [*messages, ChatMessage("user", text)]
+        messages.append(ChatMessage(role="user", content=turn.asked))
+        messages.append(ChatMessage(role="assistant", content=turn.answer.answer))
+    return [*messages, ChatMessage(role="user", content=text)]
 
 
 def chat_messages(
@@ -163,7 +167,7 @@ def chat_messages(
     """The Chatbot's value: escaped text, and source cards under each answer."""
     shown: list[dict[str, Any]] = []
     for turn in turns:
-        shown.append({"role": "user", "content": markdown_text(turn["asked"])})
+        shown.append({"role": "user", "content": markdown_text(turn.asked)})
         shown.extend(answer_messages(turn, filtered and turn is turns[-1]))
     if asked:
         shown.append({"role": "user", "content": markdown_text(asked)})
@@ -172,10 +176,10 @@ def chat_messages(
 
 
 def answer_messages(turn: Turn, filtered: bool) -> list[dict[str, Any]]:
-    answer = turn["answer"]
-    text = markdown_text(str(answer.get("answer", "")))
-    asked_as = str(answer.get("question", ""))
-    if asked_as and asked_as != " ".join(turn["asked"].split()):
+    answer = turn.answer
+    text = markdown_text(answer.answer)
+    asked_as = answer.question
+    if asked_as and asked_as != " ".join(turn.asked.split()):
         text = f"*Asked as: {markdown_text(asked_as)}*\n\n{text}"
     cards = source_cards(answer)
     if not cards:

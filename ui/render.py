@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from string import punctuation
 
-from rag.pipeline import IngestReport
+from rag.contract import Answer, ArticleMeta, ArticlePage, Citation, IngestReport
+from rag.text import STOPWORDS
 
 _MD_ESCAPES = {ord(c): "\\" + c for c in punctuation if c not in "&<>"} | {
     ord("&"): "&amp;",
@@ -22,13 +23,10 @@ _MD_ESCAPES = {ord(c): "\\" + c for c in punctuation if c not in "&<>"} | {
     ord(">"): "&gt;",
 }
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
-_NOT_TERMS = frozenset(
-    """a an the and or but of to in on at by for with about from into over than then that
-    this these those it its is are was were be been being do does did done has have had
-    what who whom whose which when where why how say says said tell told think thought
-    any all some there their they them he she his her him we our you your i me my not no
-    did does will would can could should may might must also just very more most much many
-    quotes quote comments comment remarks statement statements words""".split()
+# Words of asking for quotes, on top of the one stop-word list: never worth a highlight.
+_NOT_TERMS = STOPWORDS | frozenset(
+    "think thought done may might must quotes quote comments comment remarks statement "
+    "statements words".split()
 )
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 
@@ -73,28 +71,22 @@ def link(url: str, label: str) -> str:
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{shown}</a>'
 
 
-def source_cards(answer: Mapping[str, object]) -> str:
-    """The cited passages of an answer contract as cards: quote, title, publisher, date."""
-    citations = answer.get("citations")
-    if not isinstance(citations, list) or not citations:
+def source_cards(answer: Answer) -> str:
+    """The cited passages of an answer as cards: quote, title, publisher, date."""
+    if not answer.citations:
         return ""
-    terms = question_terms(str(answer.get("question", "")))
-    cards = "".join(_card(c, terms) for c in citations if isinstance(c, Mapping))
+    terms = question_terms(answer.question)
+    cards = "".join(_card(c, terms) for c in answer.citations)
     return f'<div class="nd-sources">{cards}</div>'
 
 
-def _card(citation: Mapping[str, object], terms: Sequence[str]) -> str:
-    field = {k: str(v) for k, v in citation.items() if isinstance(v, str | int | float)}
-    quote = " ".join(field.get("quote", "").split())
-    title = field.get("title") or field.get("doc_id", "")
-    authors = citation.get("authors")
-    byline = ", ".join(str(a) for a in authors) if isinstance(authors, list) else ""
-    meta = [link(field.get("url", ""), title)] + [
-        html.escape(part)
-        for part in (field.get("source", ""), field.get("published_at", ""), byline)
-        if part
+def _card(citation: Citation, terms: Sequence[str]) -> str:
+    quote = " ".join(citation.quote.split())
+    byline = ", ".join(citation.authors)
+    meta = [link(citation.url, citation.title or citation.doc_id)] + [
+        html.escape(part) for part in (citation.source, citation.published_at, byline) if part
     ]
-    n = html.escape(field.get("n", ""))
+    n = html.escape(str(citation.n))
     return (
         f'<div class="nd-card" data-n="{n}">'
         f'<div class="nd-quote"><span class="nd-n">[{n}]</span> {highlight(quote, terms)}</div>'
@@ -102,21 +94,22 @@ def _card(citation: Mapping[str, object], terms: Sequence[str]) -> str:
     )
 
 
-def articles_table(rows: Sequence[Mapping[str, object]], total: int, offset: int) -> str:
+def articles_table(page: ArticlePage) -> str:
     """The Articles tab: one escaped row per stored article."""
-    if not rows:
+    if not page.articles:
         return "<p class='nd-empty'>No articles are indexed yet: use the Ingest tab.</p>"
     head = "<tr><th>id</th><th>date</th><th>publisher</th><th>title</th><th>chunks</th></tr>"
-    body = "".join(_row(r) for r in rows)
-    shown = f"{offset + 1}–{offset + len(rows)} of {total}"
+    body = "".join(_row(meta) for meta in page.articles)
+    first = page.offset + 1
+    shown = f"{first}–{page.offset + len(page.articles)} of {page.total}"
     return f"<p>Articles {shown}</p><table class='nd-articles'>{head}{body}</table>"
 
 
-def _row(row: Mapping[str, object]) -> str:
-    cells = [str(row.get(k, "")) for k in ("doc_id", "published_at", "source")]
-    title = link(str(row.get("url", "")), str(row.get("title") or row.get("origin") or ""))
+def _row(meta: ArticleMeta) -> str:
+    cells = [meta.doc_id, meta.published_at, meta.source]
+    title = link(meta.url, meta.title or meta.origin)
     tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-    return f"<tr>{tds}<td>{title}</td><td>{html.escape(str(row.get('n_chunks', '')))}</td></tr>"
+    return f"<tr>{tds}<td>{title}</td><td>{meta.n_chunks}</td></tr>"
 
 
 def ingest_summary(report: IngestReport) -> str:

@@ -1,0 +1,182 @@
+"""The ``newsdesk`` command line: a thin layer that turns errors into messages and exit codes.
+
+Exit status: 0 success; 1 an error (bad config, store unreachable, bad question,
+unknown article); 2 an ingest run where some inputs failed (the rest was stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from ingest import extensions_text
+from rag.contract import Answer, Filters
+from rag.errors import NewsdeskError, QueryError
+from services.desk import open_desk, setup_logging
+from services.settings import Settings, load_settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+@command("ingest")
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.runner import ingest_paths
+
+    report = ingest_paths(open_desk(settings), [Path(p) for p in args.paths])
+    for failure in report.failed:
+        print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
+    print(report.summary())
+    return 2 if report.failed else 0
+
+
+@command("ask")
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    filters = Filters(
+        source=args.source,
+        published_after=_parse_day(args.published_after, "--published-after"),
+        published_before=_parse_day(args.published_before, "--published-before"),
+    )
+    as_of = _parse_day(args.as_of, "--as-of")
+    answer = open_desk(settings).ask(args.question, args.top_k, filters, as_of)
+    print(answer.model_dump_json(indent=2) if args.json else render(answer))
+    return 0
+
+
+@command("eval")
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0; 2 when a citation was not verbatim or a corpus input failed; 1 on an error."""
+    from services.evaluate import run
+
+    outcome = run(
+        settings,
+        [Path(q) for q in args.questions],
+        Path(args.corpus),
+        store=Path(args.store) if args.store else None,
+        limit=args.limit,
+        use_as_of=not args.no_as_of,
+        json_out=Path(args.json) if args.json else None,
+    )
+    for failure in outcome.failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    print(f"eval index: {outcome.index_summary}", file=sys.stderr)
+    print(outcome.markdown)
+    return outcome.exit_code
+
+
+@command("articles")
+def _articles(args: argparse.Namespace, settings: Settings) -> int:
+    page = open_desk(settings).list_articles(args.offset, args.limit)
+    if args.json:
+        print(page.model_dump_json(indent=2))
+        return 0
+    for meta in page.articles:
+        fields = (meta.doc_id, meta.published_at, meta.source, meta.title or meta.origin)
+        print("\t".join(f or "-" for f in fields))
+    print(f"{page.total} articles in the store", file=sys.stderr)
+    return 0
+
+
+@command("delete")
+def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    desk = open_desk(settings)
+    for doc_id in args.ids:
+        desk.delete_article(doc_id)
+        print(f"deleted {doc_id}")
+    return 0
+
+
+@command("serve")
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.server import serve
+
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    serve(open_desk(settings), settings, host, port)
+    return 0
+
+
+@command("config")
+def _config(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(settings.model_dump(mode="json"), indent=2))
+    return 0
+
+
+def render(answer: Answer) -> str:
+    """The answer for a terminal: the text, then one line per citation."""
+    lines = [answer.answer, ""]
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.source, c.published_at, c.title) if x)
+        lines.append(f"[{c.n}] {where} ({c.doc_id} {c.start}-{c.end})")
+        lines.append(f"    {' '.join(c.quote.split())}")
+    return "\n".join(lines).rstrip()
+
+
+def _parse_day(value: str | None, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{what}: '{value}' is not a date like 2025-02-25") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="config file (default: $NEWSDESK_CONFIG or ./config.yaml)")
+    top = argparse.ArgumentParser(prog="newsdesk", description=__doc__, parents=[common])
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", parents=[common], help="ingest files and folders")
+    p.add_argument("paths", nargs="+", help=f"{extensions_text()} files, or folders of them")
+    p = sub.add_parser("ask", parents=[common], help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    p.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    p.add_argument("--source", help="only articles of this publisher")
+    p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
+    p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")
+    p.add_argument("--as-of", help="prefer articles published in the days before YYYY-MM-DD")
+    p = sub.add_parser("eval", parents=[common], help="measure retrieval and answers")
+    p.add_argument("questions", nargs="+", help="question sets (dev.jsonl format)")
+    p.add_argument("--corpus", required=True, help="articles to index (.jsonl, .jsonl.gz, ...)")
+    p.add_argument("--json", help="write metrics to this JSON file (and a .md beside it)")
+    p.add_argument("--store", help="index folder (default: .newsdesk/eval/<corpus>-<hash>)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions per set")
+    p.add_argument("--no-as-of", action="store_true", help="ignore question dates")
+    p = sub.add_parser("articles", parents=[common], help="list stored articles")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("delete", parents=[common], help="delete articles by id")
+    p.add_argument("ids", nargs="+")
+    p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
+    p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    sub.add_parser("config", parents=[common], help="print the validated configuration")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        setup_logging(settings.log_level)
+        return COMMANDS[args.command](args, settings)
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

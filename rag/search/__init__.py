@@ -1,0 +1,61 @@
+"""Finding passages: the store (Chroma), BM25, article vectors, the chunk catalogue, and
+hybrid retrieval that fuses them.
+
+``ChromaStore`` is imported on first use: importing chromadb takes a while, and code that
+works on an in-memory store (the fast tests) never needs it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rag.search.article_vectors import ArticleVectors
+from rag.search.bm25 import BM25Index, cache_dir_for
+from rag.search.catalogue import ChunkCatalogue
+from rag.search.hybrid import (
+    DenseArticleRetriever,
+    DenseRetriever,
+    HybridRetriever,
+    Recency,
+    SparseArticleRetriever,
+    SparseRetriever,
+    diversify,
+    rrf,
+)
+from rag.search.ids import article_id, article_key, chunk_id, content_hash
+from rag.search.protocols import Store
+from rag.search.records import Chunk, Hit
+
+if TYPE_CHECKING:
+    from rag.search.store import ChromaStore
+
+__all__ = [
+    "ArticleVectors",
+    "BM25Index",
+    "ChromaStore",
+    "Chunk",
+    "ChunkCatalogue",
+    "DenseArticleRetriever",
+    "DenseRetriever",
+    "Hit",
+    "HybridRetriever",
+    "Recency",
+    "SparseArticleRetriever",
+    "SparseRetriever",
+    "Store",
+    "article_id",
+    "article_key",
+    "cache_dir_for",
+    "chunk_id",
+    "content_hash",
+    "diversify",
+    "rrf",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ChromaStore":
+        from rag.search.store import ChromaStore
+
+        return ChromaStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,240 @@
+"""A persisted BM25 index over the stored chunks, kept in step with the vector store.
+
+Term counts per chunk are saved to disk (scipy sparse + vocabulary), so a process
+starts without re-tokenising the corpus, and a sync after a write tokenises only the
+chunks that are new. BM25 weights are recomputed from the counts in one vectorised
+pass. The chunk catalogue (:mod:`rag.search.catalogue`: doc id, source and publication
+day per chunk) is synced and saved with the counts, row for row, so sparse search and
+filters never have to ask the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from rag.contract import Filters
+from rag.search.catalogue import ChunkCatalogue
+from rag.search.protocols import Store
+from rag.text.dates import date_to_ordinal
+from rag.text.terms import terms_many
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+class BM25Index:
+    """Okapi BM25 (k1, b) over chunk texts and over whole articles, with filters."""
+
+    def __init__(self, cache_dir: Path, k1: float = 1.2, b: float = 0.75) -> None:
+        self.cache_dir = cache_dir
+        self.k1, self.b = k1, b
+        self.generation = ""
+        self.catalogue = ChunkCatalogue()
+        self.vocab: dict[str, int] = {}
+        self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._load()
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        meta_file = self.cache_dir / "bm25.json"
+        if not meta_file.is_file():
+            return
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                return
+            self.counts = sparse.load_npz(self.cache_dir / "bm25_counts.npz").tocsr()
+        except (OSError, ValueError) as exc:
+            log.warning("BM25 cache at %s unreadable (%s): rebuilding", self.cache_dir, exc)
+            return
+        self.generation = meta["generation"]
+        self.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        self.catalogue = ChunkCatalogue(meta["ids"], meta["doc_ids"], meta["sources"], meta["days"])
+        self._reweight()
+
+    def _save(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_dir / f"bm25_counts.{os.getpid()}.npz"
+        sparse.save_npz(tmp, self.counts)
+        os.replace(tmp, self.cache_dir / "bm25_counts.npz")
+        meta = {
+            "format": FORMAT,
+            "generation": self.generation,
+            "vocab": sorted(self.vocab, key=self.vocab.__getitem__),
+            "ids": self.catalogue.ids,
+            "doc_ids": self.catalogue.doc_ids,
+            "sources": self.catalogue.sources,
+            "days": self.catalogue.days,
+        }
+        tmp_meta = self.cache_dir / f"bm25.{os.getpid()}.json"
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp_meta, self.cache_dir / "bm25.json")
+
+    # --- keeping in step with the store ----------------------------------------------------
+
+    def sync(self, store: Store) -> bool:
+        """Bring the index up to the store's generation; True when anything changed."""
+        generation = store.generation()
+        if generation == self.generation:
+            return False
+        ids, metas = [], []
+        for page_ids, page_metas in store.iter_chunk_meta():
+            ids.extend(page_ids)
+            metas.extend(page_metas)
+        self._apply(store, ids, metas)
+        self.generation = generation
+        self._save()
+        log.info("BM25 index synced: %d chunks, %d terms", len(self.catalogue), len(self.vocab))
+        return True
+
+    def _apply(self, store: Store, ids: list[str], metas: list[dict[str, Any]]) -> None:
+        wanted = set(ids)
+        keep = [row for row, cid in enumerate(self.catalogue.ids) if cid in wanted]
+        known = {self.catalogue.ids[row] for row in keep}
+        new = [(cid, m) for cid, m in zip(ids, metas, strict=True) if cid not in known]
+        catalogue = self.catalogue.keep(keep)
+        rows = self._count_rows(store.chunk_texts([cid for cid, _ in new]))
+        catalogue.extend(
+            [
+                (cid, str(m.get("doc_id", "")), str(m.get("source", "")),
+                 int(m.get("published_day", 0)))
+                for cid, m in new
+            ]
+        )  # fmt: skip
+        old = self.counts[keep] if keep else sparse.csr_matrix((0, len(self.vocab)))
+        old = sparse.csr_matrix(old, shape=(len(keep), len(self.vocab)))
+        self.counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
+        self.catalogue = catalogue
+        self._reweight()
+
+    def _count_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        data: list[int] = []
+        indices: list[int] = []
+        indptr = [0]
+        for tokens in terms_many(texts):
+            ids = [self.vocab.setdefault(t, len(self.vocab)) for t in tokens]
+            terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+            indices.extend(terms.tolist())
+            data.extend(counts.tolist())
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), indices, indptr),
+            shape=(len(texts), len(self.vocab)),
+        )
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def _reweight(self) -> None:
+        """BM25 weights of every (chunk, term), and of every (article, term), from the counts.
+
+        Article-level BM25 scores a whole article at once: an article *about* the question's
+        subject beats one that mentions it in a single paragraph, which chunk scores cannot
+        tell apart. Its counts are the sums of the article's chunks (overlaps count twice).
+        """
+        n_chunks, n_terms = self.counts.shape[0], len(self.vocab)
+        self.counts = sparse.csr_matrix(self.counts, shape=(n_chunks, n_terms))
+        self.weights, self.idf = _bm25_weights(self.counts, self.k1, self.b)
+        cat = self.catalogue
+        merge = sparse.csr_matrix(
+            (np.ones(n_chunks, dtype=np.float32), (cat.article_row, np.arange(n_chunks))),
+            shape=(len(cat.article_ids), n_chunks),
+        )
+        self.article_weights, _ = _bm25_weights((merge @ self.counts).tocsr(), self.k1, self.b)
+
+    def term_idf(self, term: str) -> float:
+        """Inverse document frequency of a (tokenised) term; unseen terms weigh most."""
+        index = self.vocab.get(term)
+        if index is None:
+            n = len(self.catalogue)
+            return math.log(1.0 + (n + 0.5) / 0.5)
+        return float(self.idf[index])
+
+    def search(
+        self, tokens: Sequence[str], k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Best chunks for the query tokens as (chunk_id, BM25 score), best first."""
+        cat = self.catalogue
+        mask = filter_mask(filters, cat.day_array, cat.source_array)
+        return _top(self._scores(self.weights, tokens), mask, cat.ids, k)
+
+    def search_articles(
+        self, tokens: Sequence[str], k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Best articles as wholes for the query tokens as (doc_id, BM25 score), best first."""
+        cat = self.catalogue
+        mask = filter_mask(filters, cat.article_days, cat.article_sources)
+        return _top(self._scores(self.article_weights, tokens), mask, cat.article_ids, k)
+
+    def _scores(self, weights: sparse.csc_matrix, tokens: Sequence[str]) -> Scores | None:
+        terms = sorted({self.vocab[t] for t in tokens if t in self.vocab})
+        if not terms or not len(self.catalogue):
+            return None
+        return np.asarray(weights[:, terms].sum(axis=1)).ravel()
+
+
+Scores = npt.NDArray[np.float32]
+
+
+def _bm25_weights(
+    counts: sparse.csr_matrix, k1: float, b: float
+) -> tuple[sparse.csc_matrix, Scores]:
+    """Okapi BM25 weight of every (row, term) of a count matrix, and the terms' idf."""
+    n_rows, n_terms = counts.shape
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    avg = float(lengths.mean()) if n_rows else 1.0
+    df = np.bincount(counts.indices, minlength=n_terms)
+    idf = np.log(1.0 + (n_rows - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+    tf = counts.copy()
+    tf.data = tf.data * (k1 + 1) / (tf.data + np.repeat(norm, np.diff(counts.indptr)))
+    return (tf @ sparse.diags(idf)).tocsc(), idf
+
+
+def filter_mask(
+    filters: Filters | None, days: npt.NDArray[np.int64], sources: npt.NDArray[np.object_]
+) -> npt.NDArray[np.bool_] | None:
+    """Rows that pass the filters (None: all of them)."""
+    if filters is None or filters.is_empty():
+        return None
+    mask = np.ones(len(days), dtype=bool)
+    if filters.source:
+        mask &= sources == filters.source
+    if filters.published_after:
+        mask &= days >= date_to_ordinal(filters.published_after)
+    if filters.published_before:
+        mask &= days <= date_to_ordinal(filters.published_before)
+    return mask
+
+
+def _top(
+    scores: Scores | None, mask: npt.NDArray[np.bool_] | None, ids: Sequence[str], k: int
+) -> list[tuple[str, float]]:
+    """The k best (id, score) with a positive score among the masked rows, best first."""
+    if scores is None:
+        return []
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    k = min(k, int(np.count_nonzero(scores)))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top])]
+    return [(ids[i], float(scores[i])) for i in top]
+
+
+def cache_dir_for(cache_root: Path, where: str, collection: str) -> Path:
+    """One cache folder per store location and collection, so indexes never mix."""
+    key = hashlib.sha1(f"{where}|{collection}".encode()).hexdigest()[:12]
+    return cache_root / f"{collection}-{key}"

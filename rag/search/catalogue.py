@@ -1,0 +1,80 @@
+"""The chunk catalogue: which chunks exist, which article each belongs to, and what the
+filters need of it (publisher, publication day), all in memory.
+
+It is kept in step with the store by :class:`rag.search.bm25.BM25Index` (which persists it
+with its term counts, one row per chunk in the same order), and read by everything that
+needs to go from a chunk to its article or back without asking the store: fusion and
+diversity (``doc_of``), recency (``day_of``), citations (``chunks_of``) and the article
+vectors (``article_key``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.search.ids import article_key
+
+
+@dataclass
+class ChunkCatalogue:
+    """Per-chunk columns, aligned with one another (and with the BM25 count rows)."""
+
+    ids: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        """The lookups derived from the columns (rebuilt whenever the columns change)."""
+        self.day_array = np.asarray(self.days, dtype=np.int64)
+        self.source_array = np.asarray(self.sources, dtype=object)
+        self.row_of = {cid: row for row, cid in enumerate(self.ids)}
+        self.chunks_of: dict[str, list[str]] = {}
+        for cid, doc in zip(self.ids, self.doc_ids, strict=True):
+            self.chunks_of.setdefault(doc, []).append(cid)
+        docs = np.asarray(self.doc_ids, dtype=object)
+        articles, first, rows = np.unique(docs, return_index=True, return_inverse=True)
+        self.article_ids: list[str] = [str(a) for a in articles]
+        self.article_days: npt.NDArray[np.int64] = self.day_array[first]
+        self.article_sources: npt.NDArray[np.object_] = self.source_array[first]
+        self.article_row: npt.NDArray[np.intp] = np.asarray(rows, dtype=np.intp).ravel()
+
+    def keep(self, rows: Sequence[int]) -> ChunkCatalogue:
+        """A catalogue of the given rows only, in that order."""
+        return ChunkCatalogue(
+            [self.ids[r] for r in rows],
+            [self.doc_ids[r] for r in rows],
+            [self.sources[r] for r in rows],
+            [self.days[r] for r in rows],
+        )
+
+    def extend(self, rows: Sequence[tuple[str, str, str, int]]) -> None:
+        """Append (chunk_id, doc_id, source, day) rows."""
+        for cid, doc, source, day in rows:
+            self.ids.append(cid)
+            self.doc_ids.append(doc)
+            self.sources.append(source)
+            self.days.append(day)
+        self._index()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def doc_of(self, chunk_id: str) -> str:
+        row = self.row_of.get(chunk_id)
+        return self.doc_ids[row] if row is not None else ""
+
+    def day_of(self, chunk_id: str) -> int:
+        row = self.row_of.get(chunk_id)
+        return self.days[row] if row is not None else 0
+
+    def article_keys(self) -> list[str]:
+        """Per article (in ``article_ids`` order): a key that changes with its content."""
+        return [article_key(self.chunks_of[doc][0]) for doc in self.article_ids]

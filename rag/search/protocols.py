@@ -1,0 +1,63 @@
+"""What the core needs of a vector store: the seam between Newsdesk and Chroma.
+
+:class:`rag.search.store.ChromaStore` is the real one; ``tests/fakes.py`` has an
+in-memory one for fast tests. Every method raises :class:`rag.errors.StoreError` on
+backend trouble and :class:`rag.errors.NotFoundError` for an unknown article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from rag.contract import Article, ArticleMeta, Filters
+from rag.embedding import Vectors
+from rag.search.records import Chunk
+
+
+class Store(Protocol):
+    """Articles (text and metadata) and their chunks (text, span, vector)."""
+
+    model_id: str
+
+    def generation(self) -> str:
+        """Changes whenever chunks are added or removed (by any process)."""
+        ...
+
+    def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
+        """Store new versions: their chunks first, then the articles; old chunks go last."""
+        ...
+
+    def delete_article(self, doc_id: str) -> None: ...
+
+    def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]: ...
+
+    def get_article(self, doc_id: str) -> Article: ...
+
+    def list_articles(self, offset: int = 0, limit: int = 50) -> list[ArticleMeta]: ...
+
+    def count_articles(self) -> int: ...
+
+    def count_chunks(self) -> int: ...
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks in the order asked for (missing ones are skipped)."""
+        ...
+
+    def dense_search(
+        self, vector: Vectors, k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), best first."""
+        ...
+
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
+        """Each article's vector: the normalised mean of its chunks'."""
+        ...
+
+    def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+        """All chunk ids with ``doc_id``, ``source`` and ``published_day``, page by page."""
+        ...
+
+    def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]: ...

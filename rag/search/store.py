@@ -1,0 +1,296 @@
+"""Chroma-backed storage of articles and their chunks (embedded on disk, or a server).
+
+Two collections per index: ``<name>_chunks`` (one record per chunk: embedding, cleaned
+text, span, doc_id) and ``<name>_articles`` (one per article: original text and metadata;
+its vector is the mean of its chunks'). A ``generation`` stamp in the chunks collection's
+metadata changes on every write, so derived indexes (BM25) know when they are stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from rag.config import StoreSettings
+from rag.contract import Article, ArticleMeta, Filters
+from rag.embedding import Vectors
+from rag.errors import NotFoundError, StoreError
+from rag.search.records import Chunk
+from rag.text.dates import date_to_ordinal
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+
+log = logging.getLogger(__name__)
+PAGE = 2000
+
+
+def connect(settings: StoreSettings) -> ClientAPI:
+    """A Chroma client for the configured mode, or StoreError naming where it looked."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.mode == "http":
+            client = chromadb.HttpClient(
+                host=settings.host, port=settings.port, settings=chroma_settings
+            )
+            client.heartbeat()
+            return client
+        settings.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
+    except Exception as exc:  # chroma raises many types (ValueError, httpx errors, ...)
+        where = f"{settings.host}:{settings.port}" if settings.mode == "http" else settings.path
+        raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+
+
+def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
+    """The Chroma ``where`` clause for the filters (None when there are none)."""
+    if filters is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.source:
+        clauses.append({"source": filters.source})
+    if filters.published_after:
+        clauses.append({"published_day": {"$gte": date_to_ordinal(filters.published_after)}})
+    if filters.published_before:
+        clauses.append({"published_day": {"$lte": date_to_ordinal(filters.published_before)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _meta_record(meta: ArticleMeta) -> dict[str, Any]:
+    return {
+        "title": meta.title,
+        "source": meta.source,
+        "published_at": meta.published_at,
+        "published_day": date_to_ordinal(meta.published_at),
+        "url": meta.url,
+        "authors": "; ".join(meta.authors),
+        "content_hash": meta.content_hash,
+        "n_chunks": meta.n_chunks,
+        "origin": meta.origin,
+    }
+
+
+def _fields(doc_id: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """An article record's metadata as ArticleMeta fields."""
+    return {
+        "doc_id": doc_id,
+        "title": str(rec.get("title", "")),
+        "source": str(rec.get("source", "")),
+        "published_at": str(rec.get("published_at", "")),
+        "url": str(rec.get("url", "")),
+        "authors": tuple(a for a in str(rec.get("authors", "")).split("; ") if a),
+        "content_hash": str(rec.get("content_hash", "")),
+        "n_chunks": int(rec.get("n_chunks", 0)),
+        "origin": str(rec.get("origin", "")),
+    }
+
+
+# Model ids of earlier versions whose vectors are those of a current id.
+SAME_VECTORS = {"all-MiniLM-L6-v2/torch-fp32": "all-MiniLM-L6-v2/torch"}
+
+
+def _mean_vector(vectors: Vectors) -> Vectors:
+    """An article's vector: the normalised mean of its chunks' (Chroma needs one)."""
+    mean = vectors.mean(axis=0)
+    normalised: Vectors = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return normalised
+
+
+class ChromaStore:
+    """Articles and chunks in Chroma; every method raises StoreError on backend trouble."""
+
+    def __init__(self, settings: StoreSettings, model_id: str) -> None:
+        self.settings = settings
+        self.model_id = model_id
+        self.client = connect(settings)
+        self.chunks = self._collection(f"{settings.collection}_chunks")
+        self.articles = self._collection(f"{settings.collection}_articles")
+        self._check_model()
+
+    def _collection(self, name: str) -> Collection:
+        return self.client.get_or_create_collection(
+            name,
+            metadata={"embedding_model": self.model_id, "generation": uuid.uuid4().hex},
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+
+    def _check_model(self) -> None:
+        built_with = str((self.chunks.metadata or {}).get("embedding_model") or "")
+        built_with = SAME_VECTORS.get(built_with, built_with)
+        if built_with and built_with != self.model_id:
+            raise StoreError(
+                f"the store '{self.settings.collection}' at {self.settings.path} was built "
+                f"with {built_with}, but the config gives {self.model_id}: set "
+                "embedding.backend back, or point store.path at a new folder and ingest again"
+            )
+
+    def generation(self) -> str:
+        """Changes whenever chunks are added or removed (by this or any other process)."""
+        name = self.chunks.name
+        return str((self.client.get_collection(name).metadata or {}).get("generation", ""))
+
+    def _bump(self) -> None:
+        self.chunks.modify(
+            metadata={"embedding_model": self.model_id, "generation": uuid.uuid4().hex}
+        )
+
+    # --- writing -------------------------------------------------------------------------
+
+    def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """Stored content hash of each given article that exists."""
+        if not doc_ids:
+            return {}
+        found = self.articles.get(ids=list(doc_ids), include=["metadatas"])
+        metas = found["metadatas"] or []
+        return {i: str(m.get("content_hash", "")) for i, m in zip(found["ids"], metas, strict=True)}
+
+    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
+        """Store a batch of articles: new chunks first, then the articles, then old chunks go.
+
+        In that order a crash never loses what was stored before; at worst an old and a
+        new version of one article coexist until it is ingested again. One call per
+        collection per batch: Chroma's per-call cost, not its per-record cost, dominates.
+        """
+        if not batch:
+            return
+        doc_ids = [article.doc_id for article, _, _ in batch]
+        where: Any = {"doc_id": {"$in": doc_ids}}
+        old = self.chunks.get(where=where, include=[])["ids"]
+        records: Any = [_meta_record(article) for article, _, _ in batch]
+        chunks = [(c, r) for (_, cs, _), r in zip(batch, records, strict=True) for c in cs]
+        vectors = np.concatenate([v for _, _, v in batch]) if chunks else None
+        for lo in range(0, len(chunks), PAGE):
+            part = chunks[lo : lo + PAGE]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c, _ in part],
+                embeddings=vectors[lo : lo + PAGE],  # type: ignore[index]
+                documents=[c.text for c, _ in part],
+                metadatas=[self._chunk_meta(c, r) for c, r in part],
+            )
+        self.articles.upsert(
+            ids=doc_ids,
+            embeddings=[_mean_vector(v).tolist() for _, _, v in batch],
+            documents=[article.text for article, _, _ in batch],
+            metadatas=records,
+        )
+        stale = sorted(set(old) - {c.chunk_id for c, _ in chunks})
+        if stale:
+            self.chunks.delete(ids=stale)
+        self._bump()
+
+    @staticmethod
+    def _chunk_meta(chunk: Chunk, record: dict[str, Any]) -> dict[str, Any]:
+        keep = ("source", "published_day")
+        return {
+            "doc_id": chunk.doc_id,
+            "seq": chunk.seq,
+            "start": chunk.start,
+            "end": chunk.end,
+            **{k: record[k] for k in keep},
+        }
+
+    def delete_article(self, doc_id: str) -> None:
+        """Remove an article and its chunks; NotFoundError when there is none."""
+        if not self.articles.get(ids=[doc_id], include=[])["ids"]:
+            raise NotFoundError(f"no article with id '{doc_id}'")
+        self.chunks.delete(where={"doc_id": doc_id})
+        self.articles.delete(ids=[doc_id])
+        self._bump()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
+        if not doc_ids:
+            return {}
+        found = self.articles.get(
+            ids=list(dict.fromkeys(doc_ids)), include=["metadatas", "documents"]
+        )
+        docs, metas = found["documents"] or [], found["metadatas"] or []
+        return {
+            i: Article(**_fields(i, dict(m)), text=d or "")
+            for i, m, d in zip(found["ids"], metas, docs, strict=True)
+        }
+
+    def get_article(self, doc_id: str) -> Article:
+        article = self.get_articles([doc_id]).get(doc_id)
+        if article is None:
+            raise NotFoundError(f"no article with id '{doc_id}'")
+        return article
+
+    def list_articles(self, offset: int = 0, limit: int = 50) -> list[ArticleMeta]:
+        found = self.articles.get(include=["metadatas"], offset=offset, limit=limit)
+        metas = found["metadatas"] or []
+        return [
+            ArticleMeta(**_fields(i, dict(m))) for i, m in zip(found["ids"], metas, strict=True)
+        ]
+
+    def count_articles(self) -> int:
+        return self.articles.count()
+
+    def count_chunks(self) -> int:
+        return self.chunks.count()
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks in the order asked for (missing ones are skipped)."""
+        if not chunk_ids:
+            return []
+        found = self.chunks.get(ids=list(chunk_ids), include=["metadatas", "documents"])
+        docs, metas = found["documents"] or [], found["metadatas"] or []
+        by_id = {
+            i: Chunk(i, str(m["doc_id"]), int(m["seq"]), d, int(m["start"]), int(m["end"]))  # type: ignore[arg-type]
+            for i, m, d in zip(found["ids"], metas, docs, strict=True)
+        }
+        return [by_id[i] for i in chunk_ids if i in by_id]
+
+    def dense_search(
+        self, vector: Vectors, k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), best first. (Chroma 1.5 returns
+        fewer than k when there are fewer; counting first cost ~9 ms on 82k chunks.)"""
+        result = self.chunks.query(
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=filters_to_where(filters),
+            include=["distances"],
+        )
+        distances = (result["distances"] or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]
+
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
+        """Stored article vectors (the mean of their chunks'), a page of ids at a time."""
+        out: dict[str, Vectors] = {}
+        for lo in range(0, len(doc_ids), PAGE):
+            found = self.articles.get(ids=list(doc_ids[lo : lo + PAGE]), include=["embeddings"])
+            vectors = found["embeddings"] if found["embeddings"] is not None else []
+            out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
+        return out
+
+    def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+        """All chunk ids with metadata, a page at a time (no texts, no vectors)."""
+        offset = 0
+        while True:
+            page = self.chunks.get(include=["metadatas"], offset=offset, limit=PAGE)
+            if not page["ids"]:
+                return
+            yield list(page["ids"]), [dict(m) for m in page["metadatas"] or []]
+            offset += len(page["ids"])
+
+    def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]:
+        texts: list[str] = []
+        for lo in range(0, len(chunk_ids), PAGE):
+            found = self.chunks.get(ids=list(chunk_ids[lo : lo + PAGE]), include=["documents"])
+            by_id = dict(zip(found["ids"], found["documents"] or [], strict=True))
+            texts.extend(by_id.get(i, "") for i in chunk_ids[lo : lo + PAGE])
+        return texts

@@ -1,0 +1,25 @@
+"""Article text: cleaning that keeps original offsets, the one sentence splitter, the one
+term tokenizer and stop-word list, chunking, and publication dates."""
+
+from rag.text.chunking import VERSION as CHUNKER_VERSION
+from rag.text.chunking import Chunker, ChunkSpan
+from rag.text.clean import CleanText, clean, kept_regions
+from rag.text.dates import date_to_ordinal, normalise_date
+from rag.text.sentences import ABBREVIATIONS, sentence_spans
+from rag.text.terms import STOPWORDS, terms, terms_many
+
+__all__ = [
+    "ABBREVIATIONS",
+    "CHUNKER_VERSION",
+    "STOPWORDS",
+    "ChunkSpan",
+    "Chunker",
+    "CleanText",
+    "clean",
+    "date_to_ordinal",
+    "kept_regions",
+    "normalise_date",
+    "sentence_spans",
+    "terms",
+    "terms_many",
+]

@@ -1,0 +1,25 @@
+"""The application's Newsdesk: the core built from the whole settings (the server's limit
+on question length included), and logging set up as configured."""
+
+from __future__ import annotations
+
+import logging
+
+from rag.desk import Newsdesk, build
+from rag.embedding import Embedder
+from services.settings import Settings
+
+NOISY = ("chromadb", "httpx", "sentence_transformers", "urllib3")
+
+
+def open_desk(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
+    """The desk for these settings; the model loads on first use (or ``warm_up``)."""
+    return build(settings, embedder, max_question_chars=settings.server.max_question_chars)
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,110 @@
+"""Settings: one ``config.yaml`` validated by pydantic, with ``NEWSDESK_...`` env overrides.
+
+Every field carries a description (``newsdesk config`` prints the validated result).
+Relative paths resolve against the config file's folder, so several indexes (each with
+its own config file) can live side by side. A bad key fails at start-up, named. The core's
+sections are defined in :mod:`rag.config`; this module adds what only the application
+reads (``server``, ``log_level``) and does the reading.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError
+
+from rag.config import MB, CoreSettings, Section
+from rag.errors import ConfigError
+
+ENV_PREFIX = "NEWSDESK_"
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+
+
+class ServerSettings(Section):
+    host: str = Field("127.0.0.1", description="Address `newsdesk serve` listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port `newsdesk serve` listens on.")
+    api_key: str | None = Field(
+        None, description="When set, write endpoints need `Authorization: Bearer KEY`."
+    )
+    protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * MB)
+
+
+class Settings(CoreSettings):
+    """Everything in ``config.yaml``: the core's sections, the server's, the log level."""
+
+    server: ServerSettings = Field(default_factory=ServerSettings, description="REST + UI.")
+    log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING).")
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """The config file to use: explicit path, else $NEWSDESK_CONFIG, else the repo's."""
+    chosen = explicit or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG
+    return Path(chosen).expanduser().resolve()
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read, override from the environment, validate and resolve paths; or raise ConfigError."""
+    file = config_path(path)
+    raw = _read_yaml(file)
+    _apply_env(raw, dict(os.environ) if env is None else env)
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{file}: {_describe(exc)}") from None
+    return _resolve_paths(settings, file.parent)
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    if not file.is_file():
+        raise ConfigError(f"config file not found: {file}")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping of sections")
+    return data
+
+
+def _apply_env(raw: dict[str, Any], env: dict[str, str]) -> None:
+    """NEWSDESK_STORE__PATH=x sets store.path; NEWSDESK_API_KEY is server.api_key."""
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        parts = ["server", "api_key"] if key == "api_key" else key.split("__")
+        node = raw
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name}: {part} is not a section")
+        node[parts[-1]] = value if parts[-1] == "api_key" else yaml.safe_load(value)
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"bad key '{key}': {first['msg']}{more}"
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    store = settings.store
+    resolved = store.model_copy(
+        update={"path": _under(base, store.path), "cache_path": _under(base, store.cache_path)}
+    )
+    return settings.model_copy(update={"store": resolved})
+
+
+def _under(base: Path, path: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else (base / path).resolve()

@@ -1,0 +1,143 @@
+"""Honest in-memory stand-ins for the model and the vector store, for the fast test tier.
+
+They implement the same protocols as the real parts (``rag.embedding.Embedder``,
+``rag.search.Store``) and behave like them where the core can tell: vectors are unit
+length and alike for texts that share words; the store keeps what it is given, searches
+by cosine, honours filters, and changes its generation on every write. They are fakes:
+a test that needs the real model's judgement of meaning, or Chroma's, belongs to the
+full suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from rag.contract import Article, ArticleMeta, Filters
+from rag.embedding import DIM, Vectors
+from rag.errors import NotFoundError
+from rag.search import Chunk
+from rag.text import date_to_ordinal, terms
+
+
+class HashingEmbedder:
+    """Bag of stemmed words hashed into ``DIM`` signed buckets, L2-normalised."""
+
+    model_id = "hashing-test"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in terms(text):
+                digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % DIM
+                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        normalised: Vectors = out / np.maximum(norms, 1e-12)
+        return normalised
+
+
+class DictStore:
+    """Articles and chunks in dicts; the :class:`rag.search.Store` protocol, in memory."""
+
+    def __init__(self, model_id: str = HashingEmbedder.model_id) -> None:
+        self.model_id = model_id
+        self.articles: dict[str, Article] = {}
+        self.article_vecs: dict[str, Vectors] = {}
+        self.chunks: dict[str, tuple[Chunk, Vectors, str, int]] = {}  # + source, day
+        self._generation = uuid.uuid4().hex
+        self.writes = 0
+
+    def generation(self) -> str:
+        return self._generation
+
+    def _bump(self) -> None:
+        self._generation = uuid.uuid4().hex
+
+    def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        return {d: self.articles[d].content_hash for d in doc_ids if d in self.articles}
+
+    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
+        self.writes += 1
+        for article, chunks, vectors in batch:
+            old = {cid for cid, (c, *_) in self.chunks.items() if c.doc_id == article.doc_id}
+            day = date_to_ordinal(article.published_at)
+            for chunk, vector in zip(chunks, vectors, strict=True):
+                self.chunks[chunk.chunk_id] = (chunk, vector, article.source, day)
+            self.articles[article.doc_id] = article
+            mean = vectors.mean(axis=0)
+            self.article_vecs[article.doc_id] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            for stale in old - {c.chunk_id for c in chunks}:
+                del self.chunks[stale]
+        self._bump()
+
+    def delete_article(self, doc_id: str) -> None:
+        if doc_id not in self.articles:
+            raise NotFoundError(f"no article with id '{doc_id}'")
+        del self.articles[doc_id], self.article_vecs[doc_id]
+        self.chunks = {k: v for k, v in self.chunks.items() if v[0].doc_id != doc_id}
+        self._bump()
+
+    def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
+        return {d: self.articles[d] for d in doc_ids if d in self.articles}
+
+    def get_article(self, doc_id: str) -> Article:
+        if doc_id not in self.articles:
+            raise NotFoundError(f"no article with id '{doc_id}'")
+        return self.articles[doc_id]
+
+    def list_articles(self, offset: int = 0, limit: int = 50) -> list[ArticleMeta]:
+        rows = list(self.articles.values())[offset : offset + limit]
+        return [a.meta for a in rows]
+
+    def count_articles(self) -> int:
+        return len(self.articles)
+
+    def count_chunks(self) -> int:
+        return len(self.chunks)
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        return [self.chunks[c][0] for c in chunk_ids if c in self.chunks]
+
+    def dense_search(
+        self, vector: Vectors, k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        scored = [
+            (cid, float(vec @ vector))
+            for cid, (_, vec, source, day) in self.chunks.items()
+            if _passes(filters, source, day)
+        ]
+        return sorted(scored, key=lambda pair: -pair[1])[:k]
+
+    def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
+        return {d: self.article_vecs[d] for d in doc_ids if d in self.article_vecs}
+
+    def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+        ids = list(self.chunks)
+        metas = [
+            {"doc_id": c.doc_id, "source": source, "published_day": day}
+            for c, _, source, day in self.chunks.values()
+        ]
+        if ids:
+            yield ids, metas
+
+    def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]:
+        return [self.chunks[c][0].text if c in self.chunks else "" for c in chunk_ids]
+
+
+def _passes(filters: Filters | None, source: str, day: int) -> bool:
+    if filters is None:
+        return True
+    if filters.source and source != filters.source:
+        return False
+    if filters.published_after and day < date_to_ordinal(filters.published_after):
+        return False
+    return not (filters.published_before and day > date_to_ordinal(filters.published_before))

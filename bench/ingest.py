@@ -28,7 +28,7 @@ from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
 from rag.embedding.minilm import make_embedder, minilm_tokenizer, resolve_precision
 from rag.text import clean
-from services.evaluate import eval_settings
+from services.evaluation import eval_settings
 from services.settings import Settings, load_settings
 
 

@@ -23,7 +23,7 @@ import httpx
 import yaml
 
 from bench.common import REALTIMEQA, WORK, machine, peak_rss_mb, write_results
-from services.evaluate import Question, eval_settings, load_questions, percentile
+from services.evaluation import Question, eval_settings, load_questions, percentile
 from services.settings import Settings, load_settings
 
 

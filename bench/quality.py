@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.baseline import LlamaBaseline
 from bench.common import REALTIMEQA, machine, read_corpus, write_results
-from services.evaluate import (
+from services.evaluation import (
     COLUMNS,
     Question,
     QuestionResult,

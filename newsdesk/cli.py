@@ -58,7 +58,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 @command("eval")
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0; 2 when a citation was not verbatim or a corpus input failed; 1 on an error."""
-    from services.evaluate import run
+    from services.evaluation import run
 
     outcome = run(
         settings,
@@ -68,6 +68,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         limit=args.limit,
         use_as_of=not args.no_as_of,
         json_out=Path(args.json) if args.json else None,
+        negatives=args.negatives,
     )
     for failure in outcome.failures:
         print(f"failed: {failure}", file=sys.stderr)
@@ -154,6 +155,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="index folder (default: .newsdesk/eval/<corpus>-<hash>)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions per set")
     p.add_argument("--no-as-of", action="store_true", help="ignore question dates")
+    p.add_argument(
+        "--negatives",
+        action="store_true",
+        help="also ask each question without its gold articles and every article holding an "
+        "answer: the right result is 'nothing found' (negative rejection)",
+    )
     p = sub.add_parser("articles", parents=[common], help="list stored articles")
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)

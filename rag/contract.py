@@ -13,7 +13,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 __all__ = [
     "Answer",
@@ -59,9 +59,13 @@ class Filters(_Record):
     source: str | None = Field(None, max_length=300, description="Only this publisher.")
     published_after: date | None = Field(None, description="Published on/after (YYYY-MM-DD).")
     published_before: date | None = Field(None, description="Published on/before (YYYY-MM-DD).")
+    exclude: tuple[str, ...] = Field(
+        (), max_length=10_000, description="Leave these articles (doc ids) out."
+    )
 
     def is_empty(self) -> bool:
-        return not (self.source or self.published_after or self.published_before)
+        dated = self.published_after or self.published_before
+        return not (self.source or dated or self.exclude)
 
 
 class ChatMessage(_Record):
@@ -152,7 +156,11 @@ class Citation(_Record):
     quote: str = Field(description="Verbatim: the stored article's text[start:end].")
     start: int
     end: int
-    score: float
+    score: float = Field(description="Rank score of the passage among the candidates.")
+    support: float = Field(
+        description="How much of the question the passage covers (0-1): the share of the "
+        "question's key-term weight found in it and its sentence's neighbours."
+    )
 
 
 # An extractive answer is "passage [1] passage [2] ...": a piece ends after a marker
@@ -168,6 +176,11 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     mode: str = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @computed_field(description="Whether anything was found: false means no citations.")  # type: ignore[prop-decorator]
+    @property
+    def found(self) -> bool:
+        return bool(self.citations)
 
     def pieces(self) -> list[str]:
         """The answer cut into its cited sentences, for streaming; ``"".join`` gives it back."""

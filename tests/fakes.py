@@ -112,8 +112,8 @@ class DictStore:
     ) -> list[tuple[str, float]]:
         scored = [
             (cid, float(vec @ vector))
-            for cid, (_, vec, source, day) in self.chunks.items()
-            if _passes(filters, source, day)
+            for cid, (chunk, vec, source, day) in self.chunks.items()
+            if _passes(filters, chunk.doc_id, source, day)
         ]
         return sorted(scored, key=lambda pair: -pair[1])[:k]
 
@@ -133,10 +133,10 @@ class DictStore:
         return [self.chunks[c][0].text if c in self.chunks else "" for c in chunk_ids]
 
 
-def _passes(filters: Filters | None, source: str, day: int) -> bool:
+def _passes(filters: Filters | None, doc_id: str, source: str, day: int) -> bool:
     if filters is None:
         return True
-    if filters.source and source != filters.source:
+    if doc_id in filters.exclude or (filters.source and source != filters.source):
         return False
     if filters.published_after and day < date_to_ordinal(filters.published_after):
         return False

@@ -98,7 +98,8 @@ def test_ask_quotes_are_verbatim_spans_of_the_stored_article(open_api: httpx.Cli
     response = open_api.post("/api/ask", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"question", "answer", "citations", "mode", "timings_ms"}
+    assert set(data) == {"question", "answer", "citations", "mode", "timings_ms", "found"}
+    assert data["found"] is True
     stored = open_api.get(f"/api/articles/{SEED_ID}").json()["text"]
     assert stored == SEED.read_text(encoding="utf-8")
     quotes = [c["quote"] for c in data["citations"]]
@@ -336,7 +337,8 @@ def test_openapi_documents_the_core_contract_itself() -> None:
     app = create_app(no_desk, load_settings(ROOT / "config.yaml", env={}), ui=False)
     schemas = app.openapi()["components"]["schemas"]
     for model in (Answer, Citation, Article, ArticlePage, IngestReport):
-        assert set(schemas[model.__name__]["properties"]) == set(model.model_fields)
+        fields = {*model.model_fields, *model.model_computed_fields}
+        assert set(schemas[model.__name__]["properties"]) == fields
     ask = app.openapi()["paths"]["/api/ask"]["post"]["responses"]["200"]
     assert ask["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Answer"}
 

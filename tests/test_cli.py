@@ -11,9 +11,9 @@ import pytest
 from newsdesk.cli import main
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
-CONTRACT = {"question", "answer", "citations", "mode", "timings_ms"}
+CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found"}
 CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at", "authors",
-            "quote", "start", "end", "score"}  # fmt: skip
+            "quote", "start", "end", "score", "support"}  # fmt: skip
 
 
 @pytest.mark.slow

@@ -107,6 +107,7 @@ def _citation(n: int, doc_id: str, day: str) -> Citation:
         start=0,
         end=1,
         score=1.0,
+        support=1.0,
     )
 
 

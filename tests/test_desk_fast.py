@@ -124,3 +124,23 @@ def test_the_lazy_embedder_loads_once_and_checks_the_model() -> None:
     assert loads == [1] and lazy.loaded
     with pytest.raises(ValueError, match="expected other"):
         LazyEmbedder("other", load).warm_up()
+
+
+def test_excluded_articles_are_never_retrieved(sample: Newsdesk, tmp_path: Path) -> None:
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps({"doc_id": "copy", "body": "Peskov said Russia has rare earths."}))
+    ingest_paths(sample, [feed], show_progress=False)
+    hits = sample.retriever.retrieve("Peskov rare earths", 5, Filters(exclude=("copy",)))
+    assert hits and "copy" not in {h.chunk.doc_id for h in hits}
+    only = Filters(exclude=(SEED_ID,))
+    assert {h.chunk.doc_id for h in sample.retriever.retrieve("Peskov", 5, only)} == {"copy"}
+
+
+def test_negatives_leave_out_every_article_holding_an_answer(sample: Newsdesk) -> None:
+    from services.evaluation import Question, answer_holders, evaluate
+
+    question = Question("q", "How many tons of rare earths did China extract?", ("270,000",),
+                        frozenset())  # fmt: skip
+    assert answer_holders(sample, [question]) == {"q": frozenset({SEED_ID})}
+    (result,) = evaluate(sample, [question], negatives=True)
+    assert result.answer_hit and result.negative_refused  # nothing else holds the answer

@@ -13,7 +13,7 @@ from newsdesk.cli import main
 from rag.contract import Answer, Citation, Filters
 from rag.errors import NewsdeskError
 from rag.search.hybrid import Recency
-from services.evaluate import (
+from services.evaluation import (
     QuestionResult,
     answer_hit,
     eval_settings,
@@ -43,8 +43,8 @@ def test_questions_are_read_with_answers_and_dates() -> None:
 
 def test_bad_question_line_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "q.jsonl"
-    bad.write_text('{"query": "no gold ids", "answer": "x"}\n')
-    with pytest.raises(NewsdeskError, match=r"q\.jsonl:1"):
+    bad.write_text('{"query": "neither answers nor unanswerable", "gold_doc_ids": ["d"]}\n')
+    with pytest.raises(NewsdeskError, match=r"q\.jsonl:1.*unanswerable"):
         load_questions(bad)
     bad.write_text('{"query": "a", "answer": "x", "gold_doc_ids": ["d"]}\n{not json\n')
     with pytest.raises(NewsdeskError, match=r"q\.jsonl:2"):
@@ -90,6 +90,7 @@ def test_answer_hit_looks_in_the_answer_and_its_quotes_ignoring_case() -> None:
         start=0,
         end=9,
         score=1.0,
+        support=1.0,
     )
     answer = Answer(question="q", answer="Something [1]", citations=[citation])
     assert answer_hit(answer, ["dinosaur tracks"])
@@ -153,3 +154,39 @@ def test_the_recency_window_narrows_the_filters() -> None:
         source="CNN", published_after="2022-08-20", published_before="2022-08-25"
     )
     assert recency.window(Filters(published_before="2022-01-01")) is None
+
+
+def test_unanswerable_questions_and_questions_without_gold_articles(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"id": "a", "query": "Who?", "answers": ["Ann"]}\n'
+        '{"id": "u", "query": "Why?", "answers": [], "unanswerable": true}\n'
+    )
+    answerable, unanswerable = load_questions(path)
+    assert answerable.gold_doc_ids == frozenset() and not answerable.unanswerable
+    assert unanswerable.unanswerable and unanswerable.answers == ()
+
+
+def test_metrics_split_answerable_unanswerable_and_negatives() -> None:
+    def result(**kw: object) -> QuestionResult:
+        base: dict[str, object] = {
+            "id": "q", "rank": None, "answer_hit": False, "answer_in_top5": False,
+            "answer_in_top_article": False, "refused": False, "citations": 1,
+            "valid_citations": 1, "latency_ms": 1.0, "has_gold": False,
+        }  # fmt: skip
+        return QuestionResult(**{**base, **kw})  # type: ignore[arg-type]
+
+    results = [
+        result(answer_hit=True, citations=1, negative_refused=True),
+        result(answer_hit=False, citations=3, negative_refused=False),
+        result(refused=True, citations=0, valid_citations=0, negative_refused=True),
+        result(unanswerable=True, refused=True, citations=0, valid_citations=0),
+        result(unanswerable=True, refused=False, citations=2, valid_citations=2),
+    ]
+    metrics = summarize("s", results).metrics
+    assert metrics["answer_hit"] == round(1 / 3, 4)  # over the 3 answerable
+    assert metrics["refusal_rate"] == round(1 / 3, 4)
+    assert metrics["correct_refusal"] == 0.5  # over the 2 unanswerable
+    assert metrics["negative_rejection"] == round(2 / 3, 4)
+    assert metrics["citations_median"] == 2.0  # of the answered: 1, 3, 2
+    assert metrics["recall@5"] == 0.0  # no question had gold articles

@@ -42,7 +42,7 @@ def test_source_cards_escape_article_text_and_metadata() -> None:
     citation = Citation(
         n=1, doc_id="d", chunk_id="d:x:0000", title="<b>T</b>", source="S<i>", url="javascript:x",
         published_at="2025-02-25", authors=("<A>",), quote=quote, start=0, end=len(quote),
-        score=1.0,
+        score=1.0, support=1.0,
     )  # fmt: skip
     answer = Answer(question="What did Peskov say?", answer=f"{quote} [1]", citations=[citation])
     cards = source_cards(answer)

@@ -41,6 +41,7 @@ class Passage:
     start: int
     end: int
     score: float
+    support: float = 1.0  # share of the question's key-term weight the passage covers
 
 
 ChunkLocator = Callable[[str, int], str]  # (doc_id, offset) -> chunk_id
@@ -127,7 +128,7 @@ class ExtractiveAnswerer:
                 if covered < self.settings.min_coverage:
                     continue
                 bonus = 0.05 / (1 + rank) + (0.1 if numeric and _DIGIT.search(sentence) else 0)
-                passage = Passage(doc_id, start, end, covered + bonus)
+                passage = Passage(doc_id, start, end, covered + bonus, covered)
                 key = (passage.doc_id, start)
                 if key not in scored or scored[key].score < passage.score:
                     scored[key] = passage
@@ -212,6 +213,7 @@ def _compose(
                 start=passage.start,
                 end=passage.end,
                 score=round(passage.score, 4),
+                support=round(passage.support, 4),
             )
         )
     return " ".join(parts), citations

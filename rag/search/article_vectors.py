@@ -85,7 +85,7 @@ class ArticleVectors:
         if not self.ids or k <= 0:
             return []
         scores = self.vectors @ vector.astype(np.float32)
-        mask = filter_mask(filters, self.days, self.sources)
+        mask = filter_mask(filters, self.days, self.sources, np.asarray(self.ids, dtype=object))
         candidates = np.flatnonzero(mask) if mask is not None else np.arange(len(scores))
         if not len(candidates):
             return []

@@ -166,7 +166,7 @@ class BM25Index:
     ) -> list[tuple[str, float]]:
         """Best chunks for the query tokens as (chunk_id, BM25 score), best first."""
         cat = self.catalogue
-        mask = filter_mask(filters, cat.day_array, cat.source_array)
+        mask = filter_mask(filters, cat.day_array, cat.source_array, cat.doc_array)
         return _top(self._scores(self.weights, tokens), mask, cat.ids, k)
 
     def search_articles(
@@ -174,7 +174,7 @@ class BM25Index:
     ) -> list[tuple[str, float]]:
         """Best articles as wholes for the query tokens as (doc_id, BM25 score), best first."""
         cat = self.catalogue
-        mask = filter_mask(filters, cat.article_days, cat.article_sources)
+        mask = filter_mask(filters, cat.article_days, cat.article_sources, cat.article_array)
         return _top(self._scores(self.article_weights, tokens), mask, cat.article_ids, k)
 
     def _scores(self, weights: sparse.csc_matrix, tokens: Sequence[str]) -> Scores | None:
@@ -203,12 +203,17 @@ def _bm25_weights(
 
 
 def filter_mask(
-    filters: Filters | None, days: npt.NDArray[np.int64], sources: npt.NDArray[np.object_]
+    filters: Filters | None,
+    days: npt.NDArray[np.int64],
+    sources: npt.NDArray[np.object_],
+    docs: npt.NDArray[np.object_],
 ) -> npt.NDArray[np.bool_] | None:
-    """Rows that pass the filters (None: all of them)."""
+    """Rows that pass the filters (None: all of them); ``docs`` is each row's article."""
     if filters is None or filters.is_empty():
         return None
     mask = np.ones(len(days), dtype=bool)
+    if filters.exclude:
+        mask &= ~np.isin(docs, np.asarray(filters.exclude, dtype=object))
     if filters.source:
         mask &= sources == filters.source
     if filters.published_after:

@@ -35,6 +35,7 @@ class ChunkCatalogue:
         """The lookups derived from the columns (rebuilt whenever the columns change)."""
         self.day_array = np.asarray(self.days, dtype=np.int64)
         self.source_array = np.asarray(self.sources, dtype=object)
+        self.doc_array = np.asarray(self.doc_ids, dtype=object)
         self.row_of = {cid: row for row, cid in enumerate(self.ids)}
         self.chunks_of: dict[str, list[str]] = {}
         for cid, doc in zip(self.ids, self.doc_ids, strict=True):
@@ -42,6 +43,7 @@ class ChunkCatalogue:
         docs = np.asarray(self.doc_ids, dtype=object)
         articles, first, rows = np.unique(docs, return_index=True, return_inverse=True)
         self.article_ids: list[str] = [str(a) for a in articles]
+        self.article_array: npt.NDArray[np.object_] = np.asarray(self.article_ids, dtype=object)
         self.article_days: npt.NDArray[np.int64] = self.day_array[first]
         self.article_sources: npt.NDArray[np.object_] = self.source_array[first]
         self.article_row: npt.NDArray[np.intp] = np.asarray(rows, dtype=np.intp).ravel()

@@ -109,8 +109,9 @@ class Recency:
         base = filters or Filters()
         after = max(start, base.published_after or start)
         before = min(end, base.published_before or end)
-        window = Filters(source=base.source, published_after=after, published_before=before)
-        return window if after <= before else None
+        if after > before:
+            return None
+        return base.model_copy(update={"published_after": after, "published_before": before})
 
 
 def rrf(rankings: Sequence[Ranked], k: int) -> dict[str, float]:

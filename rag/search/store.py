@@ -62,6 +62,8 @@ def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
         clauses.append({"published_day": {"$gte": date_to_ordinal(filters.published_after)}})
     if filters.published_before:
         clauses.append({"published_day": {"$lte": date_to_ordinal(filters.published_before)}})
+    if filters.exclude:
+        clauses.append({"doc_id": {"$nin": list(filters.exclude)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -1,0 +1,137 @@
+"""Asking the questions and scoring each answer against the gold.
+
+Metrics are article-level on the ranked chunks: a question's ``rank`` is the 1-based rank
+of the first chunk of a gold article. Answer hit: a gold answer string (case-insensitive)
+appears in the answer text or its cited quotes. With ``negatives``, each answerable
+question is asked again with its gold articles, and every article holding one of its
+accepted answers, left out of retrieval: the right result is then "nothing found" (RGB's
+negative-rejection test).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from rag.contract import Answer, Filters
+from rag.desk import Newsdesk
+from rag.search import Recency
+from services.evaluation.questions import Question
+
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """What happened to one question (``rank`` is 1-based; None when no gold chunk came)."""
+
+    id: str
+    rank: int | None
+    answer_hit: bool
+    answer_in_top5: bool
+    answer_in_top_article: bool
+    refused: bool
+    citations: int
+    valid_citations: int
+    latency_ms: float
+    unanswerable: bool = False
+    negative_refused: bool | None = None  # None: not asked without its answers
+    has_gold: bool = True  # False: no gold articles given, so no rank to count
+
+
+def evaluate(
+    desk: Newsdesk,
+    questions: Sequence[Question],
+    depth: int = 10,
+    use_as_of: bool = True,
+    negatives: bool = False,
+) -> list[QuestionResult]:
+    """Ask every question (warm: one untimed question first) and score it."""
+    if questions:
+        desk.ask(questions[0].query)
+    holders = answer_holders(desk, questions) if negatives else {}
+    return [_score(desk, q, depth, use_as_of, holders.get(q.id)) for q in questions]
+
+
+def _score(
+    desk: Newsdesk,
+    question: Question,
+    depth: int,
+    use_as_of: bool,
+    exclude: frozenset[str] | None,
+) -> QuestionResult:
+    as_of = question.as_of if use_as_of else None
+    started = time.perf_counter()
+    answer = desk.ask(question.query, as_of=as_of)
+    latency = (time.perf_counter() - started) * 1000
+    recency = Recency.of(as_of, desk.settings.retrieval)
+    hits = desk.retriever.retrieve(question.query, depth, None, recency)
+    rank = next((h.rank + 1 for h in hits if h.chunk.doc_id in question.gold_doc_ids), None)
+    top = desk.store.get_articles([hits[0].chunk.doc_id]) if hits else {}
+    negative = None
+    if exclude is not None:
+        without = Filters(exclude=tuple(sorted(exclude)))
+        negative = not desk.ask(question.query, filters=without, as_of=as_of).found
+    return QuestionResult(
+        id=question.id,
+        rank=rank,
+        answer_hit=answer_hit(answer, question.answers),
+        answer_in_top5=text_hit([h.chunk.text for h in hits[:5]], question.answers),
+        answer_in_top_article=text_hit([a.text for a in top.values()], question.answers),
+        refused=not answer.found,
+        citations=len(answer.citations),
+        valid_citations=_valid_citations(desk, answer),
+        latency_ms=round(latency, 2),
+        unanswerable=question.unanswerable,
+        negative_refused=negative,
+        has_gold=bool(question.gold_doc_ids),
+    )
+
+
+def answer_holders(desk: Newsdesk, questions: Sequence[Question]) -> dict[str, frozenset[str]]:
+    """Per answerable question: its gold articles and every article holding an answer."""
+    asked = [q for q in questions if not q.unanswerable and q.answers]
+    found: dict[str, set[str]] = {q.id: set(q.gold_doc_ids) for q in asked}
+    golds = {q.id: [_fold(a) for a in q.answers] for q in asked}
+    for doc_id, text in _all_texts(desk):
+        folded = _fold(text)
+        for qid, answers in golds.items():
+            if any(a in folded for a in answers):
+                found[qid].add(doc_id)
+    return {qid: frozenset(ids) for qid, ids in found.items()}
+
+
+def _all_texts(desk: Newsdesk) -> Iterator[tuple[str, str]]:
+    offset = 0
+    while page := desk.list_articles(offset, PAGE).articles:
+        articles = desk.store.get_articles([m.doc_id for m in page])
+        yield from ((doc_id, a.text) for doc_id, a in articles.items())
+        offset += len(page)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def answer_hit(answer: Answer, golds: Sequence[str]) -> bool:
+    """Does a gold string appear in the answer or its quotes (a refusal never hits)?"""
+    texts = [answer.answer, *(c.quote for c in answer.citations)] if answer.found else []
+    return text_hit(texts, golds)
+
+
+def text_hit(texts: Sequence[str], golds: Sequence[str]) -> bool:
+    """Does a gold string appear in one of the texts (case- and whitespace-insensitive)?"""
+    haystack = "\n".join(_fold(t) for t in texts)
+    return any(_fold(g) in haystack for g in golds if g.strip())
+
+
+def _valid_citations(desk: Newsdesk, answer: Answer) -> int:
+    if not answer.citations:
+        return 0
+    articles = desk.store.get_articles([c.doc_id for c in answer.citations])
+    return sum(
+        1
+        for c in answer.citations
+        if c.doc_id in articles and articles[c.doc_id].text[c.start : c.end] == c.quote
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from api import articles, errors, questions
+from api import articles, errors, questions, speakers
 from api.limits import BodyLimit
 from api.schemas import Health, Ready
 from services.gate import SharedDesk
@@ -28,6 +28,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(_probes(shared))
     app.include_router(questions.router(shared))
     app.include_router(articles.router(shared))
+    app.include_router(speakers.router(shared))
     return app
 
 

@@ -95,11 +95,20 @@ class AnswerSettings(Section):
     )
     max_sentences: int = Field(5, ge=1, le=20, description="Sentences in an extractive answer.")
     max_quotes: int = Field(8, ge=1, le=50, description="Quotes in an answer to 'What did X say?'.")
-    min_coverage: float = Field(
-        0.2,
+    min_support: float = Field(
+        0.35,
         ge=0.0,
         le=1.0,
-        description="Share of the question's key-term weight a sentence must contain to be cited.",
+        description="A passage answers only when it (with half weight for its paragraph) holds "
+        "this share of the question's key-term weight; below it for every passage, the "
+        "answer is 'nothing found'. Calibrated on the dev sets (BENCHMARKS.md).",
+    )
+    keep_ratio: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="Cite a further passage only when its score is at least this share of "
+        "the best one's: weaker sentences are dropped, not appended.",
     )
     read_top_articles: int = Field(
         1,

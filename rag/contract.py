@@ -26,6 +26,8 @@ __all__ = [
     "Filters",
     "IngestFailure",
     "IngestReport",
+    "SpeakerCount",
+    "SpeakerList",
 ]
 
 
@@ -140,6 +142,21 @@ class ArticlePage(_Record):
     offset: int
     limit: int
     articles: list[ArticleMeta]
+
+
+class SpeakerCount(_Record):
+    """A person quoted in the archive."""
+
+    name: str = Field(description="The fullest form of the name the articles give.")
+    quotes: int = Field(description="Attributed quotes (direct and reported speech).")
+    articles: int = Field(description="Articles quoting them.")
+
+
+class SpeakerList(_Record):
+    """Speakers of some articles, most quoted first."""
+
+    speakers: list[SpeakerCount]
+    articles_read: int = Field(description="How many articles were looked at.")
 
 
 class Citation(_Record):

@@ -345,3 +345,12 @@ def test_openapi_documents_the_core_contract_itself() -> None:
 
 class _NoDesk:
     """Building the app touches no desk method; any call would fail loudly."""
+
+
+def test_speakers_are_listed_over_rest(open_api: httpx.Client) -> None:
+    response = open_api.get("/api/speakers", params={"doc_id": SEED_ID})
+    assert response.status_code == 200
+    speakers = {s["name"]: s for s in response.json()["speakers"]}
+    assert speakers["Dmitry Peskov"]["quotes"] >= 2 and speakers["Dmitry Peskov"]["articles"] == 1
+    assert open_api.get("/api/speakers", params={"doc_id": "nope"}).status_code == 404
+    assert open_api.get("/api/speakers", params={"limit": 0}).status_code == 422

@@ -57,7 +57,8 @@ def test_number_question_answers_270000(sample_desk: Newsdesk) -> None:
 def test_unknown_speaker_says_so_and_cites_nothing(sample_desk: Newsdesk) -> None:
     answer = sample_desk.ask("What did Angela Merkel say?")
     assert answer.citations == []
-    assert "Angela Merkel" in answer.answer and "No quotes" in answer.answer
+    assert "Angela Merkel" in answer.answer and answer.answer.startswith("Nothing found")
+    assert not answer.found
 
 
 def test_unrelated_question_cites_nothing(sample_desk: Newsdesk) -> None:

@@ -135,7 +135,7 @@ def test_peskov_answer_shows_source_cards_with_both_quotes(page: Any) -> None:
 def test_nothing_found_says_so(page: Any) -> None:
     _ask(page, "Who won the 2013 Wimbledon men's singles final?")
     chat = page.locator("#nd-chat").inner_text()
-    assert "No passage in the indexed articles answers this question." in chat
+    assert "Nothing found: no passage in the indexed articles answers this question." in chat
     assert page.locator(".nd-card").count() == 0
 
 
@@ -186,3 +186,23 @@ def test_pasted_article_renders_as_text_and_can_be_deleted(page: Any) -> None:
     page.wait_for_function("() => !document.querySelector('#nd-articles').innerText"
                            ".includes('Test Wire')")  # fmt: skip
     assert "Breitbart News" in table.inner_text()
+
+
+def test_speakers_tab_lists_speakers_and_asks_about_one(page: Any) -> None:
+    page.get_by_role("tab", name="Speakers").click()
+    page.locator("#nd-speakers-list").click()
+    table = page.locator("#nd-speakers")
+    table.get_by_text("Dmitry Peskov").wait_for()
+    assert "Vladimir Putin" in table.inner_text()
+    page.locator("#nd-speaker input").first.fill("Dmitry Peskov")
+    page.keyboard.press("Enter")
+    page.locator("#nd-speaker-ask").click()
+    page.wait_for_function(
+        "() => document.querySelector('#nd-question textarea').value === "
+        "'What did Dmitry Peskov say?'"
+    )
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#nd-ask").click()
+    page.locator(".nd-card").first.wait_for()
+    assert PESKOV_1 in page.locator("#nd-chat").inner_text()
+    _screenshot(page, "speakers.png")

@@ -44,16 +44,18 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
             visible=bool(shared.settings.server.api_key),
         )
         with gr.Tab("Chat"):
-            source = _chat_tab(on, shared.settings.retrieval.top_k)
+            source, question = _chat_tab(on, shared.settings.retrieval.top_k)
         with gr.Tab("Ingest"):
             _ingest_tab(on, key, source)
+        with gr.Tab("Speakers"):
+            _speakers_tab(on, question)
         with gr.Tab("Articles"):
             table, choose, page = _articles_tab(on, key)
         blocks.load(on.publishers, outputs=[source]).then(on.articles, [page], [table, choose])
     return blocks
 
 
-def _chat_tab(on: Handlers, top_k: int) -> gr.Dropdown:
+def _chat_tab(on: Handlers, top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
@@ -78,7 +80,24 @@ def _chat_tab(on: Handlers, top_k: int) -> gr.Dropdown:
     question.submit(on.respond, inputs, outputs)
     ask.click(on.respond, inputs, outputs)
     new.click(lambda: ([], [], ""), outputs=outputs)
-    return source
+    return source, question
+
+
+def _speakers_tab(on: Handlers, question: gr.Textbox) -> None:
+    """Who is quoted; choosing one puts "What did X say?" in the chat's question box."""
+    with gr.Row():
+        publisher = gr.Textbox(label="Publisher (empty: all)", elem_id="nd-speakers-source")
+        show = gr.Button("List speakers", elem_id="nd-speakers-list")
+    table = gr.HTML(elem_id="nd-speakers")
+    with gr.Row():
+        choose = gr.Dropdown([], label="Speaker", allow_custom_value=True, elem_id="nd-speaker")
+        ask = gr.Button("Ask what they said (Chat tab)", elem_id="nd-speaker-ask")
+    show.click(on.speakers, [publisher], [table, choose])
+    ask.click(speaker_question, [choose], [question])
+
+
+def speaker_question(name: str | None) -> str:
+    return f"What did {name} say?" if name else ""
 
 
 def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:

@@ -21,7 +21,13 @@ from rag.errors import NewsdeskError, QueryError
 from services.auth import allowed
 from services.gate import SharedDesk
 from services.uploads import ingest_file, ingest_record, merge, require_stored
-from ui.render import articles_table, ingest_summary, markdown_text, source_cards
+from ui.render import (
+    articles_table,
+    ingest_summary,
+    markdown_text,
+    source_cards,
+    speakers_table,
+)
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -119,6 +125,17 @@ class Handlers:
             return ""
         gr.Info(f"Deleted {doc_id}")
         return ""
+
+    def speakers(self, source: str) -> tuple[str, Any]:
+        """The speakers table and the choices of the speaker dropdown."""
+        try:
+            with self.shared.use() as desk:
+                listing = desk.speakers(source=source.strip() or None)
+        except NewsdeskError as exc:
+            gr.Warning(str(exc))
+            return "", gr.update()
+        choices = [s.name for s in listing.speakers]
+        return speakers_table(listing), gr.update(choices=choices, value=None)
 
     def publishers(self) -> Any:
         """Publisher choices for the filter: those of the first thousand stored articles."""

@@ -14,7 +14,14 @@ import re
 from collections.abc import Sequence
 from string import punctuation
 
-from rag.contract import Answer, ArticleMeta, ArticlePage, Citation, IngestReport
+from rag.contract import (
+    Answer,
+    ArticleMeta,
+    ArticlePage,
+    Citation,
+    IngestReport,
+    SpeakerList,
+)
 from rag.text import STOPWORDS
 
 _MD_ESCAPES = {ord(c): "\\" + c for c in punctuation if c not in "&<>"} | {
@@ -110,6 +117,19 @@ def _row(meta: ArticleMeta) -> str:
     title = link(meta.url, meta.title or meta.origin)
     tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
     return f"<tr>{tds}<td>{title}</td><td>{meta.n_chunks}</td></tr>"
+
+
+def speakers_table(listing: SpeakerList) -> str:
+    """The Speakers tab: one escaped row per speaker."""
+    if not listing.speakers:
+        return f"<p class='nd-empty'>No attributed quotes in {listing.articles_read} articles.</p>"
+    head = "<tr><th>speaker</th><th>quotes</th><th>articles</th></tr>"
+    body = "".join(
+        f"<tr><td>{html.escape(s.name)}</td><td>{s.quotes}</td><td>{s.articles}</td></tr>"
+        for s in listing.speakers
+    )
+    shown = f"{len(listing.speakers)} speakers in {listing.articles_read} articles"
+    return f"<p>{shown}</p><table class='nd-articles'>{head}{body}</table>"
 
 
 def ingest_summary(report: IngestReport) -> str:

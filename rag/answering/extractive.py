@@ -1,50 +1,41 @@
 """The extractive answerer: answers made only of sentences and quotes from the articles.
 
-No LLM is needed and nothing is invented: every sentence of the answer is a verbatim
-passage of a stored article, followed by its citation marker. Two paths:
-- speaker questions ("What did X say?") cite X's attributed quotes and reported speech,
-  never anyone else's (attribution lives in ``rag.quotes``);
-- other questions cite the retrieved sentences that carry most of the question's key
-  terms (weighted by IDF); a question no sentence covers well gets a plain "not found".
+No LLM is needed and nothing is invented: every cited passage is verbatim text of a
+stored article, followed by its marker. What a question asks decides the path:
+- "What did X say?" cites X's attributed quotes, never anyone else's (``speaking``);
+- "Who said ...?" cites the quote holding those words and names its speaker;
+- "Who wrote about ...?" names the authors of the article about it;
+- any other question cites the sentences that hold what is asked (``facts``).
+When nothing answers, the answer says so and cites nothing: a wrong citation is worse
+than none.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
+from rag.answering.facts import Passage, Sentence, fact_passages
+from rag.answering.questions import analyse, names_of
+from rag.answering.speaking import (
+    byline_article,
+    parse_byline,
+    speaker_passages,
+    support_of,
+    who_said,
+)
 from rag.config import AnswerSettings
 from rag.contract import Article, Citation
-from rag.quotes import (
-    Quote,
-    SpeakerQuestion,
-    find_quotes,
-    parse_speaker_question,
-    speaker_matches,
-)
+from rag.quotes import Quote, SpeakerQuestion, find_quotes, parse_speaker_question, parse_who_said
 from rag.search import Hit
 from rag.text import kept_regions, sentence_spans, terms
 
 _T = TypeVar("_T")
-NOTHING_FOUND = "No passage in the indexed articles answers this question."
-_NUMERIC_Q = re.compile(r"\b(how (many|much|long|old|far)|what (number|percentage|share))\b", re.I)
-_DIGIT = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A candidate passage to cite: a span of one article and how well it answers."""
-
-    doc_id: str
-    start: int
-    end: int
-    score: float
-    support: float = 1.0  # share of the question's key-term weight the passage covers
-
-
+_WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
+NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
 ChunkLocator = Callable[[str, int], str]  # (doc_id, offset) -> chunk_id
+Composed = tuple[str, list[Citation]]
 
 
 class ExtractiveAnswerer:
@@ -54,10 +45,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.idf = idf
         self._quotes: dict[tuple[str, int], list[Quote]] = {}
-        # per article: its sentence spans, and the terms of those read so far (by start)
-        self._sentences: dict[
-            tuple[str, int], tuple[list[tuple[int, int]], dict[int, frozenset[str]]]
-        ] = {}
+        self._sentences: dict[tuple[str, int], list[Sentence]] = {}
 
     def answer(
         self,
@@ -65,38 +53,73 @@ class ExtractiveAnswerer:
         hits: Sequence[Hit],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
-    ) -> tuple[str, list[Citation]]:
+    ) -> Composed:
         """The answer text (with [n] markers) and its citations, in marker order."""
+        order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
         speaker = parse_speaker_question(question)
         if speaker is not None:
-            passages = self._speaker_passages(speaker, hits, articles)
-            if not passages:
-                return _no_quotes(speaker), []
-        else:
-            passages = self._sentence_passages(question, hits, articles)
-            if not passages:
-                return NOTHING_FOUND, []
-        return _compose(passages, articles, locate)
+            return self._speaker(speaker, order, articles, locate)
+        words = parse_who_said(question)
+        if words is not None:
+            return self._who_said(words, order, articles, locate)
+        byline = parse_byline(question)
+        if byline is not None:
+            return self._byline(question, *byline, order, articles, locate)
+        passages = fact_passages(
+            analyse(question, self.idf), self._candidates(hits, articles), self.settings
+        )
+        return compose(passages, articles, locate) if passages else (NOTHING_FOUND, [])
 
-    # --- speaker questions -----------------------------------------------------------------
+    # --- who said what ---------------------------------------------------------------------
 
-    def _speaker_passages(
-        self, speaker: SpeakerQuestion, hits: Sequence[Hit], articles: Mapping[str, Article]
-    ) -> list[Passage]:
-        passages: list[Passage] = []
-        topic = set(terms(speaker.topic))
-        for rank, doc_id in enumerate(dict.fromkeys(h.chunk.doc_id for h in hits)):
-            article = articles.get(doc_id)
-            if article is None:
-                continue
-            for quote in self.quotes_of(article):
-                if not speaker_matches(quote.speaker, speaker.name):
-                    continue
-                text = article.text[quote.start : quote.end]
-                if topic and not topic & set(terms(text)):
-                    continue
-                passages.append(Passage(doc_id, quote.start, quote.end, 1.0 / (rank + 1)))
-        return passages[: self.settings.max_quotes]
+    def _speaker(
+        self,
+        speaker: SpeakerQuestion,
+        order: Sequence[str],
+        articles: Mapping[str, Article],
+        locate: ChunkLocator,
+    ) -> Composed:
+        limit = self.settings.max_quotes
+        passages = speaker_passages(speaker, order, articles, self.quotes_of, limit)
+        if not passages:
+            return _no_quotes(speaker), []
+        return compose(passages, articles, locate)
+
+    def _who_said(
+        self,
+        words: str,
+        order: Sequence[str],
+        articles: Mapping[str, Article],
+        locate: ChunkLocator,
+    ) -> Composed:
+        said = who_said(words, self.idf, order, articles, self.quotes_of, self.settings.min_support)
+        if said is None:
+            return NOTHING_FOUND, []
+        text, citations = compose([said.passage], articles, locate)
+        return f"{said.speaker}: {text}", citations
+
+    def _byline(
+        self,
+        question: str,
+        topic: str,
+        source: str,
+        order: Sequence[str],
+        articles: Mapping[str, Article],
+        locate: ChunkLocator,
+    ) -> Composed:
+        article = byline_article(topic, source, order, articles)
+        if article is None:
+            return NOTHING_FOUND, []
+        asked = analyse(topic or question, self.idf)
+        sentences = self._sentences_of(article, 0)
+        best = max(sentences, key=lambda s: support_of(asked, s.text), default=None)
+        if best is None:
+            return NOTHING_FOUND, []
+        passage = Passage(article.doc_id, best.start, best.end, 1.0, support_of(asked, best.text))
+        text, citations = compose([passage], articles, locate)
+        by = ", ".join(article.authors)
+        where = f" for {article.source}" if article.source else ""
+        return f"{by} wrote “{article.title}”{where} ({article.published_at}): {text}", citations
 
     def quotes_of(self, article: Article) -> list[Quote]:
         """Attributed quotes of an article's kept (non-boilerplate) text, cached."""
@@ -109,70 +132,66 @@ class ExtractiveAnswerer:
             _trim_cache(self._quotes)
         return self._quotes[key]
 
-    # --- other questions -------------------------------------------------------------------
+    # --- facts -----------------------------------------------------------------------------
 
-    def _sentence_passages(
-        self, question: str, hits: Sequence[Hit], articles: Mapping[str, Article]
-    ) -> list[Passage]:
-        weights = {t: self.idf(t) for t in set(terms(question))}
-        total = sum(weights.values())
-        if total <= 0:
-            return []
-        numeric = bool(_NUMERIC_Q.search(question))
-        scored: dict[tuple[str, int], Passage] = {}
-        for doc_id, span_start, span_end, rank in self._spans(hits, articles):
-            article = articles[doc_id]
-            for start, end, words in self._sentences_in(article, span_start, span_end):
-                sentence = article.text[start:end]
-                covered = sum(weights.get(t, 0.0) for t in words) / total
-                if covered < self.settings.min_coverage:
-                    continue
-                bonus = 0.05 / (1 + rank) + (0.1 if numeric and _DIGIT.search(sentence) else 0)
-                passage = Passage(doc_id, start, end, covered + bonus, covered)
-                key = (passage.doc_id, start)
-                if key not in scored or scored[key].score < passage.score:
-                    scored[key] = passage
-        ranked = sorted(scored.values(), key=lambda p: -p.score)
-        return ranked[: self.settings.max_sentences]
+    def _candidates(self, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[Sentence]:
+        """Sentences to consider: all of the first ``read_top_articles`` articles (an answer
+        often sits a paragraph away from the passage that matched), then those of every
+        retrieved passage."""
+        order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
+        rank = {doc_id: i for i, doc_id in enumerate(order)}
+        whole = set(order[: self.settings.read_top_articles])
+        seen: dict[tuple[str, int], Sentence] = {}
+        for doc_id in whole:
+            for s in self._sentences_of(articles[doc_id], rank[doc_id]):
+                seen[(doc_id, s.start)] = s
+        for hit in hits:
+            doc_id = hit.chunk.doc_id
+            if doc_id in articles and doc_id not in whole:
+                for s in self._sentences_of(articles[doc_id], rank[doc_id]):
+                    if s.start < hit.chunk.end and s.end > hit.chunk.start:
+                        seen[(doc_id, s.start)] = s
+        return list(seen.values())
 
-    def _spans(
-        self, hits: Sequence[Hit], articles: Mapping[str, Article]
-    ) -> list[tuple[str, int, int, int]]:
-        """Where to look for sentences, as (doc_id, start, end, rank): the whole text of the
-        first ``read_top_articles`` articles (an answer often sits a paragraph away from the
-        passage that matched the question), then every retrieved passage."""
-        top = list(dict.fromkeys(h.chunk.doc_id for h in hits))[: self.settings.read_top_articles]
-        whole = [(d, 0, len(articles[d].text), i) for i, d in enumerate(top) if d in articles]
-        passages = [
-            (h.chunk.doc_id, h.chunk.start, h.chunk.end, h.rank)
-            for h in hits
-            if h.chunk.doc_id in articles
-        ]
-        return whole + passages
-
-    def _sentences_in(
-        self, article: Article, start: int, end: int
-    ) -> list[tuple[int, int, frozenset[str]]]:
-        """Sentences overlapping [start, end) with their terms. Spans are cached per article
-        and terms per sentence, computed only when first needed: the best article is read
-        whole, the others only where they matched."""
+    def _sentences_of(self, article: Article, rank: int) -> list[Sentence]:
+        """An article's sentences with their terms and context, cached per article."""
         key = (article.doc_id, hash(article.content_hash))
         if key not in self._sentences:
-            spans = [
-                span
-                for region in kept_regions(article.text)
-                for span in sentence_spans(article.text, *region)
-            ]
-            self._sentences[key] = (spans, {})
-            _trim_cache(self._sentences)
-        spans, known = self._sentences[key]
-        out = []
-        for s, e in spans:
-            if s < end and e > start:
-                if s not in known:
-                    known[s] = frozenset(terms(article.text[s:e]))
-                out.append((s, e, known[s]))
-        return out
+            self._sentences[key] = _read(article)
+            _trim_cache(self._sentences, limit=128)
+        return [_ranked(s, rank) for s in self._sentences[key]]
+
+
+def _read(article: Article) -> list[Sentence]:
+    """Sentences of the article's kept paragraphs, each knowing its paragraph's terms and
+    the sentence after it (across paragraphs too: a list item, or the answer after a
+    question-like lead)."""
+    title = frozenset(terms(article.title))
+    rows: list[tuple[int, int, frozenset[str], frozenset[str]]] = []
+    for start, end in kept_regions(article.text):
+        spans = sentence_spans(article.text, start, end)
+        own = [frozenset(terms(article.text[s:e])) for s, e in spans]
+        context = title.union(*own)
+        rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
+    whole = title.union(*(context for *_, context in rows))
+    kept = "\n".join([article.title, *(article.text[s:e] for s, e, *_ in rows)])
+    names = frozenset(names_of(m.group()).lower() for m in _WORD.finditer(kept))
+    following: Sentence | None = None
+    out: list[Sentence] = []
+    for s, e, words, context in reversed(rows):
+        text = article.text[s:e]
+        following = Sentence(article.doc_id, s, e, text, words, context, whole, names, 0, following)
+        out.append(following)
+    return out[::-1]
+
+
+def _ranked(sentence: Sentence, rank: int) -> Sentence:
+    if sentence.rank == rank:
+        return sentence
+    return Sentence(
+        sentence.doc_id, sentence.start, sentence.end, sentence.text, sentence.terms,
+        sentence.context, sentence.article, sentence.names, rank, sentence.next,
+    )  # fmt: skip
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
@@ -187,12 +206,14 @@ def _trim_cache(cache: dict[tuple[str, int], _T], limit: int = 512) -> None:
 
 def _no_quotes(speaker: SpeakerQuestion) -> str:
     about = f" about {speaker.topic}" if speaker.topic else ""
-    return f"No quotes by {speaker.name}{about} were found in the indexed articles."
+    who = f"the {speaker.name}" if speaker.role else speaker.name
+    return f"Nothing found: no quotes by {who}{about} in the indexed articles."
 
 
-def _compose(
+def compose(
     passages: Sequence[Passage], articles: Mapping[str, Article], locate: ChunkLocator
-) -> tuple[str, list[Citation]]:
+) -> Composed:
+    """The answer text, each passage followed by its marker, and the citations."""
     parts: list[str] = []
     citations: list[Citation] = []
     for n, passage in enumerate(passages, start=1):
@@ -213,7 +234,7 @@ def _compose(
                 start=passage.start,
                 end=passage.end,
                 score=round(passage.score, 4),
-                support=round(passage.support, 4),
+                support=round(min(passage.support, 1.0), 4),
             )
         )
     return " ".join(parts), citations

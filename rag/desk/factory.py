@@ -15,6 +15,7 @@ from rag.answering import ExtractiveAnswerer
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
+from rag.desk.speakers import SpeakerIndex
 from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
 from rag.search import (
     ArticleVectors,
@@ -61,9 +62,11 @@ def build(
     )
     answerer = ExtractiveAnswerer(settings.answer, index.term_idf)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index)
+    speakers = SpeakerIndex(index.cache_dir, answerer.quotes_of)
     return Newsdesk(
-        settings, embedder, store, index, indexer, retriever, answerer, max_question_chars
-    )
+        settings, embedder, store, index, indexer, retriever, answerer, speakers,
+        max_question_chars,
+    )  # fmt: skip
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

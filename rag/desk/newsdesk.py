@@ -23,9 +23,11 @@ from rag.contract import (
     Filters,
     IngestFailure,
     IngestReport,
+    SpeakerList,
 )
 from rag.desk.indexer import Indexer
 from rag.desk.protocols import Answerer, Retriever
+from rag.desk.speakers import SpeakerIndex
 from rag.embedding import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.search import BM25Index, Hit, Recency, Store
@@ -53,11 +55,12 @@ class Newsdesk:
         indexer: Indexer,
         retriever: Retriever,
         answerer: Answerer,
+        speakers: SpeakerIndex,
         max_question_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
         self.settings = settings
         self.embedder, self.store, self.index, self.indexer = embedder, store, index, indexer
-        self.retriever, self.answerer = retriever, answerer
+        self.retriever, self.answerer, self.speaker_index = retriever, answerer, speakers
         self.max_question_chars = max_question_chars
 
     def warm_up(self) -> None:
@@ -157,6 +160,21 @@ class Newsdesk:
     def delete_article(self, doc_id: str) -> None:
         self.store.delete_article(doc_id)
         self.index.sync(self.store)
+
+    def speakers(
+        self, doc_id: str | None = None, source: str | None = None, limit: int = 100
+    ) -> SpeakerList:
+        """Who is quoted, most often first: in one article, one publisher's, or all."""
+        self.index.sync(self.store)
+        catalogue = self.index.catalogue
+        doc_ids: list[str] | None = None
+        if doc_id is not None:
+            self.store.get_article(doc_id)  # NotFoundError for an unknown article
+            doc_ids = [doc_id]
+        elif source:
+            pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
+            doc_ids = [d for d, s in pairs if s == source]
+        return self.speaker_index.listing(self.store, self.index, doc_ids, limit)
 
     def ready(self) -> dict[str, object]:
         """Readiness: the model is loaded and the store answers (else StoreError)."""

@@ -1,12 +1,27 @@
 """Who said what: rule-based quote attribution and speaker questions ("What did X say?").
 
 Every rule prefers dropping a quotation to guessing its speaker (see
-:mod:`rag.quotes.attribution`); the helpers (tokens, names, word lists) are private to
-this room.
+:mod:`rag.quotes.attribution`); its helpers (names, word lists) are private to this room,
+and it reads the quotation-aware tokens and sentences of :mod:`rag.text.sentences`.
 """
 
 from rag.quotes.attribution import find_quotes
 from rag.quotes.records import Quote
-from rag.quotes.speakers import SpeakerQuestion, parse_speaker_question, speaker_matches
+from rag.quotes.roles import is_role, speakers_with_role
+from rag.quotes.speakers import (
+    SpeakerQuestion,
+    parse_speaker_question,
+    parse_who_said,
+    speaker_matches,
+)
 
-__all__ = ["Quote", "SpeakerQuestion", "find_quotes", "parse_speaker_question", "speaker_matches"]
+__all__ = [
+    "Quote",
+    "SpeakerQuestion",
+    "find_quotes",
+    "is_role",
+    "parse_speaker_question",
+    "parse_who_said",
+    "speaker_matches",
+    "speakers_with_role",
+]

@@ -32,7 +32,6 @@ from rag.quotes.names import (
     skip_mid_back,
 )
 from rag.quotes.records import Quote
-from rag.quotes.tokens import Token, quote_tokens, split_sentences
 from rag.quotes.words import (
     ARTICLES,
     INVERTIBLE,
@@ -41,6 +40,7 @@ from rag.quotes.words import (
     SUBJECT_PRONOUNS,
     TITLES,
 )
+from rag.text import Token, quote_tokens, split_sentences
 
 __all__ = ["find_quotes"]
 

@@ -14,7 +14,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
-from rag.quotes.tokens import Token
 from rag.quotes.words import (
     ARTICLES,
     COMMON_SUBJECTS,
@@ -33,6 +32,7 @@ from rag.quotes.words import (
     SPEECH_VERBS,
     TITLES,
 )
+from rag.text import Token
 
 
 def is_cap(tok: Token) -> bool:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rag.quotes.names import fold
+from rag.quotes.roles import is_role
 from rag.quotes.words import NOT_NAME_WORDS, PRONOUNS
 
 
@@ -27,10 +28,12 @@ def speaker_matches(speaker: str, name: str) -> bool:
 
 @dataclass(frozen=True)
 class SpeakerQuestion:
-    """A question asking for what one person said, optionally about a topic."""
+    """A question asking for what one person said, optionally about a topic. ``role``: the
+    name is a role ("Ukraine's justice minister"), to resolve in each article."""
 
     name: str
     topic: str  # "" when none
+    role: bool = False
 
 
 _NAME = r"(?P<name>[^\W\d_][\w.’'\-]*(?:\s+[^\W\d_][\w.’'\-]*){0,3}?)"
@@ -54,6 +57,7 @@ _QUESTIONS = [
         rf"(?:did|has|does)\s+{_NAME}\s+(?:say|said|comment|tell)\s+anything{_TOPIC}",
     )
 ]
+_ARTICLES = frozenset({"the", "a", "an"})
 _NOT_NAMES = (
     NOT_NAME_WORDS | PRONOUNS | set("people officials experts critics reporters it".split())
 )
@@ -69,7 +73,33 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
         if m is None:
             continue
         name = m.group("name").strip(" .,")
+        topic = (m.group("topic") or "").strip(" ,.?")
+        words = name.split()
+        if words[0].lower() in _ARTICLES and len(words) > 1 and is_role(" ".join(words[1:])):
+            return SpeakerQuestion(" ".join(words[1:]), topic, role=True)
         if name.split()[0].lower() in _NOT_NAMES or name.lower() in _NOT_NAMES:
             return None
-        return SpeakerQuestion(name, (m.group("topic") or "").strip(" ,.?"))
+        return SpeakerQuestion(name, topic, role=is_role(name))
     return None
+
+
+_WHO_SAID = re.compile(
+    r"(?:who|which\s+\w+)\s+(?:has\s+|had\s+)?(?:said|says|told\s+\w+|wrote|writes|"
+    r"stated|claimed|warned|argued|insisted|declared|announced|explained|added)"
+    r"(?:\s+that)?\s*[,:]?\s*(?P<words>.+)",
+    re.IGNORECASE,
+)
+
+
+def parse_who_said(question: str) -> str | None:
+    """'Who said the negotiations were very constructive?' -> 'the negotiations were very
+    constructive' (the words to find among attributed quotes); other questions -> None.
+    'Who wrote about the deal?' asks for an author, not a speaker: None."""
+    text = " ".join(question.split()).rstrip("?!. ")
+    m = _WHO_SAID.fullmatch(text)
+    if m is None:
+        return None
+    words = m.group("words").strip(" \"'“”‘’")
+    if re.match(r"(?:about|the\s+(?:article|story|piece|report))\b", words, re.IGNORECASE):
+        return None
+    return words or None

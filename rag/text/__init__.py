@@ -5,7 +5,14 @@ from rag.text.chunking import VERSION as CHUNKER_VERSION
 from rag.text.chunking import Chunker, ChunkSpan
 from rag.text.clean import CleanText, clean, kept_regions
 from rag.text.dates import date_to_ordinal, normalise_date
-from rag.text.sentences import ABBREVIATIONS, sentence_spans
+from rag.text.sentences import (
+    ABBREVIATIONS,
+    Token,
+    quote_spans,
+    quote_tokens,
+    sentence_spans,
+    split_sentences,
+)
 from rag.text.terms import STOPWORDS, terms, terms_many
 
 __all__ = [
@@ -15,11 +22,15 @@ __all__ = [
     "ChunkSpan",
     "Chunker",
     "CleanText",
+    "Token",
     "clean",
     "date_to_ordinal",
     "kept_regions",
     "normalise_date",
+    "quote_spans",
+    "quote_tokens",
     "sentence_spans",
+    "split_sentences",
     "terms",
     "terms_many",
 ]

@@ -1,0 +1,93 @@
+"""What a question asks for: its key terms (weighted by rarity), the names and numbers an
+answer must mention, and the kind of thing it wants (a number, a person, a time, a place).
+
+The answerer uses this to tell a passage that answers from one that merely shares words
+with the question, and to say "nothing found" when no passage covers what is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.text import terms
+
+# Words that ask rather than say what is asked about; the question words themselves
+# ("what", "who", "did") are stop words already.
+_ASKING_TERMS = frozenset(terms("happen happened happening latest recent recently give"))
+_WANTS = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("number", r"\b(how (many|much|long|old|far|big|large|often)|what (number|percentage|"
+                   r"share|amount|proportion|age|price|sum)|at what (price|rate)|cost|worth)\b"),
+        ("time", r"\b(when|what (year|month|day|date|time)|(in|on) what (year|day|date))\b"),
+        ("person", r"\b(who|whom|whose|which (person|man|woman|official|leader))\b"),
+        ("place", r"\b(where|(which|what) (country|city|state|town|region|place|nation))\b"),
+        ("name", r"\b(which|what)\s+(?!(is|are|was|were|did|does|do|has|have|had|will|would|"
+                 r"can|could|should|might|may)\b)[a-z]+"),
+    )
+)  # fmt: skip
+_CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*")
+_NUMBER = re.compile(r"\d[\d,.]*")
+_QUESTION = frozenset("what which who whom whose when where why how".split())
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question taken apart for answering."""
+
+    text: str
+    weights: dict[str, float]  # key term -> weight (its IDF)
+    entities: frozenset[str]  # names (as written) and numbers an answer's article must hold
+    wants: str  # "number", "time", "person", "place" or "" (anything)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def support(self, covered: set[str] | frozenset[str]) -> float:
+        """The share of the question's key-term weight that ``covered`` holds."""
+        total = self.total
+        return sum(w for t, w in self.weights.items() if t in covered) / total if total else 0.0
+
+
+def analyse(question: str, idf: Callable[[str], float]) -> Asked:
+    """Key terms, required entities and the wanted kind of answer of a question.
+
+    A quiz-style question sets the scene first ("Presidents' Day was celebrated on Monday.
+    The observance usually falls near whose birthday?"): terms only of the scene weigh half
+    as much as those of the sentence that asks."""
+    text = " ".join(question.split())
+    sentences = _SENTENCE.split(text)
+    asking = {t for t in terms(sentences[-1]) if t not in _ASKING_TERMS}
+    words = [t for t in terms(text) if t not in _ASKING_TERMS]
+    weights = {t: idf(t) * (1.0 if t in asking else 0.5) for t in dict.fromkeys(words)}
+    entities = frozenset(e for s in sentences for e in _entities(s))
+    return Asked(text, weights, entities, _wants(sentences[-1]))
+
+
+def _wants(sentence: str) -> str:
+    """The kind of answer the asking sentence wants ("" when it is open)."""
+    return next((kind for kind, pattern in _WANTS if pattern.search(sentence)), "")
+
+
+def _entities(sentence: str) -> set[str]:
+    """Capitalised words, lower-cased (not the sentence's first word, capitalised anyway;
+    of a hyphenated word its capitalised parts: "Covid" of "Covid-19"; not acronyms of one or
+    two letters: "US" is "U.S." elsewhere), and numbers."""
+    found: set[str] = set()
+    for match in _CAPITAL.finditer(sentence):
+        words = match.group().split()
+        if match.start() == 0:
+            words = words[1:]
+        parts = (p for w in words for p in names_of(w).split("-") if p[:1].isupper())
+        found.update(p.lower() for p in parts if len(p) > 2 and p.lower() not in _QUESTION)
+    found.update(n.rstrip(".,") for n in _NUMBER.findall(sentence))
+    return found
+
+
+def names_of(word: str) -> str:
+    """A word without its possessive: "Ukraine’s" -> "Ukraine"."""
+    return re.sub(r"['’]s?$", "", word)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.text import terms
+from rag.text import sentence_spans, terms
 
 # Words that ask rather than say what is asked about; the question words themselves
 # ("what", "who", "did") are stop words already.
@@ -31,7 +31,6 @@ _WANTS = tuple(
 _CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUESTION = frozenset("what which who whom whose when where why how".split())
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def analyse(question: str, idf: Callable[[str], float]) -> Asked:
     The observance usually falls near whose birthday?"): terms only of the scene weigh half
     as much as those of the sentence that asks."""
     text = " ".join(question.split())
-    sentences = _SENTENCE.split(text)
+    sentences = [text[s:e] for s, e in sentence_spans(text)] or [text]
     asking = {t for t in terms(sentences[-1]) if t not in _ASKING_TERMS}
     words = [t for t in terms(text) if t not in _ASKING_TERMS]
     weights = {t: idf(t) * (1.0 if t in asking else 0.5) for t in dict.fromkeys(words)}
@@ -74,16 +73,15 @@ def _wants(sentence: str) -> str:
 
 
 def _entities(sentence: str) -> set[str]:
-    """Capitalised words, lower-cased (not the sentence's first word, capitalised anyway;
-    of a hyphenated word its capitalised parts: "Covid" of "Covid-19"; not acronyms of one or
-    two letters: "US" is "U.S." elsewhere), and numbers."""
+    """Capitalised words, lower-cased and whole ("spider-man"), but not the sentence's first
+    word (capitalised anyway) nor acronyms of one or two letters ("US" is "U.S." elsewhere);
+    and numbers."""
     found: set[str] = set()
     for match in _CAPITAL.finditer(sentence):
-        words = match.group().split()
+        words = [names_of(w).strip("-") for w in match.group().split()]
         if match.start() == 0:
             words = words[1:]
-        parts = (p for w in words for p in names_of(w).split("-") if p[:1].isupper())
-        found.update(p.lower() for p in parts if len(p) > 2 and p.lower() not in _QUESTION)
+        found.update(w.lower() for w in words if len(w) > 2 and w.lower() not in _QUESTION)
     found.update(n.rstrip(".,") for n in _NUMBER.findall(sentence))
     return found
 

@@ -77,7 +77,8 @@ def score(desk: Newsdesk, retrieved: Sequence[Retrieved], **answer: float) -> di
     hit = refused = correct = rejected = negatives = answerable = 0
     cited: list[int] = []
     for r in retrieved:
-        text, citations = answerer.answer(r.question.query, r.hits, r.articles, locate)
+        composed = answerer.answer(r.question.query, r.hits, r.articles, locate)
+        text, citations = composed.text, composed.citations
         if citations:
             cited.append(len(citations))
         if r.question.unanswerable:
@@ -92,7 +93,7 @@ def score(desk: Newsdesk, retrieved: Sequence[Retrieved], **answer: float) -> di
             negatives += 1
             rejected += not answerer.answer(
                 r.question.query, r.negative_hits, r.negative_articles, locate
-            )[1]
+            ).citations
     unanswerable = len(retrieved) - answerable
     return {
         "answer_hit": round(hit / max(answerable, 1), 3),

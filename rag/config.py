@@ -90,8 +90,11 @@ class RetrievalSettings(Section):
 
 
 class AnswerSettings(Section):
-    mode: Literal["extractive"] = Field(
-        "extractive", description="extractive: answer from cited sentences, no LLM needed."
+    mode: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description="extractive: answer from cited sentences, no LLM needed; llm: a language "
+        "model (the llm section) writes the answer from those passages, and every sentence "
+        "is checked against them.",
     )
     max_sentences: int = Field(5, ge=1, le=20, description="Sentences in an extractive answer.")
     max_quotes: int = Field(8, ge=1, le=50, description="Quotes in an answer to 'What did X say?'.")
@@ -119,6 +122,25 @@ class AnswerSettings(Section):
     )
 
 
+class LLMSettings(Section):
+    base_url: str = Field(
+        "http://127.0.0.1:8081/v1",
+        description="An OpenAI-compatible server (llama.cpp's, Ollama, vLLM, OpenAI).",
+    )
+    model: str = Field("local", description="The model name the server expects.")
+    api_key_env: str = Field(
+        "", description="Environment variable holding the server's API key ('' for none)."
+    )
+    timeout_s: float = Field(60.0, gt=0, le=600, description="Give up on a reply after this.")
+    max_tokens: int = Field(160, ge=16, le=2048, description="Longest reply, in tokens.")
+    passages: int = Field(4, ge=1, le=10, description="Passages in the prompt, at most.")
+    unsupported: Literal["flag", "drop"] = Field(
+        "flag",
+        description="A written sentence its passages do not support: kept and marked "
+        "(flag) or removed (drop).",
+    )
+
+
 class IngestSettings(Section):
     max_file_mb: float = Field(50.0, gt=0, description="Larger input files are refused.")
     strip_boilerplate: bool = Field(True, description="Drop site boilerplate lines.")
@@ -143,4 +165,7 @@ class CoreSettings(Section):
         default_factory=RetrievalSettings, description="Hybrid retrieval."
     )
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    llm: LLMSettings = Field(
+        default_factory=LLMSettings, description="The language model (answer.mode: llm)."
+    )
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingestion.")

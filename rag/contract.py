@@ -28,6 +28,8 @@ __all__ = [
     "IngestReport",
     "SpeakerCount",
     "SpeakerList",
+    "Statement",
+    "Verification",
 ]
 
 
@@ -180,6 +182,26 @@ class Citation(_Record):
     )
 
 
+class Statement(_Record):
+    """One sentence of a written (LLM) answer, as verified against the passages it cites."""
+
+    text: str = Field(description="The sentence as shown, with its [n] markers.")
+    cites: tuple[int, ...] = Field(description="The citation numbers it rests on.")
+    supported: bool = Field(
+        description="Its numbers, names and quoted words are all in the cited passages."
+    )
+
+
+class Verification(_Record):
+    """What checking a written answer against its passages changed."""
+
+    kept: int = Field(description="Sentences found supported.")
+    flagged: int = Field(description="Unsupported sentences kept, marked supported=false.")
+    dropped: int = Field(description="Unsupported sentences removed (llm.unsupported: drop).")
+    markers_fixed: int = Field(description="Markers removed (no such passage) or added.")
+    quotes_fixed: int = Field(description="Quotations replaced by the verbatim span or removed.")
+
+
 # An extractive answer is "passage [1] passage [2] ...": a piece ends after a marker
 # (and an optional stop) that is followed by more text rather than by another marker.
 _PIECE_END = re.compile(r"\[\d+\][.;:]?\s+(?=[^\[\s])")
@@ -193,6 +215,13 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     mode: str = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    statements: list[Statement] = Field(
+        default_factory=list, description="LLM mode: each written sentence and its check."
+    )
+    verification: Verification | None = Field(
+        None, description="LLM mode: what verification changed."
+    )
+    notice: str = Field("", description="Why the answer is not what the mode would give.")
 
     @computed_field(description="Whether anything was found: false means no citations.")  # type: ignore[prop-decorator]
     @property

@@ -27,3 +27,7 @@ class NotFoundError(NewsdeskError):
 
 class QueryError(NewsdeskError):
     """A question or its options are invalid (empty, too long, bad filter)."""
+
+
+class LLMError(NewsdeskError):
+    """The language model could not be reached or did not answer in time."""

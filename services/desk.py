@@ -7,14 +7,18 @@ import logging
 
 from rag.desk import Newsdesk, build
 from rag.embedding import Embedder
+from services.llm import OpenAICompatible
 from services.settings import Settings
 
 NOISY = ("chromadb", "httpx", "sentence_transformers", "urllib3")
 
 
 def open_desk(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
-    """The desk for these settings; the model loads on first use (or ``warm_up``)."""
-    return build(settings, embedder, max_question_chars=settings.server.max_question_chars)
+    """The desk for these settings; the model loads on first use (or ``warm_up``); in LLM
+    mode with the configured OpenAI-compatible server."""
+    generator = OpenAICompatible(settings.llm) if settings.answer.mode == "llm" else None
+    limit = settings.server.max_question_chars
+    return build(settings, embedder, max_question_chars=limit, generator=generator)
 
 
 def setup_logging(level: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from newsdesk.cli import main
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
-CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found"}
+CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found", "statements",
+            "verification", "notice"}  # fmt: skip
 CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at", "authors",
             "quote", "start", "end", "score", "support"}  # fmt: skip
 

@@ -54,3 +54,19 @@ def test_source_cards_escape_article_text_and_metadata() -> None:
     )
     assert "&lt;script&gt;" in cards and "<mark>Peskov</mark>" in cards and "href" not in cards
     assert source_cards(Answer(question="q", answer="nothing")) == ""
+
+
+def test_unsupported_written_sentences_are_marked_and_notices_lead() -> None:
+    from rag.contract import Statement
+    from ui.render import answer_text
+
+    statements = [
+        Statement(text="Trump asked for $500 billion [1].", cites=(1,), supported=True),
+        Statement(text="He <b>won</b> [1].", cites=(1,), supported=False),
+    ]
+    answer = Answer(question="q", answer="x", statements=statements, notice="")
+    shown = answer_text(answer)
+    assert shown.startswith("Trump asked") and "⚠ *(not supported" in shown
+    assert "<b>" not in shown
+    fallback = Answer(question="q", answer="Passage [1]", notice="The model <i> failed")
+    assert answer_text(fallback).startswith("*The model &lt;i&gt; failed*")

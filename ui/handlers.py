@@ -22,6 +22,7 @@ from services.auth import allowed
 from services.gate import SharedDesk
 from services.uploads import ingest_file, ingest_record, merge, require_stored
 from ui.render import (
+    answer_text,
     articles_table,
     ingest_summary,
     markdown_text,
@@ -194,7 +195,7 @@ def chat_messages(
 
 def answer_messages(turn: Turn, filtered: bool) -> list[dict[str, Any]]:
     answer = turn.answer
-    text = markdown_text(answer.answer)
+    text = answer_text(answer)
     asked_as = answer.question
     if asked_as and asked_as != " ".join(turn.asked.split()):
         text = f"*Asked as: {markdown_text(asked_as)}*\n\n{text}"

@@ -78,6 +78,22 @@ def link(url: str, label: str) -> str:
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{shown}</a>'
 
 
+def answer_text(answer: Answer) -> str:
+    """The answer as escaped Markdown; a written sentence its passages do not support is
+    marked, and a notice (the model could not answer) leads."""
+    if answer.statements:
+        parts = [
+            markdown_text(s.text)
+            if s.supported
+            else f"⚠ *(not supported by its passages)* {markdown_text(s.text)}"
+            for s in answer.statements
+        ]
+        text = " ".join(parts)
+    else:
+        text = markdown_text(answer.answer)
+    return f"*{markdown_text(answer.notice)}*\n\n{text}" if answer.notice else text
+
+
 def source_cards(answer: Answer) -> str:
     """The cited passages of an answer as cards: quote, title, publisher, date."""
     if not answer.citations:

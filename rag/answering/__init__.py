@@ -1,15 +1,22 @@
-"""Answers made of cited passages: the extractive answerer (no LLM), and chat follow-ups
-made standalone before retrieval."""
+"""Answers made of cited passages: the extractive answerer (no LLM), written answers (an
+LLM, every sentence verified against its passages), and chat follow-ups made standalone."""
 
+from rag.answering.composed import Composed
 from rag.answering.conversation import Standalone, date_note, finish, standalone
 from rag.answering.extractive import NOTHING_FOUND, ChunkLocator, ExtractiveAnswerer
+from rag.answering.llm import Generator, LLMAnswerer
+from rag.answering.verify import verify
 
 __all__ = [
     "NOTHING_FOUND",
     "ChunkLocator",
+    "Composed",
     "ExtractiveAnswerer",
+    "Generator",
+    "LLMAnswerer",
     "Standalone",
     "date_note",
     "finish",
     "standalone",
+    "verify",
 ]

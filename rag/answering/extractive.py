@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from rag.answering.composed import Composed
 from rag.answering.facts import Passage, Sentence, fact_passages
 from rag.answering.questions import analyse, names_of
 from rag.answering.speaking import (
@@ -35,7 +36,6 @@ _T = TypeVar("_T")
 _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
 NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
 ChunkLocator = Callable[[str, int], str]  # (doc_id, offset) -> chunk_id
-Composed = tuple[str, list[Citation]]
 
 
 class ExtractiveAnswerer:
@@ -68,7 +68,7 @@ class ExtractiveAnswerer:
         passages = fact_passages(
             analyse(question, self.idf), self._candidates(hits, articles), self.settings
         )
-        return compose(passages, articles, locate) if passages else (NOTHING_FOUND, [])
+        return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
 
     # --- who said what ---------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class ExtractiveAnswerer:
         limit = self.settings.max_quotes
         passages = speaker_passages(speaker, order, articles, self.quotes_of, limit)
         if not passages:
-            return _no_quotes(speaker), []
+            return Composed(_no_quotes(speaker), [])
         return compose(passages, articles, locate)
 
     def _who_said(
@@ -94,9 +94,9 @@ class ExtractiveAnswerer:
     ) -> Composed:
         said = who_said(words, self.idf, order, articles, self.quotes_of, self.settings.min_support)
         if said is None:
-            return NOTHING_FOUND, []
-        text, citations = compose([said.passage], articles, locate)
-        return f"{said.speaker}: {text}", citations
+            return Composed(NOTHING_FOUND, [])
+        composed = compose([said.passage], articles, locate)
+        return Composed(f"{said.speaker}: {composed.text}", composed.citations)
 
     def _byline(
         self,
@@ -109,17 +109,18 @@ class ExtractiveAnswerer:
     ) -> Composed:
         article = byline_article(topic, source, order, articles)
         if article is None:
-            return NOTHING_FOUND, []
+            return Composed(NOTHING_FOUND, [])
         asked = analyse(topic or question, self.idf)
         sentences = self._sentences_of(article, 0)
         best = max(sentences, key=lambda s: support_of(asked, s.text), default=None)
         if best is None:
-            return NOTHING_FOUND, []
+            return Composed(NOTHING_FOUND, [])
         passage = Passage(article.doc_id, best.start, best.end, 1.0, support_of(asked, best.text))
-        text, citations = compose([passage], articles, locate)
+        composed = compose([passage], articles, locate)
         by = ", ".join(article.authors)
         where = f" for {article.source}" if article.source else ""
-        return f"{by} wrote “{article.title}”{where} ({article.published_at}): {text}", citations
+        text = f"{by} wrote “{article.title}”{where} ({article.published_at}): {composed.text}"
+        return Composed(text, composed.citations)
 
     def quotes_of(self, article: Article) -> list[Quote]:
         """Attributed quotes of an article's kept (non-boilerplate) text, cached."""
@@ -237,4 +238,4 @@ def compose(
                 support=round(min(passage.support, 1.0), 4),
             )
         )
-    return " ".join(parts), citations
+    return Composed(" ".join(parts), citations)

@@ -11,12 +11,14 @@ import os
 
 from threadpoolctl import threadpool_limits
 
-from rag.answering import ExtractiveAnswerer
+from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
+from rag.desk.protocols import Answerer
 from rag.desk.speakers import SpeakerIndex
 from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
+from rag.errors import ConfigError
 from rag.search import (
     ArticleVectors,
     BM25Index,
@@ -38,8 +40,10 @@ def build(
     store: Store | None = None,
     *,
     max_question_chars: int = MAX_QUESTION_CHARS,
+    generator: Generator | None = None,
 ) -> Newsdesk:
-    """Open the store and the BM25 index and wire the stages; the model loads lazily."""
+    """Open the store and the BM25 index and wire the stages; the model loads lazily.
+    ``generator``: the language model for ``answer.mode: llm`` (required then)."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
@@ -60,9 +64,14 @@ def build(
         ],
         per_article=retrieval.max_chunks_per_article,
     )
-    answerer = ExtractiveAnswerer(settings.answer, index.term_idf)
+    extractive = ExtractiveAnswerer(settings.answer, index.term_idf)
+    answerer: Answerer = extractive
+    if settings.answer.mode == "llm":
+        if generator is None:
+            raise ConfigError("answer.mode is llm, but no language model was given")
+        answerer = LLMAnswerer(settings.llm, extractive, generator)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index)
-    speakers = SpeakerIndex(index.cache_dir, answerer.quotes_of)
+    speakers = SpeakerIndex(index.cache_dir, extractive.quotes_of)
     return Newsdesk(
         settings, embedder, store, index, indexer, retriever, answerer, speakers,
         max_question_chars,

@@ -97,16 +97,22 @@ class Newsdesk:
         hits = self.retriever.retrieve(question, top_k or retrieval.top_k, filters, recency)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
-        text, citations = self.answerer.answer(question, hits, articles, self._locator(hits))
+        composed = self.answerer.answer(question, hits, articles, self._locator(hits))
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": round((done - retrieved) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
-        mode = self.settings.answer.mode
         return Answer(
-            question=question, answer=text, citations=citations, mode=mode, timings_ms=timings
+            question=question,
+            answer=composed.text,
+            citations=composed.citations,
+            mode="extractive" if composed.notice else self.settings.answer.mode,
+            timings_ms=timings,
+            statements=composed.statements,
+            verification=composed.verification,
+            notice=composed.notice,
         )
 
     def chat(

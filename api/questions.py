@@ -8,7 +8,8 @@ plain 4xx JSON error; then the answer goes out cited sentence by cited sentence 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
@@ -17,10 +18,13 @@ from api.auth import requirement
 from api.schemas import AskIn, ChatIn
 from rag.contract import Answer
 from services.gate import SharedDesk
+from services.streaming import Event, answer_events
 
 SSE_DOC = (
-    'Server-Sent Events: `event: answer` with `{"text": ...}` per cited sentence, then '
-    "`event: citations` with the full answer contract (as returned by /api/ask)."
+    'Server-Sent Events. In LLM mode, first `event: token` with `{"text": ...}` per token as '
+    "the model writes (an unchecked draft); then, in any mode, `event: answer` with "
+    '`{"text": ...}` per cited sentence of the final (verified) answer, then `event: '
+    "citations` with the full answer contract (as returned by /api/ask)."
 )
 
 
@@ -32,13 +36,13 @@ def router(shared: SharedDesk) -> APIRouter:
         dependencies=[Depends(requirement(shared.settings.server, write=False))],
     )
 
-    def ask(body: AskIn) -> Answer:
+    def ask(body: AskIn, on_token: Callable[[str], None] | None = None) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.question, body.top_k, body.filters, body.as_of)
+            return desk.ask(body.question, body.top_k, body.filters, body.as_of, on_token)
 
-    def chat(body: ChatIn) -> Answer:
+    def chat(body: ChatIn, on_token: Callable[[str], None] | None = None) -> Answer:
         with shared.use() as desk:
-            return desk.chat(body.messages, body.top_k, body.filters, body.as_of)
+            return desk.chat(body.messages, body.top_k, body.filters, body.as_of, on_token)
 
     @routes.post("/ask", response_model=Answer, summary="Answer a question")
     def post_ask(body: AskIn) -> Answer:
@@ -46,7 +50,7 @@ def router(shared: SharedDesk) -> APIRouter:
 
     @routes.post("/ask/stream", summary="Answer a question, streamed", description=SSE_DOC)
     def post_ask_stream(body: AskIn) -> StreamingResponse:
-        return event_stream(ask(body))
+        return event_stream(answer_events(lambda on_token: ask(body, on_token)))
 
     @routes.post("/chat", response_model=Answer, summary="Answer the last chat message")
     def post_chat(body: ChatIn) -> Answer:
@@ -54,20 +58,27 @@ def router(shared: SharedDesk) -> APIRouter:
 
     @routes.post("/chat/stream", summary="Answer the last chat message, streamed")
     def post_chat_stream(body: ChatIn) -> StreamingResponse:
-        return event_stream(chat(body))
+        return event_stream(answer_events(lambda on_token: chat(body, on_token)))
 
     return routes
 
 
-def event_stream(answer: Answer) -> StreamingResponse:
+def event_stream(events: Iterator[Event]) -> StreamingResponse:
+    """The events as SSE; the first is awaited here, so a bad question is still a 4xx."""
+    first = next(events)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(sse_events(answer), media_type="text/event-stream", headers=headers)
+    body = sse_events(chain([first], events))
+    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
 
-def sse_events(answer: Answer) -> Iterator[str]:
-    for piece in answer.pieces():
-        yield sse("answer", {"text": piece})
-    yield sse("citations", answer.model_dump(mode="json"))
+def sse_events(events: Iterator[Event]) -> Iterator[str]:
+    for kind, value in events:
+        if isinstance(value, str):
+            yield sse(kind, {"text": value})
+            continue
+        for piece in value.pieces():
+            yield sse("answer", {"text": piece})
+        yield sse("citations", value.model_dump(mode="json"))
 
 
 def sse(event: str, data: object) -> str:

@@ -8,7 +8,7 @@ source-card components; the chatbot is re-rendered from that state on every upda
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from rag.contract import Answer, ChatMessage, Filters
 from rag.errors import NewsdeskError, QueryError
 from services.auth import allowed
 from services.gate import SharedDesk
+from services.streaming import answer_events
 from services.uploads import ingest_file, ingest_record, merge, require_stored
 from ui.render import (
     answer_text,
@@ -59,19 +60,33 @@ class Handlers:
     def respond(
         self, text: str, turns: list[Turn], source: str, after: str, before: str, top_k: float
     ) -> Iterator[ChatUpdate]:
-        """Answer, streaming the cited sentences into the chat, then show the source cards."""
+        """Answer, streaming a written answer's draft (LLM mode) or the cited sentences into
+        the chat, then show the checked answer and its source cards."""
         if not text.strip():
             gr.Warning("Type a question first.")
             yield chat_messages(turns), turns, text
             return
         yield chat_messages(turns, text, SEARCHING), turns, ""
+        draft, answer = "", None
         try:
             filters = parse_filters(source, after, before)
-            with self.shared.use() as desk:
-                answer = desk.chat(conversation(turns, text), int(top_k), filters)
+            messages = conversation(turns, text)
+
+            def run(on_token: Callable[[str], None]) -> Answer:
+                with self.shared.use() as desk:
+                    return desk.chat(messages, int(top_k), filters, on_token=on_token)
+
+            for _kind, value in answer_events(run):
+                if isinstance(value, str):
+                    draft += value
+                    yield chat_messages(turns, text, markdown_text(draft) + " …"), turns, ""
+                else:
+                    answer = value
         except NewsdeskError as exc:
             gr.Warning(str(exc))
             yield chat_messages(turns), turns, text
+            return
+        if answer is None:
             return
         shown = ""
         for piece in answer.pieces():

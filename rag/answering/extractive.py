@@ -53,8 +53,10 @@ class ExtractiveAnswerer:
         hits: Sequence[Hit],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
+        on_token: Callable[[str], None] | None = None,
     ) -> Composed:
-        """The answer text (with [n] markers) and its citations, in marker order."""
+        """The answer text (with [n] markers) and its citations, in marker order (nothing is
+        generated, so ``on_token`` is never called)."""
         order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
         speaker = parse_speaker_question(question)
         if speaker is not None:

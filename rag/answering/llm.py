@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from rag.answering.composed import Composed
@@ -26,6 +26,14 @@ from rag.text import sentence_spans
 
 log = logging.getLogger(__name__)
 IDK = re.compile(r"^\W*i\s+(?:do\s+not|don['’]?t)\s+know\b", re.IGNORECASE)
+# Sentences that address a model rather than report news: left out of the prompt (the
+# citation keeps them verbatim), so no model, however obedient, reads them as orders.
+INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|"
+    r"earlier|your)?\s*(?:instructions?|prompts?|rules)\b|\b(?:system\s+prompt|you\s+are\s+"
+    r"(?:now\s+)?an?\s+(?:ai|assistant|language\s+model))\b",
+    re.IGNORECASE,
+)
 INSTRUCTIONS = (
     "Answer the question in one or two sentences, using only the passages above. End each "
     "sentence with the number of the passage it comes from, like [1]. Quote words exactly "
@@ -54,18 +62,24 @@ class LLMAnswerer:
         hits: Sequence[Hit],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
+        on_token: Callable[[str], None] | None = None,
     ) -> Composed:
+        """The checked written answer; ``on_token`` sees the draft as it is generated."""
         grounds = self.extractive.answer(question, hits, articles, locate)
         if not grounds.citations:
             return grounds  # nothing found: the model is not asked
         passages = widen(grounds.citations[: self.settings.passages], articles)
+        tokens: list[str] = []
         try:
-            reply = "".join(self.generator.stream(prompt(question, passages)))
+            for token in self.generator.stream(prompt(question, passages)):
+                tokens.append(token)
+                if on_token is not None:
+                    on_token(token)
         except LLMError as exc:
             log.warning("LLM unavailable, answering extractively: %s", exc)
             notice = f"The language model could not answer ({exc}); this is the extractive answer."
             return Composed(grounds.text, grounds.citations, notice=notice)
-        return self.checked(reply, passages)
+        return self.checked("".join(tokens), passages)
 
     def checked(self, reply: str, passages: Sequence[Citation]) -> Composed:
         """The model's reply, verified against the numbered passages."""
@@ -100,7 +114,13 @@ def prompt(question: str, passages: Sequence[Citation]) -> str:
     """Numbered passages as data, then the question, then the instructions."""
     blocks = [
         f'<passage n="{c.n}" source="{c.source}" date="{c.published_at}">\n'
-        f"{' '.join(c.quote.split())}\n</passage>"
+        f"{defanged(c.quote)}\n</passage>"
         for c in passages
     ]
     return "\n".join([*blocks, "", f"Question: {question}", "", INSTRUCTIONS])
+
+
+def defanged(text: str) -> str:
+    """The passage for the prompt: whitespace folded, sentences addressing a model left out."""
+    kept = [text[s:e] for s, e in sentence_spans(text) if not INJECTION.search(text[s:e])]
+    return " ".join(" ".join(kept).split())

@@ -87,8 +87,10 @@ class Newsdesk:
         top_k: int | None = None,
         filters: Filters | None = None,
         as_of: date | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Retrieve, then answer with citations; timings in milliseconds per stage."""
+        """Retrieve, then answer with citations; timings in milliseconds per stage.
+        ``on_token`` receives a written answer's tokens as the model produces them."""
         question = self._check_question(question)
         started = time.perf_counter()
         self.index.sync(self.store)
@@ -97,7 +99,8 @@ class Newsdesk:
         hits = self.retriever.retrieve(question, top_k or retrieval.top_k, filters, recency)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
-        composed = self.answerer.answer(question, hits, articles, self._locator(hits))
+        locate = self._locator(hits)
+        composed = self.answerer.answer(question, hits, articles, locate, on_token)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -121,10 +124,11 @@ class Newsdesk:
         top_k: int | None = None,
         filters: Filters | None = None,
         as_of: date | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer the last user message; follow-ups borrow the speaker or topic before it."""
         turn = standalone(messages)
-        return finish(self.ask(turn.question, top_k, filters, as_of), turn)
+        return finish(self.ask(turn.question, top_k, filters, as_of, on_token), turn)
 
     def _check_question(self, question: str) -> str:
         question = " ".join(question.split())

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from rag.answering import ChunkLocator, Composed
@@ -33,4 +33,5 @@ class Answerer(Protocol):
         hits: Sequence[Hit],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
+        on_token: Callable[[str], None] | None = None,
     ) -> Composed: ...

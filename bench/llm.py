@@ -1,0 +1,145 @@
+"""LLM mode against extractive mode on the dev sets: answers, refusals, negative rejection,
+supported sentences, citation validity, time to first token, total time and tokens/s.
+
+Needs a model server (``python -m newsdesk.llm_server --model qwen --port 8081``); the
+indexes are those ``newsdesk eval`` builds. ``--limit`` takes the first N questions of a
+set (realtimeqa is slow on 2 cores: say so when you report it).
+
+    python -m bench.llm --set sample --set rgb --set realtimeqa-1k --limit 20 --port 8081
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from bench.answers import open_set
+from bench.common import machine, write_results
+from rag.contract import Answer, Filters
+from rag.desk import Newsdesk, build
+from services.evaluation import Question, answer_hit, answer_holders
+from services.llm import OpenAICompatible
+
+
+class Timed:
+    """Counts a written answer's tokens and when the first came."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.first: float | None = None
+        self.tokens = 0
+
+    def __call__(self, token: str) -> None:
+        self.tokens += 1
+        if self.first is None:
+            self.first = time.perf_counter() - self.started
+
+
+def llm_desk(desk: Newsdesk, port: int) -> Newsdesk:
+    settings = desk.settings.model_copy(
+        update={
+            "answer": desk.settings.answer.model_copy(update={"mode": "llm"}),
+            "llm": desk.settings.llm.model_copy(
+                update={"base_url": f"http://127.0.0.1:{port}/v1", "timeout_s": 300}
+            ),
+        }
+    )
+    return build(settings, desk.embedder, desk.store, generator=OpenAICompatible(settings.llm))
+
+
+def run_set(desk: Newsdesk, questions: Sequence[Question], negatives: bool) -> dict[str, Any]:
+    holders = answer_holders(desk, questions) if negatives else {}
+    rows: list[dict[str, Any]] = []
+    for q in questions:
+        timer = Timed()
+        answer = desk.ask(q.query, as_of=q.as_of, on_token=timer)
+        total = time.perf_counter() - timer.started
+        row = _row(desk, q, answer, timer, total)
+        if q.id in holders:
+            without = Filters(exclude=tuple(sorted(holders[q.id])))
+            row["negative_refused"] = not desk.ask(q.query, filters=without, as_of=q.as_of).found
+        rows.append(row)
+    return _summary(rows)
+
+
+def _row(desk: Newsdesk, q: Question, answer: Answer, timer: Timed, total: float) -> dict[str, Any]:
+    texts = {c.doc_id: desk.get_article(c.doc_id).text for c in answer.citations}
+    valid = sum(texts[c.doc_id][c.start : c.end] == c.quote for c in answer.citations)
+    return {
+        "id": q.id,
+        "unanswerable": q.unanswerable,
+        "hit": answer_hit(answer, q.answers),
+        "refused": not answer.found,
+        "notice": answer.notice,
+        "statements": len(answer.statements),
+        "supported": sum(s.supported for s in answer.statements),
+        "citations": len(answer.citations),
+        "valid": valid,
+        "ttft_s": timer.first,
+        "total_s": total,
+        "tokens": timer.tokens,
+    }
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if not r["unanswerable"]]
+    unanswerable = [r for r in rows if r["unanswerable"]]
+    negatives = [r["negative_refused"] for r in rows if "negative_refused" in r]
+    written = [r for r in rows if r["tokens"]]
+    statements = sum(r["statements"] for r in rows)
+    cited = sum(r["citations"] for r in rows)
+
+    def share(n: float, d: int) -> float | None:
+        return round(n / d, 3) if d else None
+
+    return {
+        "questions": len(rows),
+        "answer_hit": share(sum(r["hit"] for r in answerable), len(answerable)),
+        "wrongful_refusals": share(sum(r["refused"] for r in answerable), len(answerable)),
+        "correct_refusals": share(sum(r["refused"] for r in unanswerable), len(unanswerable)),
+        "negative_rejection": share(sum(negatives), len(negatives)),
+        "supported_sentences": share(sum(r["supported"] for r in rows), statements),
+        "citation_validity": share(sum(r["valid"] for r in rows), cited),
+        "fallbacks": sum(1 for r in rows if r["notice"]),
+        "written_answers": len(written),
+        "ttft_s_p50": round(statistics.median(r["ttft_s"] for r in written), 2)
+        if written
+        else None,
+        "total_s_p50": round(statistics.median(r["total_s"] for r in written), 2)
+        if written
+        else None,
+        "tokens_per_s": round(
+            sum(r["tokens"] for r in written)
+            / max(sum(r["total_s"] - r["ttft_s"] for r in written), 1e-9),
+            1,
+        )
+        if written
+        else None,
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", action="append", required=True)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--no-negatives", action="store_true")
+    parser.add_argument("--threads-note", default="", help="how the model server was started")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": machine(), "server": args.threads_note, "sets": {}}
+    for name in args.set:
+        desk, questions = open_set(name)
+        questions = questions[: args.limit]
+        written = llm_desk(desk, args.port)
+        summary = run_set(written, questions, negatives=not args.no_negatives)
+        results["sets"][name] = summary
+        print(name, {k: v for k, v in summary.items() if k != "rows"}, flush=True)
+    print(f"results: {write_results('llm', results)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -136,3 +136,11 @@ def test_a_bad_question_is_raised_before_any_event(settings: Settings) -> None:
     desk = _desk(settings, Recorded("x"))
     with pytest.raises(QueryError):
         next(answer_events(lambda on_token: desk.ask("  ", on_token=on_token)))
+
+
+def test_the_byline_is_part_of_what_a_passage_supports(settings: Settings) -> None:
+    reply = "Frances Martel wrote it for Breitbart News [1]."
+    generator = Recorded(reply)
+    answer = _desk(settings, generator).ask("Who wrote about the deal for Breitbart?")
+    assert "by Frances Martel" in generator.prompts[0]
+    assert [s.supported for s in answer.statements] == [True]

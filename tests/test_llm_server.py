@@ -110,3 +110,18 @@ def test_a_stopped_server_gives_the_extractive_answer_with_a_notice(
     answer = desk.ask("How much did Trump demand from Ukraine?")
     assert answer.found and answer.mode == "extractive"
     assert "could not answer" in answer.notice and "$500 billion" in answer.answer
+
+
+def test_tokens_stream_from_the_server_before_the_checked_answer(llm_desk: Newsdesk) -> None:
+    from services.streaming import answer_events
+
+    events = list(
+        answer_events(
+            lambda on_token: llm_desk.ask(
+                "How much did Trump demand from Ukraine?", on_token=on_token
+            )
+        )
+    )
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "answer" and kinds.count("answer") == 1
+    assert kinds.count("token") >= 2  # the draft arrived piece by piece, first

@@ -85,7 +85,7 @@ class LLMAnswerer:
         """The model's reply, verified against the numbered passages."""
         if not reply.strip() or IDK.match(reply):
             return Composed(NOTHING_FOUND, [])
-        numbered = {c.n: c.quote for c in passages}
+        numbered = {c.n: f"{byline(c)}\n{c.quote}" for c in passages}
         text, statements, summary = verify(reply, numbered, self.settings.unsupported)
         cited = sorted({n for s in statements for n in s.cites})
         if not cited:
@@ -113,11 +113,17 @@ def widen(citations: Sequence[Citation], articles: Mapping[str, Article]) -> lis
 def prompt(question: str, passages: Sequence[Citation]) -> str:
     """Numbered passages as data, then the question, then the instructions."""
     blocks = [
-        f'<passage n="{c.n}" source="{c.source}" date="{c.published_at}">\n'
-        f"{defanged(c.quote)}\n</passage>"
-        for c in passages
+        f'<passage n="{c.n}">\n{byline(c)}\n{defanged(c.quote)}\n</passage>' for c in passages
     ]
     return "\n".join([*blocks, "", f"Question: {question}", "", INSTRUCTIONS])
+
+
+def byline(citation: Citation) -> str:
+    """What the cited article says of itself: title, publisher, date, authors. Given to the
+    model and counted as part of the passage when checking ("Who wrote ...?")."""
+    by = f" by {', '.join(citation.authors)}" if citation.authors else ""
+    when = f", {citation.published_at}" if citation.published_at else ""
+    return f"“{citation.title}”, {citation.source}{when}{by}."
 
 
 def defanged(text: str) -> str:

@@ -77,6 +77,21 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return outcome.exit_code
 
 
+@command("export")
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from services.transfer import export_articles
+
+    count = export_articles(open_desk(settings), Path(args.path))
+    print(f"exported {count} articles to {args.path}")
+    return 0
+
+
+@command("import")
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    """An export is read like any feed: same ids, so unchanged articles stay untouched."""
+    return _ingest(argparse.Namespace(paths=[args.path]), settings)
+
+
 @command("articles")
 def _articles(args: argparse.Namespace, settings: Settings) -> int:
     page = open_desk(settings).list_articles(args.offset, args.limit)
@@ -165,6 +180,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("export", parents=[common], help="write every article to a .jsonl.gz")
+    p.add_argument("path", help="the file to write (e.g. backup.jsonl.gz)")
+    p = sub.add_parser("import", parents=[common], help="read an export back (same ids)")
+    p.add_argument("path", help="a file written by `newsdesk export`")
     p = sub.add_parser("delete", parents=[common], help="delete articles by id")
     p.add_argument("ids", nargs="+")
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")

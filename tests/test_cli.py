@@ -76,3 +76,20 @@ def test_empty_question_is_an_error(
 ) -> None:
     assert main(["ask", "   ", "--config", str(write_config())]) == 1
     assert "question is empty" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_export_and_import_round_trip_through_the_cli(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(write_config())
+    assert main(["ingest", str(SAMPLE_DIR), "--config", config]) == 0
+    backup = tmp_path / "backup.jsonl.gz"
+    assert main(["export", str(backup), "--config", config]) == 0
+    assert f"exported 1 articles to {backup}" in capsys.readouterr().out
+    assert main(["delete", SEED_ID, "--config", config]) == 0
+    assert main(["import", str(backup), "--config", config]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main(["articles", "--json", "--config", config]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [a["doc_id"] for a in listed["articles"]] == [SEED_ID]

@@ -1,0 +1,57 @@
+"""Moving a store: every article with its metadata and original text, as gzipped JSON Lines
+in the format ``newsdesk ingest`` reads, so ``export`` then ``import`` (into the same store
+or another, embedded or a Chroma server) gives back the same articles with the same ids.
+
+The file is written to a temporary name, synced and then renamed: a crash leaves the old
+export (or none), never half of one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from rag.contract import Article
+from rag.desk import Newsdesk
+
+PAGE = 500
+
+
+def export_articles(desk: Newsdesk, path: Path) -> int:
+    """Write every stored article to ``path`` (.jsonl.gz); the number written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    written = 0
+    with partial.open("wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+            for article in _articles(desk):
+                out.write((json.dumps(record(article), ensure_ascii=False) + "\n").encode())
+                written += 1
+        raw.flush()
+        os.fsync(raw.fileno())
+    partial.replace(path)
+    return written
+
+
+def record(article: Article) -> dict[str, object]:
+    """An article as one ingestible JSON object (its id kept, so it keeps its identity)."""
+    return {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "source": article.source,
+        "published_at": article.published_at,
+        "url": article.url,
+        "authors": list(article.authors),
+        "body": article.text,
+    }
+
+
+def _articles(desk: Newsdesk) -> Iterator[Article]:
+    offset = 0
+    while page := desk.list_articles(offset, PAGE).articles:
+        found = desk.store.get_articles([m.doc_id for m in page])
+        yield from (found[m.doc_id] for m in page if m.doc_id in found)
+        offset += len(page)

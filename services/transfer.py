@@ -2,37 +2,31 @@
 in the format ``newsdesk ingest`` reads, so ``export`` then ``import`` (into the same store
 or another, embedded or a Chroma server) gives back the same articles with the same ids.
 
-The file is written to a temporary name, synced and then renamed: a crash leaves the old
-export (or none), never half of one.
+The file is written with ``rag.search.atomic_file``: a crash leaves the old export (or
+none), never half of one.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from rag.contract import Article
 from rag.desk import Newsdesk
+from rag.search import atomic_file
 
 PAGE = 500
 
 
 def export_articles(desk: Newsdesk, path: Path) -> int:
     """Write every stored article to ``path`` (.jsonl.gz); the number written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     written = 0
-    with partial.open("wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-            for article in _articles(desk):
-                out.write((json.dumps(record(article), ensure_ascii=False) + "\n").encode())
-                written += 1
-        raw.flush()
-        os.fsync(raw.fileno())
-    partial.replace(path)
+    with atomic_file(path) as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        for article in _articles(desk):
+            out.write((json.dumps(record(article), ensure_ascii=False) + "\n").encode())
+            written += 1
     return written
 
 

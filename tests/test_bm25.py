@@ -82,3 +82,27 @@ def test_filters_restrict_sparse_hits(fake_desk: Newsdesk, tmp_path: Path) -> No
     assert docs(Filters(published_after="2024-04-01", source="Weekly")) == set()
     answer = fake_desk.ask("Who protested about diesel prices?", filters=Filters(source="Weekly"))
     assert {c.doc_id for c in answer.citations} == {"b"}
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file(tmp_path: Path) -> None:
+    from rag.search import atomic_file
+
+    target = tmp_path / "state.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_file(target) as out:
+        out.write(b"half of the new")
+        raise RuntimeError("crash")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_counts_and_metadata_of_different_writes_are_not_mixed(
+    fake_desk: Newsdesk, tmp_path: Path
+) -> None:
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
+    cache = fake_desk.index.cache_dir
+    meta = json.loads((cache / "bm25.json").read_text())
+    meta["ids"] = meta["ids"][:1]  # as if the counts file were from another write
+    (cache / "bm25.json").write_text(json.dumps(meta))
+    reloaded = BM25Index(cache)
+    assert reloaded.generation == "" and len(reloaded.catalogue) == 0  # rebuilt by sync
+    assert reloaded.sync(fake_desk.store) and len(reloaded.catalogue) == 2

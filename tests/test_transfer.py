@@ -24,7 +24,7 @@ def test_export_then_import_gives_back_the_same_articles(
     assert export_articles(fake_desk, path) == 3
     lines = gzip.decompress(path.read_bytes()).decode().splitlines()
     assert len(lines) == 3 and all(json.loads(line)["doc_id"] for line in lines)
-    assert not list(path.parent.glob(".*.part"))  # written whole, then renamed
+    assert not list(path.parent.glob(".*.tmp"))  # written whole, then renamed
 
     other = settings.model_copy(
         update={"store": settings.store.model_copy(update={"cache_path": tmp_path / "c2"})}

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rag.contract import Article, SpeakerCount, SpeakerList
 from rag.quotes import Quote
-from rag.search import BM25Index, Store
+from rag.search import BM25Index, Store, atomic_file
 
 log = logging.getLogger(__name__)
 CACHE = "speakers.json"
@@ -40,9 +39,8 @@ class SpeakerIndex:
 
     def _save(self) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(f"speakers.{os.getpid()}.json")
-        tmp.write_text(json.dumps(self.counts), encoding="utf-8")
-        os.replace(tmp, self.file)
+        with atomic_file(self.file) as out:
+            out.write(json.dumps(self.counts).encode("utf-8"))
 
     def listing(
         self, store: Store, index: BM25Index, doc_ids: Iterable[str] | None = None, limit: int = 100

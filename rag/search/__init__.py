@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index, cache_dir_for
 from rag.search.catalogue import ChunkCatalogue
+from rag.search.files import atomic_file
 from rag.search.hybrid import (
     DenseArticleRetriever,
     DenseRetriever,
@@ -45,6 +46,7 @@ __all__ = [
     "Store",
     "article_id",
     "article_key",
+    "atomic_file",
     "cache_dir_for",
     "chunk_id",
     "content_hash",

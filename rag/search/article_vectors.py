@@ -11,7 +11,6 @@ which carries its content hash), so a restart or a small ingest does not re-read
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy.typing as npt
 from rag.contract import Filters
 from rag.embedding import DIM, Vectors
 from rag.search.bm25 import BM25Index, filter_mask
+from rag.search.files import atomic_file
 from rag.search.protocols import Store
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,8 @@ class ArticleVectors:
 
     def _save(self) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(f"article_vectors.{os.getpid()}.npz")
-        np.savez(tmp, keys=np.asarray(self.keys, dtype=str), vectors=self.vectors)
-        os.replace(tmp, self.file)
+        with atomic_file(self.file) as out:
+            np.savez(out, keys=np.asarray(self.keys, dtype=str), vectors=self.vectors)
 
     def sync(self, store: Store, index: BM25Index) -> None:
         """Align with the index's articles; fetch vectors only for new or changed ones."""

@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from scipy import sparse
 
 from rag.contract import Filters
 from rag.search.catalogue import ChunkCatalogue
+from rag.search.files import atomic_file
 from rag.search.protocols import Store
 from rag.text.dates import date_to_ordinal
 from rag.text.terms import terms_many
@@ -55,20 +55,23 @@ class BM25Index:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT:
                 return
-            self.counts = sparse.load_npz(self.cache_dir / "bm25_counts.npz").tocsr()
-        except (OSError, ValueError) as exc:
+            counts = sparse.load_npz(self.cache_dir / "bm25_counts.npz").tocsr()
+            if counts.shape[0] != len(meta["ids"]):  # a crash between the two writes
+                raise ValueError(f"{counts.shape[0]} count rows for {len(meta['ids'])} chunks")
+        except (OSError, ValueError, KeyError) as exc:
             log.warning("BM25 cache at %s unreadable (%s): rebuilding", self.cache_dir, exc)
             return
+        self.counts = counts
         self.generation = meta["generation"]
         self.vocab = {t: i for i, t in enumerate(meta["vocab"])}
         self.catalogue = ChunkCatalogue(meta["ids"], meta["doc_ids"], meta["sources"], meta["days"])
         self._reweight()
 
     def _save(self) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_dir / f"bm25_counts.{os.getpid()}.npz"
-        sparse.save_npz(tmp, self.counts)
-        os.replace(tmp, self.cache_dir / "bm25_counts.npz")
+        """Counts first, then the metadata that names their generation: each file whole
+        (``atomic_file``); a crash between the two is caught by ``_load``'s shape check."""
+        with atomic_file(self.cache_dir / "bm25_counts.npz") as out:
+            sparse.save_npz(out, self.counts)
         meta = {
             "format": FORMAT,
             "generation": self.generation,
@@ -78,9 +81,8 @@ class BM25Index:
             "sources": self.catalogue.sources,
             "days": self.catalogue.days,
         }
-        tmp_meta = self.cache_dir / f"bm25.{os.getpid()}.json"
-        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp_meta, self.cache_dir / "bm25.json")
+        with atomic_file(self.cache_dir / "bm25.json") as out:
+            out.write(json.dumps(meta).encode("utf-8"))
 
     # --- keeping in step with the store ----------------------------------------------------
 

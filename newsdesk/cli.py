@@ -77,6 +77,17 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return outcome.exit_code
 
 
+@command("check")
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when consistent (or repaired), 2 when problems were found and left."""
+    report = open_desk(settings).check(repair=args.repair)
+    print(report.summary())
+    for kind in ("orphan_chunks", "stale_chunks", "incomplete"):
+        for item in getattr(report, kind):
+            print(f"{kind}: {item}", file=sys.stderr)
+    return 0 if report.consistent or report.repaired else 2
+
+
 @command("export")
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from services.transfer import export_articles
@@ -180,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("check", parents=[common], help="check the store's consistency")
+    p.add_argument("--repair", action="store_true", help="drop stray chunks, re-index gaps")
     p = sub.add_parser("export", parents=[common], help="write every article to a .jsonl.gz")
     p.add_argument("path", help="the file to write (e.g. backup.jsonl.gz)")
     p = sub.add_parser("import", parents=[common], help="read an export back (same ids)")

@@ -86,6 +86,12 @@ class DictStore:
         self.chunks = {k: v for k, v in self.chunks.items() if v[0].doc_id != doc_id}
         self._bump()
 
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        for chunk_id in chunk_ids:
+            self.chunks.pop(chunk_id, None)
+        if chunk_ids:
+            self._bump()
+
     def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
         return {d: self.articles[d] for d in doc_ids if d in self.articles}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.cli import main
+from rag.search import Store
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
 CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found", "statements",
@@ -93,3 +94,29 @@ def test_export_and_import_round_trip_through_the_cli(
     assert main(["articles", "--json", "--config", config]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [a["doc_id"] for a in listed["articles"]] == [SEED_ID]
+
+
+@pytest.mark.slow
+def test_check_finds_and_repairs_a_store_broken_like_a_crash_would(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rag.desk import open_store
+    from services.settings import load_settings
+
+    config = write_config()
+    assert main(["ingest", str(SAMPLE_DIR), "--config", str(config)]) == 0
+    assert main(["check", "--config", str(config)]) == 0
+    assert "consistent" in capsys.readouterr().out
+    settings = load_settings(config, env={})
+    store = open_store(settings.store, "all-MiniLM-L6-v2/torch")
+    store.delete_chunks([_a_chunk_of(store)])  # as a crash between two writes might
+    assert main(["check", "--config", str(config)]) == 2
+    assert "1 articles missing chunks" in capsys.readouterr().out
+    assert main(["check", "--repair", "--config", str(config)]) == 0
+    assert main(["check", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "consistent"
+
+
+def _a_chunk_of(store: Store) -> str:
+    ids, _ = next(iter(store.iter_chunk_meta()))
+    return ids[-1]

@@ -1,5 +1,6 @@
 """The desk: the Newsdesk facade that wires the rooms, and the factory that builds it."""
 
+from rag.desk.checking import CheckReport
 from rag.desk.factory import build, lazy_embedder, open_store
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk, chunk_holding
@@ -8,6 +9,7 @@ from rag.desk.protocols import Answerer, Retriever
 __all__ = [
     "MAX_QUESTION_CHARS",
     "Answerer",
+    "CheckReport",
     "Indexer",
     "Newsdesk",
     "Retriever",

@@ -57,8 +57,10 @@ class Indexer:
         self,
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
+        force: bool = False,
     ) -> IngestReport:
-        """Store new and changed articles; skip unchanged ones; collect failures.
+        """Store new and changed articles; skip unchanged ones (unless ``force``: a repair
+        rewrites them); collect failures.
 
         Embedding is the bulk of the work, so it runs in a worker thread (the encoder
         releases the GIL) while this thread writes the previous batch to the store and
@@ -71,7 +73,7 @@ class Indexer:
             while batch := list(islice(iterator, BATCH_ARTICLES)):
                 articles = [i for i in batch if isinstance(i, ArticleInput)]
                 report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
-                todo = self._plan_batch(articles, report, pending)
+                todo = self._plan_batch(articles, report, pending, force)
                 texts = [c.text for p in todo for c in p.chunks]
                 current = (
                     _Embedding(todo, pool.submit(self.embedder.embed, texts)) if todo else None
@@ -87,7 +89,11 @@ class Indexer:
         return report
 
     def _plan_batch(
-        self, inputs: Sequence[ArticleInput], report: IngestReport, pending: _Embedding | None
+        self,
+        inputs: Sequence[ArticleInput],
+        report: IngestReport,
+        pending: _Embedding | None,
+        force: bool = False,
     ) -> list[_Prepared]:
         """Clean and chunk the batch's new and changed articles (the rest is reported)."""
         keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
@@ -97,7 +103,7 @@ class Indexer:
         todo: list[_Prepared] = []
         for doc_id, item in keyed.items():
             digest = content_hash(item, self.chunking_key())
-            if stored.get(doc_id) == digest:
+            if stored.get(doc_id) == digest and not force:
                 report.unchanged.append(doc_id)
                 continue
             try:

@@ -25,6 +25,9 @@ from rag.contract import (
     IngestReport,
     SpeakerList,
 )
+from rag.desk.checking import CheckReport
+from rag.desk.checking import check as check_store
+from rag.desk.checking import repair as repair_store
 from rag.desk.indexer import Indexer
 from rag.desk.protocols import Answerer, Retriever
 from rag.desk.speakers import SpeakerIndex
@@ -185,6 +188,14 @@ class Newsdesk:
             pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
             doc_ids = [d for d, s in pairs if s == source]
         return self.speaker_index.listing(self.store, self.index, doc_ids, limit)
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Are the store and the BM25 index consistent? With ``repair``, make them so. The
+        index is synced first, as every question does: what differs after that is wrong."""
+        if repair:
+            return repair_store(self.store, self.index, self.indexer)
+        self.index.sync(self.store)
+        return check_store(self.store, self.index)
 
     def ready(self) -> dict[str, object]:
         """Readiness: the model is loaded and the store answers (else StoreError)."""

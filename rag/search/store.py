@@ -211,6 +211,13 @@ class ChromaStore:
         self.articles.delete(ids=[doc_id])
         self._bump()
 
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        """Remove chunks by id (what ``newsdesk check --repair`` finds astray)."""
+        for lo in range(0, len(chunk_ids), PAGE):
+            self.chunks.delete(ids=list(chunk_ids[lo : lo + PAGE]))
+        if chunk_ids:
+            self._bump()
+
     # --- reading -------------------------------------------------------------------------
 
     def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:

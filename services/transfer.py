@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 from rag.contract import Article
 from rag.desk import Newsdesk
 from rag.search import atomic_file
 
-PAGE = 500
-
 
 def export_articles(desk: Newsdesk, path: Path) -> int:
     """Write every stored article to ``path`` (.jsonl.gz); the number written."""
     written = 0
     with atomic_file(path) as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-        for article in _articles(desk):
+        for article in desk.iter_articles():
             out.write((json.dumps(record(article), ensure_ascii=False) + "\n").encode())
             written += 1
     return written
@@ -41,11 +38,3 @@ def record(article: Article) -> dict[str, object]:
         "authors": list(article.authors),
         "body": article.text,
     }
-
-
-def _articles(desk: Newsdesk) -> Iterator[Article]:
-    offset = 0
-    while page := desk.list_articles(offset, PAGE).articles:
-        found = desk.store.get_articles([m.doc_id for m in page])
-        yield from (found[m.doc_id] for m in page if m.doc_id in found)
-        offset += len(page)

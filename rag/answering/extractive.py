@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from rag.answering.composed import Composed
@@ -68,7 +69,7 @@ class ExtractiveAnswerer:
         if byline is not None:
             return self._byline(question, *byline, order, articles, locate)
         passages = fact_passages(
-            analyse(question, self.idf), self._candidates(hits, articles), self.settings
+            analyse(question, self.idf), self._candidates(hits, order, articles), self.settings
         )
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
 
@@ -137,11 +138,12 @@ class ExtractiveAnswerer:
 
     # --- facts -----------------------------------------------------------------------------
 
-    def _candidates(self, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[Sentence]:
-        """Sentences to consider: all of the first ``read_top_articles`` articles (an answer
-        often sits a paragraph away from the passage that matched), then those of every
-        retrieved passage."""
-        order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
+    def _candidates(
+        self, hits: Sequence[Hit], order: Sequence[str], articles: Mapping[str, Article]
+    ) -> list[Sentence]:
+        """Sentences to consider: all of the first ``read_top_articles`` articles of
+        ``order`` (an answer often sits a paragraph away from the passage that matched),
+        then those of every retrieved passage."""
         rank = {doc_id: i for i, doc_id in enumerate(order)}
         whole = set(order[: self.settings.read_top_articles])
         seen: dict[tuple[str, int], Sentence] = {}
@@ -189,12 +191,7 @@ def _read(article: Article) -> list[Sentence]:
 
 
 def _ranked(sentence: Sentence, rank: int) -> Sentence:
-    if sentence.rank == rank:
-        return sentence
-    return Sentence(
-        sentence.doc_id, sentence.start, sentence.end, sentence.text, sentence.terms,
-        sentence.context, sentence.article, sentence.names, rank, sentence.next,
-    )  # fmt: skip
+    return sentence if sentence.rank == rank else replace(sentence, rank=rank)
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:

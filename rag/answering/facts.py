@@ -97,11 +97,13 @@ def _passage(asked: Asked, sentence: Sentence, settings: AnswerSettings) -> Pass
     if support < settings.min_support or not named:
         return None
     end, kind = sentence.end, _holds(asked, sentence)
+    score = support + 0.05 / (1 + sentence.rank)
     follower = sentence.next
     if asked.wants and not kind and follower is not None and _holds(asked, follower):
-        end, kind = follower.end, True  # the answer is in the next sentence
-        support -= 0.1  # but a sentence holding it itself ranks first
-    score = support + (0.2 if kind else 0.0) + 0.05 / (1 + sentence.rank)
+        end, kind = follower.end, True  # the answer is in the next sentence,
+        score -= 0.1  # but a sentence holding it itself ranks first
+    if kind:
+        score += 0.2
     if _restates(asked, sentence.terms):
         score -= 0.1
     return Passage(sentence.doc_id, sentence.start, end, score, support)

@@ -9,7 +9,7 @@ The stages themselves are given to it (:func:`rag.desk.factory.build` wires them
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
 from rag.answering import ChunkLocator, finish, standalone
@@ -166,6 +166,14 @@ class Newsdesk:
         rows = self.store.list_articles(offset, limit)
         total = self.store.count_articles()
         return ArticlePage(total=total, offset=offset, limit=limit, articles=rows)
+
+    def iter_articles(self, page: int = 500) -> Iterator[Article]:
+        """Every stored article with its text, a page at a time (export, eval scans)."""
+        offset = 0
+        while rows := self.store.list_articles(offset, page):
+            found = self.store.get_articles([m.doc_id for m in rows])
+            yield from (found[m.doc_id] for m in rows if m.doc_id in found)
+            offset += len(rows)
 
     def get_article(self, doc_id: str) -> Article:
         return self.store.get_article(doc_id)

@@ -11,15 +11,13 @@ negative-rejection test).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.contract import Answer, Filters
 from rag.desk import Newsdesk
 from rag.search import Recency
 from services.evaluation.questions import Question
-
-PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -94,20 +92,12 @@ def answer_holders(desk: Newsdesk, questions: Sequence[Question]) -> dict[str, f
     asked = [q for q in questions if not q.unanswerable and q.answers]
     found: dict[str, set[str]] = {q.id: set(q.gold_doc_ids) for q in asked}
     golds = {q.id: [_fold(a) for a in q.answers] for q in asked}
-    for doc_id, text in _all_texts(desk):
-        folded = _fold(text)
+    for article in desk.iter_articles():
+        folded = _fold(article.text)
         for qid, answers in golds.items():
             if any(a in folded for a in answers):
-                found[qid].add(doc_id)
+                found[qid].add(article.doc_id)
     return {qid: frozenset(ids) for qid, ids in found.items()}
-
-
-def _all_texts(desk: Newsdesk) -> Iterator[tuple[str, str]]:
-    offset = 0
-    while page := desk.list_articles(offset, PAGE).articles:
-        articles = desk.store.get_articles([m.doc_id for m in page])
-        yield from ((doc_id, a.text) for doc_id, a in articles.items())
-        offset += len(page)
 
 
 def _fold(text: str) -> str:

@@ -91,3 +91,27 @@ class Timer:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
         return timed
+
+
+def corpus_path(name: str) -> Path:
+    """A corpus given by path, or by its name under ``../shared/eval/realtimeqa``."""
+    path = Path(name)
+    return path if path.exists() else REALTIMEQA / f"{name}.jsonl.gz"
+
+
+def fresh_store_config(folder: Path) -> Path:
+    """An empty folder with a config.yaml whose store and cache live inside it."""
+    import shutil
+
+    import yaml
+
+    from services.settings import load_settings
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    settings = load_settings()
+    paths = {"mode": "local", "path": folder / "store", "cache_path": folder / "cache"}
+    settings = settings.model_copy(update={"store": settings.store.model_copy(update=paths)})
+    config = folder / "config.yaml"
+    config.write_text(yaml.safe_dump(settings.model_dump(mode="json")), encoding="utf-8")
+    return config

@@ -65,19 +65,26 @@ class DictStore:
     def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
         return {d: self.articles[d].content_hash for d in doc_ids if d in self.articles}
 
-    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
+    def write_articles(
+        self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]
+    ) -> list[str]:
         self.writes += 1
+        removed: list[str] = []
         for article, chunks, vectors in batch:
-            old = {cid for cid, (c, *_) in self.chunks.items() if c.doc_id == article.doc_id}
+            old: set[str] = set()
+            if article.doc_id in self.articles:  # (scanning for every new one is slow)
+                old = {cid for cid, (c, *_) in self.chunks.items() if c.doc_id == article.doc_id}
             day = date_to_ordinal(article.published_at)
             for chunk, vector in zip(chunks, vectors, strict=True):
                 self.chunks[chunk.chunk_id] = (chunk, vector, article.source, day)
             self.articles[article.doc_id] = article
             mean = vectors.mean(axis=0)
             self.article_vecs[article.doc_id] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            for stale in old - {c.chunk_id for c in chunks}:
+            for stale in sorted(old - {c.chunk_id for c in chunks}):
                 del self.chunks[stale]
+                removed.append(stale)
         self._bump()
+        return removed
 
     def delete_article(self, doc_id: str) -> None:
         if doc_id not in self.articles:

@@ -8,6 +8,7 @@ stored articles never load it. Tests pass their own embedder or store (``tests/f
 from __future__ import annotations
 
 import os
+from threading import RLock
 
 from threadpoolctl import threadpool_limits
 
@@ -70,7 +71,7 @@ def build(
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
         answerer = LLMAnswerer(settings.llm, extractive, generator)
-    indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index)
+    indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index, RLock())
     speakers = SpeakerIndex(index.cache_dir, extractive.quotes_of)
     return Newsdesk(
         settings, embedder, store, index, indexer, retriever, answerer, speakers,

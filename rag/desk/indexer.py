@@ -2,25 +2,35 @@
 
 Unchanged articles (same content hash, which covers the text, the metadata and the
 chunking settings) are skipped; a failure on one article is reported and the batch goes on.
+
+Readers (questions) share the store with an ingest: the slow part (cleaning, chunking,
+embedding) runs without the desk's ``guard`` lock, and each write of a few articles takes
+it briefly, updating the BM25 index in the same breath, so a question sees the store
+before or after a write, never half of one, and never waits for the encoder.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 
 from rag.config import ChunkingSettings, IngestSettings
 from rag.contract import Article, ArticleInput, IngestFailure, IngestReport
+from rag.desk.journal import WriteJournal
 from rag.embedding import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError
 from rag.search import BM25Index, Chunk, Store, article_id, chunk_id, content_hash
 from rag.text import CHUNKER_VERSION, Chunker, clean
+from rag.text.dates import date_to_ordinal
 
 log = logging.getLogger(__name__)
 BATCH_ARTICLES = 64
+WRITE_ARTICLES = 16  # per store write: how long a question may wait behind one
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,13 @@ class Indexer:
         embedder: Embedder,
         store: Store,
         index: BM25Index,
+        guard: AbstractContextManager[object] | None = None,
     ) -> None:
         self.chunking, self.ingest = chunking, ingest
         self.embedder, self.store, self.index = embedder, store, index
         self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
+        self.guard = guard if guard is not None else threading.RLock()
+        self.journal = WriteJournal(index.cache_dir)
 
     def run(
         self,
@@ -85,7 +98,9 @@ class Indexer:
                     progress(len(batch))
             if pending is not None:
                 self._write(pending, report)
-        self.index.sync(self.store)
+        with self.guard:
+            self.index.sync(self.store)
+            self.index.flush()
         return report
 
     def _plan_batch(
@@ -97,7 +112,8 @@ class Indexer:
     ) -> list[_Prepared]:
         """Clean and chunk the batch's new and changed articles (the rest is reported)."""
         keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
-        stored = self.store.content_hashes(list(keyed)) if keyed else {}
+        with self.guard:
+            stored = self.store.content_hashes(list(keyed)) if keyed else {}
         if pending is not None:  # not written yet, but it will be before this batch
             stored.update((p.article.doc_id, p.article.content_hash) for p in pending.todo)
         todo: list[_Prepared] = []
@@ -123,11 +139,26 @@ class Indexer:
             n = len(prepared.chunks)
             batch.append((prepared.article, prepared.chunks, vectors[offset : offset + n]))
             offset += n
-        self.store.write_articles(batch)
+        for lo in range(0, len(batch), WRITE_ARTICLES):
+            self._store(batch[lo : lo + WRITE_ARTICLES])
         for prepared in embedding.todo:
             report.chunks_written += len(prepared.chunks)
             done = report.added if prepared.is_new else report.updated
             done.append(prepared.article.doc_id)
+
+    def _store(self, part: list[tuple[Article, list[Chunk], Vectors]]) -> None:
+        """One write, under the guard and the journal; the BM25 index takes it in at once
+        when it was in step before (else the next reader's sync reads the store)."""
+        with self.guard, self.journal.writing([a.doc_id for a, _, _ in part]):
+            in_step = self.store.generation() == self.index.generation
+            removed = self.store.write_articles(part)
+            if in_step:
+                written = [
+                    ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
+                    for a, chunks, _ in part
+                    for c in chunks
+                ]
+                self.index.absorb(written, removed, self.store.generation())
 
     def chunking_key(self) -> str:
         """Everything besides the article that decides its chunks and vectors."""

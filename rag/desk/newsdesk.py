@@ -4,10 +4,17 @@ It owns the order of the stages and what lies between them: checking the questio
 syncing the BM25 index with the store before reading it, the as-of preference, fetching
 the cited articles, finding the chunk each citation points into, and timing each stage.
 The stages themselves are given to it (:func:`rag.desk.factory.build` wires them).
+
+It is safe to share between threads. Reads (questions, listings) hold the indexer's
+``guard`` for their few milliseconds; an ingest holds it only while it writes a few
+articles (see :mod:`rag.desk.indexer`), so questions go on while it embeds. Ingests and
+repairs queue behind one another on a second lock, never interleaved.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -18,6 +25,7 @@ from rag.contract import (
     Answer,
     Article,
     ArticleInput,
+    ArticleMeta,
     ArticlePage,
     ChatMessage,
     Filters,
@@ -35,6 +43,7 @@ from rag.embedding import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.search import BM25Index, Hit, Recency, Store
 
+log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 
 
@@ -65,6 +74,22 @@ class Newsdesk:
         self.embedder, self.store, self.index, self.indexer = embedder, store, index, indexer
         self.retriever, self.answerer, self.speaker_index = retriever, answerer, speakers
         self.max_question_chars = max_question_chars
+        self.guard = indexer.guard
+        self._writer = threading.Lock()  # one ingest or repair at a time; others queue
+
+    def recover(self) -> CheckReport | None:
+        """Repair the store if a write was cut short (a crash, ``kill -9``), before anyone
+        reads it; None when the last write finished. Cheap: a file check otherwise."""
+        if self.indexer.journal.interrupted() is None:
+            return None
+        with self._writer, self.guard:
+            if self.indexer.journal.interrupted() is None:
+                return None
+            log.warning("the last write to the store was cut short: repairing")
+            report = repair_store(self.store, self.index, self.indexer)
+            self.indexer.journal.clear()
+            log.warning("store repaired: %s", report.summary())
+            return report
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first question or ingest."""
@@ -79,8 +104,11 @@ class Newsdesk:
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
     ) -> IngestReport:
-        """Store new and changed articles; skip unchanged ones; collect failures."""
-        return self.indexer.run(items, progress)
+        """Store new and changed articles; skip unchanged ones; collect failures. A second
+        ingest waits for the first to end; questions do not (see the module docstring)."""
+        self.recover()
+        with self._writer:
+            return self.indexer.run(items, progress)
 
     # --- asking --------------------------------------------------------------------------
 
@@ -95,6 +123,17 @@ class Newsdesk:
         """Retrieve, then answer with citations; timings in milliseconds per stage.
         ``on_token`` receives a written answer's tokens as the model produces them."""
         question = self._check_question(question)
+        with self.guard:
+            return self._ask(question, top_k, filters, as_of, on_token)
+
+    def _ask(
+        self,
+        question: str,
+        top_k: int | None,
+        filters: Filters | None,
+        as_of: date | None,
+        on_token: Callable[[str], None] | None,
+    ) -> Answer:
         started = time.perf_counter()
         self.index.sync(self.store)
         retrieval = self.settings.retrieval
@@ -163,29 +202,41 @@ class Newsdesk:
     # --- articles ------------------------------------------------------------------------
 
     def list_articles(self, offset: int = 0, limit: int = 50) -> ArticlePage:
-        rows = self.store.list_articles(offset, limit)
-        total = self.store.count_articles()
+        with self.guard:
+            rows = self.store.list_articles(offset, limit)
+            total = self.store.count_articles()
         return ArticlePage(total=total, offset=offset, limit=limit, articles=rows)
 
     def iter_articles(self, page: int = 500) -> Iterator[Article]:
         """Every stored article with its text, a page at a time (export, eval scans)."""
         offset = 0
-        while rows := self.store.list_articles(offset, page):
-            found = self.store.get_articles([m.doc_id for m in rows])
+        while rows := self._page(offset, page):
+            with self.guard:
+                found = self.store.get_articles([m.doc_id for m in rows])
             yield from (found[m.doc_id] for m in rows if m.doc_id in found)
             offset += len(rows)
 
+    def _page(self, offset: int, limit: int) -> list[ArticleMeta]:
+        with self.guard:
+            return self.store.list_articles(offset, limit)
+
     def get_article(self, doc_id: str) -> Article:
-        return self.store.get_article(doc_id)
+        with self.guard:
+            return self.store.get_article(doc_id)
 
     def delete_article(self, doc_id: str) -> None:
-        self.store.delete_article(doc_id)
-        self.index.sync(self.store)
+        with self.guard:
+            self.store.delete_article(doc_id)
+            self.index.sync(self.store)
 
     def speakers(
         self, doc_id: str | None = None, source: str | None = None, limit: int = 100
     ) -> SpeakerList:
         """Who is quoted, most often first: in one article, one publisher's, or all."""
+        with self.guard:
+            return self._speakers(doc_id, source, limit)
+
+    def _speakers(self, doc_id: str | None, source: str | None, limit: int) -> SpeakerList:
         self.index.sync(self.store)
         catalogue = self.index.catalogue
         doc_ids: list[str] | None = None
@@ -200,10 +251,13 @@ class Newsdesk:
     def check(self, repair: bool = False) -> CheckReport:
         """Are the store and the BM25 index consistent? With ``repair``, make them so. The
         index is synced first, as every question does: what differs after that is wrong."""
-        if repair:
-            return repair_store(self.store, self.index, self.indexer)
-        self.index.sync(self.store)
-        return check_store(self.store, self.index)
+        with self._writer, self.guard:
+            if repair:
+                report = repair_store(self.store, self.index, self.indexer)
+                self.indexer.journal.clear()
+                return report
+            self.index.sync(self.store)
+            return check_store(self.store, self.index)
 
     def ready(self) -> dict[str, object]:
         """Readiness: the model is loaded and the store answers (else StoreError)."""
@@ -211,4 +265,5 @@ class Newsdesk:
         return {"model": self.embedder.model_id, **self.stats()}
 
     def stats(self) -> dict[str, int]:
-        return {"articles": self.store.count_articles(), "chunks": self.store.count_chunks()}
+        with self.guard:
+            return {"articles": self.store.count_articles(), "chunks": self.store.count_chunks()}

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from rag.contract import Filters
-from rag.search.catalogue import ChunkCatalogue
+from rag.search.catalogue import CatalogueEntry, ChunkCatalogue
 from rag.search.files import atomic_file
 from rag.search.protocols import Store
 from rag.text.dates import date_to_ordinal
@@ -40,6 +40,7 @@ class BM25Index:
         self.cache_dir = cache_dir
         self.k1, self.b = k1, b
         self.generation = ""
+        self._dirty = False
         self.catalogue = ChunkCatalogue()
         self.vocab: dict[str, int] = {}
         self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
@@ -106,15 +107,36 @@ class BM25Index:
         keep = [row for row, cid in enumerate(self.catalogue.ids) if cid in wanted]
         known = {self.catalogue.ids[row] for row in keep}
         new = [(cid, m) for cid, m in zip(ids, metas, strict=True) if cid not in known]
-        catalogue = self.catalogue.keep(keep)
-        rows = self._count_rows(store.chunk_texts([cid for cid, _ in new]))
-        catalogue.extend(
-            [
-                (cid, str(m.get("doc_id", "")), str(m.get("source", "")),
-                 int(m.get("published_day", 0)))
-                for cid, m in new
-            ]
-        )  # fmt: skip
+        entries = [
+            (cid, str(m.get("doc_id", "")), str(m.get("source", "")),
+             int(m.get("published_day", 0)))
+            for cid, m in new
+        ]  # fmt: skip
+        self._replace(keep, entries, store.chunk_texts([cid for cid, _ in new]))
+
+    def absorb(
+        self, written: Sequence[tuple[CatalogueEntry, str]], removed: Sequence[str], generation: str
+    ) -> None:
+        """Take in one write the caller has just made (chunks with their texts, and the ids
+        it removed), so readers need no full sync while an ingest runs. Saved by ``flush``."""
+        gone = set(removed) | {entry[0] for entry, _ in written}
+        keep = [row for row, cid in enumerate(self.catalogue.ids) if cid not in gone]
+        self._replace(keep, [entry for entry, _ in written], [text for _, text in written])
+        self.generation = generation
+        self._dirty = True
+
+    def flush(self) -> None:
+        """Save what ``absorb`` took in (once per ingest, not per write)."""
+        if self._dirty:
+            self._save()
+            self._dirty = False
+
+    def _replace(
+        self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
+    ) -> None:
+        """Keep these rows and append the new chunks after them, then reweight."""
+        catalogue = self.catalogue.keep_and_add(keep, entries)
+        rows = self._count_rows(texts)
         old = self.counts[keep] if keep else sparse.csr_matrix((0, len(self.vocab)))
         old = sparse.csr_matrix(old, shape=(len(keep), len(self.vocab)))
         self.counts = sparse.vstack([old, rows], format="csr").astype(np.float32)

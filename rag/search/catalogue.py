@@ -18,6 +18,8 @@ import numpy.typing as npt
 
 from rag.search.ids import article_key
 
+CatalogueEntry = tuple[str, str, str, int]  # chunk_id, doc_id, source, publication day
+
 
 @dataclass
 class ChunkCatalogue:
@@ -48,23 +50,15 @@ class ChunkCatalogue:
         self.article_sources: npt.NDArray[np.object_] = self.source_array[first]
         self.article_row: npt.NDArray[np.intp] = np.asarray(rows, dtype=np.intp).ravel()
 
-    def keep(self, rows: Sequence[int]) -> ChunkCatalogue:
-        """A catalogue of the given rows only, in that order."""
+    def keep_and_add(self, rows: Sequence[int], added: Sequence[CatalogueEntry]) -> ChunkCatalogue:
+        """A catalogue of the given rows, in that order, then the added entries (one
+        rebuild of the lookups, not two)."""
         return ChunkCatalogue(
-            [self.ids[r] for r in rows],
-            [self.doc_ids[r] for r in rows],
-            [self.sources[r] for r in rows],
-            [self.days[r] for r in rows],
+            [self.ids[r] for r in rows] + [e[0] for e in added],
+            [self.doc_ids[r] for r in rows] + [e[1] for e in added],
+            [self.sources[r] for r in rows] + [e[2] for e in added],
+            [self.days[r] for r in rows] + [e[3] for e in added],
         )
-
-    def extend(self, rows: Sequence[tuple[str, str, str, int]]) -> None:
-        """Append (chunk_id, doc_id, source, day) rows."""
-        for cid, doc, source, day in rows:
-            self.ids.append(cid)
-            self.doc_ids.append(doc)
-            self.sources.append(source)
-            self.days.append(day)
-        self._index()
 
     def __len__(self) -> int:
         return len(self.ids)

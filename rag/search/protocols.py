@@ -26,8 +26,11 @@ class Store(Protocol):
 
     def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
 
-    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
-        """Store new versions: their chunks first, then the articles; old chunks go last."""
+    def write_articles(
+        self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]
+    ) -> list[str]:
+        """Store new versions: their chunks first, then the articles; old chunks go last.
+        Returns the ids of the old chunks removed."""
         ...
 
     def delete_article(self, doc_id: str) -> None: ...

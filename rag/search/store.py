@@ -158,7 +158,9 @@ class ChromaStore:
         metas = found["metadatas"] or []
         return {i: str(m.get("content_hash", "")) for i, m in zip(found["ids"], metas, strict=True)}
 
-    def write_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]) -> None:
+    def write_articles(
+        self, batch: Sequence[tuple[Article, Sequence[Chunk], Vectors]]
+    ) -> list[str]:
         """Store a batch of articles: new chunks first, then the articles, then old chunks go.
 
         In that order a crash never loses what was stored before; at worst an old and a
@@ -166,7 +168,7 @@ class ChromaStore:
         collection per batch: Chroma's per-call cost, not its per-record cost, dominates.
         """
         if not batch:
-            return
+            return []
         doc_ids = [article.doc_id for article, _, _ in batch]
         where: Any = {"doc_id": {"$in": doc_ids}}
         old = self.chunks.get(where=where, include=[])["ids"]
@@ -191,6 +193,7 @@ class ChromaStore:
         if stale:
             self.chunks.delete(ids=stale)
         self._bump()
+        return stale
 
     @staticmethod
     def _chunk_meta(chunk: Chunk, record: dict[str, Any]) -> dict[str, Any]:

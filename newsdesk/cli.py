@@ -80,7 +80,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 @command("check")
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when consistent (or repaired), 2 when problems were found and left."""
-    report = open_desk(settings).check(repair=args.repair)
+    report = open_desk(settings, recover=False).check(repair=args.repair)
     print(report.summary())
     for kind in ("orphan_chunks", "stale_chunks", "incomplete"):
         for item in getattr(report, kind):

@@ -13,12 +13,18 @@ from services.settings import Settings
 NOISY = ("chromadb", "httpx", "sentence_transformers", "urllib3")
 
 
-def open_desk(settings: Settings, embedder: Embedder | None = None) -> Newsdesk:
+def open_desk(
+    settings: Settings, embedder: Embedder | None = None, *, recover: bool = True
+) -> Newsdesk:
     """The desk for these settings; the model loads on first use (or ``warm_up``); in LLM
-    mode with the configured OpenAI-compatible server."""
+    mode with the configured OpenAI-compatible server. A store whose last write was cut
+    short is repaired first (``recover=False``: left as found, for ``newsdesk check``)."""
     generator = OpenAICompatible(settings.llm) if settings.answer.mode == "llm" else None
     limit = settings.server.max_question_chars
-    return build(settings, embedder, max_question_chars=limit, generator=generator)
+    desk = build(settings, embedder, max_question_chars=limit, generator=generator)
+    if recover:
+        desk.recover()
+    return desk
 
 
 def setup_logging(level: str) -> None:

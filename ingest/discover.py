@@ -86,6 +86,10 @@ def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | IngestFailure]:
             _note_sidecar(entry)
         elif entry.is_file():
             yield entry
+        elif entry.is_symlink() and not entry.exists():
+            yield IngestFailure(origin=str(entry), message="broken link: its target does not exist")
+        else:
+            yield IngestFailure(origin=str(entry), message="not a regular file (a pipe or device)")
 
 
 def _note_sidecar(path: Path) -> None:

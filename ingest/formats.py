@@ -35,6 +35,7 @@ URL_KEYS = ("url", "link")
 AUTHOR_KEYS = ("authors", "author")
 ID_KEYS = ("doc_id", "id")
 
+MAX_TITLE_CHARS = 1000  # a longer "title" is a mislabelled body, or an attack on the UI
 _AUTHOR_SPLIT = re.compile(r",|;|\s+and\s+")
 _FRONT_MATTER_END = ("---", "...")
 
@@ -68,9 +69,14 @@ def record_to_article(
     body = text if text is not None else _body(record)
     if not body.strip():
         raise IngestError("the article text is empty")
+    title = _string(record, TITLE_KEYS)
+    if len(title) > MAX_TITLE_CHARS:
+        raise IngestError(
+            f"the title has {len(title):,} characters; the limit is {MAX_TITLE_CHARS:,}"
+        )
     return ArticleInput(
         text=body,
-        title=_string(record, TITLE_KEYS),
+        title=title,
         source=_string(record, SOURCE_KEYS),
         published_at=_date(record),
         url=_string(record, URL_KEYS),

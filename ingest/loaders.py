@@ -38,6 +38,7 @@ SUPPORTED_EXTENSIONS = (".htm", ".html", ".json", ".jsonl", ".jsonl.gz", ".md", 
 _SNIFF_BYTES = 8192  # how much of a file is looked at to call it binary
 _SKIP_CHUNK = 1 << 20  # read size when skipping the rest of an over-long line
 _BOM = codecs.BOM_UTF8
+MAX_UNPACKED = 1 << 30  # default cap on a .jsonl.gz file's unpacked size
 
 
 class _LineSource(Protocol):
@@ -46,16 +47,18 @@ class _LineSource(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-def load_paths(paths: Sequence[Path], max_bytes: int) -> Iterator[Loaded]:
+def load_paths(
+    paths: Sequence[Path], max_bytes: int, max_unpacked: int = MAX_UNPACKED
+) -> Iterator[Loaded]:
     """Discover the files under ``paths`` and load them all, in a stable order."""
     for found in discover(paths):
         if isinstance(found, IngestFailure):
             yield found
         else:
-            yield from load_file(found, max_bytes)
+            yield from load_file(found, max_bytes, max_unpacked)
 
 
-def load_file(path: Path, max_bytes: int) -> Iterator[Loaded]:
+def load_file(path: Path, max_bytes: int, max_unpacked: int = MAX_UNPACKED) -> Iterator[Loaded]:
     """Yield the articles in one file, and a failure for each part that cannot be used.
 
     Never raises for bad input: articles read before a problem (a truncated gzip,
@@ -63,7 +66,7 @@ def load_file(path: Path, max_bytes: int) -> Iterator[Loaded]:
     """
     origin = str(path)
     try:
-        yield from _load(path, max_bytes)
+        yield from _load(path, max_bytes, max_unpacked)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         yield IngestFailure(origin=origin, message=f"corrupt or truncated gzip data ({err})")
     except OSError as err:
@@ -83,14 +86,14 @@ def file_kind(path: Path) -> str | None:
     return suffix if suffix in SUPPORTED_EXTENSIONS else None
 
 
-def _load(path: Path, max_bytes: int) -> Iterator[Loaded]:
+def _load(path: Path, max_bytes: int, max_unpacked: int) -> Iterator[Loaded]:
     origin = str(path)
     kind = file_kind(path)
     problem = _kind_problem(path) if kind is None else _size_problem(path, max_bytes)
     if problem is not None:
         yield IngestFailure(origin=origin, message=problem)
     elif kind == ".jsonl.gz":
-        yield from _load_jsonl_gz(path, max_bytes)
+        yield from _load_jsonl_gz(path, max_bytes, max_unpacked)
     else:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # +1: notice a file that grew since stat
@@ -182,8 +185,27 @@ def _byte(data: bytes, offset: int) -> str:
     return f"byte 0x{data[offset : offset + 1].hex()}"
 
 
-def _load_jsonl_gz(path: Path, max_bytes: int) -> Iterator[Loaded]:
-    """Stream a gzipped JSONL file; its decompressed size is bounded per line only."""
+class DecompressedTooLarge(Exception):
+    """A gzip file unpacked past the size limit (a gzip bomb, or just too much)."""
+
+
+class _Capped:
+    """A line source that refuses to hand out more than ``limit`` bytes in all."""
+
+    def __init__(self, stream: _LineSource, limit: int) -> None:
+        self.stream, self.limit, self.total = stream, limit, 0
+
+    def readline(self, size: int = -1, /) -> bytes:
+        line = self.stream.readline(size)
+        self.total += len(line)
+        if self.total > self.limit:
+            raise DecompressedTooLarge(self.limit)
+        return line
+
+
+def _load_jsonl_gz(path: Path, max_bytes: int, max_unpacked: int) -> Iterator[Loaded]:
+    """Stream a gzipped JSONL file: each line within ``max_bytes``, and all of it, unpacked,
+    within ``max_unpacked`` (a gzip bomb stops there: the articles before it are kept)."""
     with gzip.open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     problem = _binary_problem(head)
@@ -193,7 +215,12 @@ def _load_jsonl_gz(path: Path, max_bytes: int) -> Iterator[Loaded]:
         yield IngestFailure(origin=str(path), message=problem)
         return
     with gzip.open(path, "rb") as handle:
-        yield from _jsonl_lines(str(path), handle, max_bytes)
+        try:
+            yield from _jsonl_lines(str(path), _Capped(handle, max_unpacked), max_bytes)
+        except DecompressedTooLarge:
+            limit = f"{max_unpacked:,} bytes"
+            message = f"unpacks to more than the limit of {limit}; the rest was not read"
+            yield IngestFailure(origin=str(path), message=message)
 
 
 def _jsonl_lines(origin: str, stream: _LineSource, max_bytes: int) -> Iterator[Loaded]:

@@ -19,8 +19,9 @@ from rag.desk import Newsdesk
 
 def ingest_paths(desk: Newsdesk, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
     """Ingest files and folders (recursively); paths are resolved so ids do not depend on cwd."""
-    max_bytes = desk.settings.ingest.max_file_bytes
-    items = load_paths([p.expanduser().resolve() for p in paths], max_bytes)
+    limits = desk.settings.ingest
+    resolved = [p.expanduser().resolve() for p in paths]
+    items = load_paths(resolved, limits.max_file_bytes, limits.max_unpacked_bytes)
     with tqdm(
         unit=" inputs", disable=not show_progress or not sys.stderr.isatty(), file=sys.stderr
     ) as bar:

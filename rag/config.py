@@ -143,6 +143,12 @@ class LLMSettings(Section):
 
 class IngestSettings(Section):
     max_file_mb: float = Field(50.0, gt=0, description="Larger input files are refused.")
+    max_unpacked_mb: float = Field(
+        1000.0,
+        gt=0,
+        description="A .jsonl.gz file is read only up to this much unpacked (a gzip bomb "
+        "stops there, keeping the articles before).",
+    )
     strip_boilerplate: bool = Field(True, description="Drop site boilerplate lines.")
     extra_boilerplate: list[str] = Field(
         default_factory=list, description="More regexes; a line matching one fully is dropped."
@@ -151,6 +157,10 @@ class IngestSettings(Section):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * MB)
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        return int(self.max_unpacked_mb * MB)
 
 
 class CoreSettings(Section):

@@ -52,8 +52,9 @@ def ingest_upload(desk: Newsdesk, filename: str, stream: BinaryIO) -> IngestRepo
 
 def ingest_file(desk: Newsdesk, path: Path, name: str) -> IngestReport:
     """A file already on disk (e.g. a gradio upload), reported as ``upload/NAME``."""
-    max_bytes = desk.settings.ingest.max_file_bytes
-    items = _renamed(load_file(path, max_bytes), str(path), f"upload/{name}")
+    limits = desk.settings.ingest
+    loaded = load_file(path, limits.max_file_bytes, limits.max_unpacked_bytes)
+    items = _renamed(loaded, str(path), f"upload/{name}")
     return desk.ingest(items)
 
 

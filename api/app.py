@@ -7,24 +7,37 @@ mounts the gradio UI on it, so neither ``api`` nor ``ui`` imports the other.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, errors, questions, speakers
+from api import articles, errors, openapi, questions, speakers
 from api.limits import BodyLimit
+from api.methods import MethodGuard
 from api.schemas import Health, Ready
 from services.gate import SharedDesk
 
 DESCRIPTION = (
     "Ask questions of the news and get answers made of cited, verbatim passages. "
     'Errors are `{"detail": ...}`. With `server.api_key` set, writes (and with '
-    "`server.protect_reads`, reads) need `Authorization: Bearer KEY`."
+    "`server.protect_reads`, reads) need `Authorization: Bearer KEY`: 401 without it, 403 "
+    "with a wrong one. Article origins never show server paths."
 )
 
 
 def create_api(shared: SharedDesk) -> FastAPI:
     """The FastAPI app (REST only) over one shared Newsdesk."""
+    server = shared.settings.server
     app = FastAPI(title="Newsdesk", version="0.1.0", description=DESCRIPTION)
     errors.install(app)
-    app.add_middleware(BodyLimit, limit=shared.settings.server.max_upload_bytes)
+    openapi.install(app)
+    app.add_middleware(BodyLimit, limit=server.max_upload_bytes)
+    app.add_middleware(MethodGuard, api=app)
+    if server.cors_origins:  # closed unless configured: no browser page of another origin
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=server.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     app.include_router(_probes(shared))
     app.include_router(questions.router(shared))
     app.include_router(articles.router(shared))

@@ -15,12 +15,13 @@ from starlette.datastructures import UploadFile
 
 from api.auth import requirement
 from api.schemas import Deleted
-from ingest import extensions_text
+from ingest import MAX_TITLE_CHARS, extensions_text
 from rag.contract import Article, ArticlePage, IngestReport
 from services.gate import SharedDesk
 from services.uploads import ingest_record, ingest_upload, merge, require_stored
 
 MAX_FILES = 20
+MAX_OFFSET = 2**31 - 1  # Chroma's offsets are 32-bit
 JSON_ORIGIN = "api"  # shared by every posted article: one without id or URL is keyed by text
 ARTICLE_EXAMPLE = {
     "title": "Headline",
@@ -30,11 +31,35 @@ ARTICLE_EXAMPLE = {
     "url": "https://example.com/story",
     "authors": ["A. Writer"],
 }
+_TEXT = {"type": "string", "pattern": r"\S", "description": "The article text."}
+_LINE = {"type": "string"}
+ARTICLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One article. The text is the first of body, text, content or article "
+    "present (one is required, not blank); other names of each field are accepted too.",
+    "properties": {
+        "body": _TEXT,
+        "text": _TEXT,
+        "content": _TEXT,
+        "article": _TEXT,
+        "title": {"type": "string", "maxLength": MAX_TITLE_CHARS},
+        "source": _LINE,
+        "published_at": {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD (other common date forms are read too).",
+        },
+        "url": _LINE,
+        "authors": {"type": "array", "items": _LINE},
+        "doc_id": {"type": "string", "minLength": 1, "description": "Your id; else one is made."},
+    },
+    "anyOf": [{"required": [name]} for name in ("body", "text", "content", "article")],
+}
 INGEST_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"type": "object"}, "example": ARTICLE_EXAMPLE},
+            "application/json": {"schema": ARTICLE_SCHEMA, "example": ARTICLE_EXAMPLE},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -60,6 +85,7 @@ def router(shared: SharedDesk) -> APIRouter:
         status_code=201,
         dependencies=writes,
         openapi_extra=INGEST_BODY,
+        responses={200: {"model": IngestReport, "description": "Nothing new was stored."}},
         summary=f"Ingest a JSON article, or files ({extensions_text()})",
     )
     async def post_article(request: Request, response: Response) -> IngestReport:
@@ -73,15 +99,17 @@ def router(shared: SharedDesk) -> APIRouter:
 
     @routes.get("", response_model=ArticlePage, dependencies=reads, summary="List articles")
     def list_articles(
-        offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = 50
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> ArticlePage:
         with shared.use() as desk:
-            return desk.list_articles(offset, limit)
+            page = desk.list_articles(offset, limit)
+        return page.model_copy(update={"articles": [a.public() for a in page.articles]})
 
     @routes.get("/{doc_id}", response_model=Article, dependencies=reads)
     def get_article(doc_id: str) -> Article:
         with shared.use() as desk:
-            return desk.get_article(doc_id)
+            return desk.get_article(doc_id).public()
 
     @routes.delete("/{doc_id}", response_model=Deleted, dependencies=writes)
     def delete_article(doc_id: str) -> Deleted:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from itertools import chain
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
@@ -26,6 +27,26 @@ SSE_DOC = (
     '`{"text": ...}` per cited sentence of the final (verified) answer, then `event: '
     "citations` with the full answer contract (as returned by /api/ask)."
 )
+
+
+SSE_EVENT = {  # one event as OpenAPI 3.2 describes event streams: its name and JSON data
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["token", "answer", "citations"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": '`{"text": ...}` for token and answer; the Answer for citations.',
+        },
+    },
+    "required": ["event", "data"],
+}
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The event stream.",
+        "content": {"text/event-stream": {"schema": SSE_EVENT}},
+    }
+}
 
 
 def router(shared: SharedDesk) -> APIRouter:
@@ -48,7 +69,13 @@ def router(shared: SharedDesk) -> APIRouter:
     def post_ask(body: AskIn) -> Answer:
         return ask(body)
 
-    @routes.post("/ask/stream", summary="Answer a question, streamed", description=SSE_DOC)
+    @routes.post(
+        "/ask/stream",
+        summary="Answer a question, streamed",
+        description=SSE_DOC,
+        response_class=EventStream,
+        responses=SSE_RESPONSE,
+    )
     def post_ask_stream(body: AskIn) -> StreamingResponse:
         return event_stream(answer_events(lambda on_token: ask(body, on_token)))
 
@@ -56,11 +83,23 @@ def router(shared: SharedDesk) -> APIRouter:
     def post_chat(body: ChatIn) -> Answer:
         return chat(body)
 
-    @routes.post("/chat/stream", summary="Answer the last chat message, streamed")
+    @routes.post(
+        "/chat/stream",
+        summary="Answer the last chat message, streamed",
+        description=SSE_DOC,
+        response_class=EventStream,
+        responses=SSE_RESPONSE,
+    )
     def post_chat_stream(body: ChatIn) -> StreamingResponse:
         return event_stream(answer_events(lambda on_token: chat(body, on_token)))
 
     return routes
+
+
+class EventStream(StreamingResponse):
+    """Server-Sent Events (so the OpenAPI document names their content type)."""
+
+    media_type = "text/event-stream"
 
 
 def event_stream(events: Iterator[Event]) -> StreamingResponse:
@@ -68,7 +107,7 @@ def event_stream(events: Iterator[Event]) -> StreamingResponse:
     first = next(events)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     body = sse_events(chain([first], events))
-    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+    return EventStream(body, headers=headers)
 
 
 def sse_events(events: Iterator[Event]) -> Iterator[str]:

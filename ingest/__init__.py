@@ -1,9 +1,11 @@
 """Reading articles from files and folders into ``rag.contract.ArticleInput`` records (bad
 input becomes an ``IngestFailure`` naming the file and line); ``runner`` stores them."""
 
+from ingest.formats import MAX_TITLE_CHARS
 from ingest.loaders import SUPPORTED_EXTENSIONS, file_kind, load_file, load_paths
 
 __all__ = [
+    "MAX_TITLE_CHARS",
     "SUPPORTED_EXTENSIONS",
     "extensions_text",
     "file_kind",

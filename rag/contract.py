@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -124,7 +124,23 @@ class ArticleMeta(_Record):
     authors: tuple[str, ...] = ()
     content_hash: str = Field("", description="Changes when the article or its chunking does.")
     n_chunks: int = 0
-    origin: str = Field("", description="Where it was ingested from (file, line, upload).")
+    origin: str = Field(
+        "",
+        description="Where it was ingested from: a file name (with ':LINE' for a line of a "
+        "JSONL file), 'upload/NAME', or 'api'. Over HTTP, never a server path.",
+    )
+
+    def public(self) -> Self:
+        """This record as shown to remote clients: a file path is cut to the file's name
+        (with its ':LINE'), so the server's folders never leave it."""
+        return self.model_copy(update={"origin": public_origin(self.origin)})
+
+
+def public_origin(origin: str) -> str:
+    """``/srv/news/feed.jsonl:12`` -> ``feed.jsonl:12``; names and URLs stay as they are."""
+    if "://" in origin or not (origin.startswith(("/", "~")) or origin[1:3] in (":\\", ":/")):
+        return origin
+    return origin.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 class Article(ArticleMeta):

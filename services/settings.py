@@ -32,6 +32,11 @@ class ServerSettings(Section):
     protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Web origins (https://host:port) whose pages may call the REST API from "
+        "a browser; none by default (CORS closed).",
+    )
 
     @property
     def max_upload_bytes(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -254,19 +255,29 @@ def test_bad_requests_get_a_4xx_with_detail(
     assert says in body["detail"]
 
 
-def test_write_endpoints_need_the_key(keyed_api: httpx.Client) -> None:
+def test_write_endpoints_need_the_key(
+    keyed_api: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
     bearer = {"Authorization": f"Bearer {KEY}"}
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}):
+    refusals = [
+        ({}, 401, "an API key is needed"),
+        ({"Authorization": KEY}, 401, "an API key is needed"),  # not a Bearer credential
+        ({"Authorization": "Bearer wrong-key-123"}, 403, "wrong API key"),
+    ]
+    for headers, status, says in refusals:
         refused = keyed_api.post("/api/articles", json=ARTICLE, headers=headers)
-        assert refused.status_code == 401 and refused.json() == {
-            "detail": "missing or wrong API key"
-        }
-        assert keyed_api.delete(f"/api/articles/{SEED_ID}", headers=headers).status_code == 401
+        assert refused.status_code == status and refused.json() == {"detail": says}
+        deleted = keyed_api.delete(f"/api/articles/{SEED_ID}", headers=headers)
+        assert deleted.status_code == status
+        if status == 401:
+            assert refused.headers["www-authenticate"] == "Bearer"
     assert keyed_api.post("/api/articles", json=ARTICLE, headers=bearer).status_code == 201
     assert keyed_api.delete("/api/articles/api-test-1", headers=bearer).status_code == 200
     # Reads stay open unless server.protect_reads is set.
     assert keyed_api.get("/api/articles").status_code == 200
     assert _ask(keyed_api, "What did Peskov say?")["citations"]
+    assert KEY not in caplog.text and "wrong-key-123" not in caplog.text  # keys never logged
 
 
 def test_reads_need_the_key_with_protect_reads(
@@ -355,3 +366,100 @@ def test_speakers_are_listed_over_rest(open_api: httpx.Client) -> None:
     assert speakers["Dmitry Peskov"]["quotes"] >= 2 and speakers["Dmitry Peskov"]["articles"] == 1
     assert open_api.get("/api/speakers", params={"doc_id": "nope"}).status_code == 404
     assert open_api.get("/api/speakers", params={"limit": 0}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("TRACE", "/", "GET, HEAD, POST"),
+        ("TRACE", "/api/ask", "OPTIONS, POST"),
+        ("PUT", "/api/ask", "OPTIONS, POST"),
+        ("PATCH", "/api/articles/abc", "DELETE, GET, HEAD, OPTIONS"),
+    ],
+)
+def test_undeclared_methods_get_a_405(
+    open_api: httpx.Client, method: str, path: str, allow: str
+) -> None:
+    response = open_api.request(method, path)  # the UI is mounted at / on this server
+    assert response.status_code == 405 and response.headers["allow"] == allow
+    assert response.json() == {"detail": f"method {method} is not allowed here"}
+
+
+def test_cors_is_closed_by_default(open_api: httpx.Client) -> None:
+    preflight = {
+        "Origin": "https://elsewhere.example",
+        "Access-Control-Request-Method": "POST",
+    }
+    response = open_api.options("/api/ask", headers=preflight)
+    assert "access-control-allow-origin" not in response.headers
+    asked = open_api.post(
+        "/api/ask", json={"question": "x"}, headers={"Origin": preflight["Origin"]}
+    )
+    assert "access-control-allow-origin" not in asked.headers
+
+
+def test_cors_opens_to_configured_origins_only(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> None:
+    folder = tmp_path_factory.mktemp("api-cors")
+    settings = sample_settings(folder, cors_origins=["https://newsroom.example"])
+    app = create_app(open_desk(settings, embedder), settings, ui=False)
+    with serve(app) as url, _client(url) as client:
+        for origin, allowed in (
+            ("https://newsroom.example", True),
+            ("https://evil.example", False),
+        ):
+            headers = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+            response = client.options("/api/ask", headers=headers)
+            got = response.headers.get("access-control-allow-origin")
+            assert got == (origin if allowed else None)
+
+
+def test_articles_never_show_server_paths(open_api: httpx.Client) -> None:
+    listed = open_api.get("/api/articles", params={"limit": 500}).json()["articles"]
+    seed = next(a for a in listed if a["doc_id"] == SEED_ID)
+    assert seed["origin"] == SEED.name  # stored as an absolute path; shown as its name
+    assert open_api.get(f"/api/articles/{SEED_ID}").json()["origin"] == SEED.name
+
+
+def test_an_offset_beyond_any_store_is_a_422(open_api: httpx.Client) -> None:
+    response = open_api.get("/api/articles", params={"offset": 125345295031643, "limit": 60})
+    assert response.status_code == 422 and "offset" in response.json()["detail"]
+    last = open_api.get("/api/articles", params={"offset": 2**31 - 1}).json()
+    assert last["articles"] == [] and last["total"] >= 1
+
+
+def test_the_schema_declares_the_errors_and_security_as_they_are(open_api: httpx.Client) -> None:
+    schema = open_api.get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert "422" not in operation["responses"]
+            error = operation["responses"]["default"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/Error"}
+            assert "security" not in operation  # no key configured on this server
+    body = schema["paths"]["/api/articles"]["post"]["requestBody"]["content"]
+    assert {"required": ["body"]} in body["application/json"]["schema"]["anyOf"]
+
+
+def test_stalled_stream_readers_do_not_pin_the_server(open_api: httpx.Client) -> None:
+    """60 clients (more than the 40 worker threads) open a stream and never read it;
+    the server still answers everyone else."""
+    host, port = str(open_api.base_url.host), int(open_api.base_url.port or 80)
+    body = json.dumps({"question": "What did Peskov say?"}).encode()
+    request = (
+        f"POST /api/ask/stream HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    stalled = []
+    try:
+        for _ in range(60):
+            sock = socket.create_connection((host, port), timeout=10)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+            sock.sendall(request)
+            stalled.append(sock)  # never read
+        assert _ask(open_api, "What did Peskov say?")["citations"]
+        assert open_api.get("/api/articles").status_code == 200
+    finally:
+        for sock in stalled:
+            sock.close()

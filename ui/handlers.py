@@ -127,6 +127,7 @@ class Handlers:
         offset = (max(int(page or 1), 1) - 1) * PAGE_SIZE
         with self.shared.use() as desk:
             page_ = desk.list_articles(offset, PAGE_SIZE)
+        page_ = page_.model_copy(update={"articles": [a.public() for a in page_.articles]})
         choices = [(f"{m.doc_id} — {m.title or m.origin}", m.doc_id) for m in page_.articles]
         return articles_table(page_), gr.update(choices=choices, value=None)
 

@@ -105,7 +105,8 @@ class Recency:
 
     def window(self, filters: Filters | None) -> Filters | None:
         """The filters narrowed to the window of preferred days (None when it is empty)."""
-        start, end = self.as_of - timedelta(days=self.days), self.as_of
+        end = self.as_of
+        start = end - timedelta(days=min(self.days, end.toordinal() - 1))  # not before year 1
         base = filters or Filters()
         after = max(start, base.published_after or start)
         before = min(end, base.published_before or end)

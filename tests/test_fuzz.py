@@ -45,5 +45,7 @@ def test_the_api_survives_schemathesis(
         ]  # fmt: skip
         if api_key:
             argv += ["--header", f"Authorization: Bearer {api_key}"]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=1500, check=False)
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=1500, check=False, cwd=tmp_path
+        )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]

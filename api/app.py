@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, errors, openapi, questions, speakers
+from api import articles, errors, feeds, openapi, questions, speakers
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -42,6 +42,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(questions.router(shared))
     app.include_router(articles.router(shared))
     app.include_router(speakers.router(shared))
+    app.include_router(feeds.router(shared))
     return app
 
 

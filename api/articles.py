@@ -53,7 +53,8 @@ ARTICLE_SCHEMA: dict[str, Any] = {
         "authors": {"type": "array", "items": _LINE},
         "doc_id": {"type": "string", "minLength": 1, "description": "Your id; else one is made."},
     },
-    "anyOf": [{"required": [name]} for name in ("body", "text", "content", "article")],
+    "anyOf": [{"required": [name]} for name in ("body", "text", "content", "article")]
+    + [{"required": ["url"], "description": "Only a URL: the page is fetched and extracted."}],
 }
 INGEST_BODY: dict[str, Any] = {
     "requestBody": {

@@ -31,6 +31,7 @@ TITLE_KEYS = ("title", "headline")
 BODY_KEYS = ("body", "text", "content", "article")
 SOURCE_KEYS = ("source", "publisher", "site", "sitename")
 DATE_KEYS = ("published_at", "date", "published", "pubDate")
+UPDATED_KEYS = ("updated_at", "updated", "modified", "dateModified")
 URL_KEYS = ("url", "link")
 AUTHOR_KEYS = ("authors", "author")
 ID_KEYS = ("doc_id", "id")
@@ -79,6 +80,7 @@ def record_to_article(
         title=title,
         source=_string(record, SOURCE_KEYS),
         published_at=_date(record),
+        updated_at=_date(record, UPDATED_KEYS),
         url=_string(record, URL_KEYS),
         authors=_authors(_first(record, AUTHOR_KEYS)),
         doc_id=_doc_id(record),
@@ -145,17 +147,19 @@ def split_front_matter(text: str) -> tuple[Mapping[str, object], str]:
 
 def parse_html(origin: str, text: str) -> Iterator[Loaded]:
     """Main text and metadata of a web page, as extracted by trafilatura."""
-    yield from _guard(origin, lambda: _html_article(origin, text))
+    yield from _guard(origin, lambda: html_article(origin, text))
 
 
-def _html_article(origin: str, text: str) -> ArticleInput:
+def html_article(origin: str, text: str, url: str | None = None) -> ArticleInput:
+    """The page's main text and metadata; ``url``: where it was fetched from (relative
+    links and a missing canonical URL resolve against it)."""
     # Imported here: trafilatura takes about a second to import and most runs
     # never see an HTML file.
     from trafilatura import bare_extraction
     from trafilatura.settings import Document
 
     try:
-        doc = bare_extraction(text, with_metadata=True, include_comments=False)
+        doc = bare_extraction(text, url=url, with_metadata=True, include_comments=False)
     except Exception as err:  # a third-party parser: any failure is this page's problem
         raise IngestError(f"HTML could not be parsed ({type(err).__name__}: {err})") from err
     if not isinstance(doc, Document) or not (doc.text or "").strip():
@@ -164,7 +168,7 @@ def _html_article(origin: str, text: str) -> ArticleInput:
         "title": doc.title,
         "source": doc.sitename,
         "date": doc.date,
-        "url": doc.url,
+        "url": doc.url or url,
         "author": doc.author,
     }
     return record_to_article(meta, origin, text=doc.text, unique_origin=True)
@@ -267,12 +271,12 @@ def _text(record: Mapping[str, object], keys: tuple[str, ...]) -> str | None:
     return value
 
 
-def _date(record: Mapping[str, object]) -> str:
-    value = _first(record, DATE_KEYS)
+def _date(record: Mapping[str, object], keys: tuple[str, ...] = DATE_KEYS) -> str:
+    value = _first(record, keys)
     try:
         return normalise_date(value)
     except IngestError as err:
-        raise IngestError(f"field '{_which(record, DATE_KEYS)}': {err}") from err
+        raise IngestError(f"field '{_which(record, keys)}': {err}") from err
 
 
 def _authors(value: object) -> tuple[str, ...]:

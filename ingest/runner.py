@@ -30,3 +30,31 @@ def ingest_paths(desk: Newsdesk, paths: Sequence[Path], show_progress: bool = Tr
             bar.update(n)
 
         return desk.ingest(items, progress=advance)
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def ingest_sources(
+    desk: Newsdesk, sources: Sequence[str], show_progress: bool = True
+) -> IngestReport:
+    """Files, folders and web pages (``http(s)://`` arguments) in one batch; the pages
+    go through the SSRF guard (``ingest.allow_hosts``)."""
+    urls = [s for s in sources if is_url(s)]
+    paths = [Path(s) for s in sources if not is_url(s)]
+    report = ingest_paths(desk, paths, show_progress) if paths else IngestReport()
+    if urls:
+        report = report.merged(ingest_urls(desk, urls))
+    return report
+
+
+def ingest_urls(desk: Newsdesk, urls: Sequence[str]) -> IngestReport:
+    """Web pages by URL: each fetched, extracted and stored; a failure names its URL."""
+    from ingest.web import Fetcher, load_url
+
+    fetcher = Fetcher(desk.settings.ingest)
+    try:
+        return desk.ingest(item for url in urls for item in load_url(url, fetcher))
+    finally:
+        fetcher.close()

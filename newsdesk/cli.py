@@ -7,6 +7,7 @@ unknown article); 2 an ingest run where some inputs failed (the rest was stored)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -33,13 +34,56 @@ def command(name: str) -> Callable[[Command], Command]:
 
 @command("ingest")
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.runner import ingest_paths
+    from ingest.runner import ingest_sources
 
-    report = ingest_paths(open_desk(settings), [Path(p) for p in args.paths])
+    if not args.paths and not args.feed:
+        raise QueryError("give files, folders or URLs to ingest, or --feed URL")
+    desk = open_desk(settings)
+    report = ingest_sources(desk, args.paths)
+    if args.feed:
+        from services.feeds import FeedFollower, feed_of
+
+        report = report.merged(FeedFollower(desk, settings).poll([feed_of(u) for u in args.feed]))
     for failure in report.failed:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
     return 2 if report.failed else 0
+
+
+@command("watch")
+def _watch(args: argparse.Namespace, settings: Settings) -> int:
+    """Poll config.yaml's feeds as they fall due (Ctrl-C stops); exit 2 if --once failed."""
+    import threading
+
+    from services.feeds import FeedFollower
+
+    if not settings.feeds:
+        raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
+    follower = FeedFollower(open_desk(settings), settings)
+    if args.once:
+        report = follower.poll(settings.feeds)
+        for failure in report.failed:
+            print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
+        print(report.summary())
+        return 2 if report.failed else 0
+    with contextlib.suppress(KeyboardInterrupt):
+        follower.run(threading.Event())
+    return 0
+
+
+@command("feeds")
+def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from services.feeds import FeedFollower
+
+    statuses = FeedFollower(open_desk(settings), settings).statuses()
+    if args.json:
+        print(json.dumps([s.model_dump() for s in statuses], indent=2))
+        return 0
+    for s in statuses:
+        state = f"failing ({s.failures}x): {s.last_error}" if s.failures else "ok"
+        print(f"{s.url}  {s.name or '-'}  last poll {s.last_poll or 'never'}  "
+              f"{s.entries_seen} entries  {state}")  # fmt: skip
+    return 0
 
 
 @command("ask")
@@ -164,8 +208,15 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--config", help="config file (default: $NEWSDESK_CONFIG or ./config.yaml)")
     top = argparse.ArgumentParser(prog="newsdesk", description=__doc__, parents=[common])
     sub = top.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", parents=[common], help="ingest files and folders")
-    p.add_argument("paths", nargs="+", help=f"{extensions_text()} files, or folders of them")
+    p = sub.add_parser("ingest", parents=[common], help="ingest files, folders, pages, feeds")
+    p.add_argument(
+        "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
+    )
+    p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
+    p.add_argument("--once", action="store_true", help="poll every feed once, then stop")
+    p = sub.add_parser("feeds", parents=[common], help="how following each feed goes")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("ask", parents=[common], help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the JSON answer contract")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from fastapi import FastAPI
 
@@ -21,6 +22,7 @@ def create_app(desk: Newsdesk, settings: Settings, *, ui: bool = True) -> FastAP
     """The REST API, and (unless ``ui=False``) the chat UI at ``/``."""
     shared = SharedDesk(desk, settings)
     app = create_api(shared)
+    app.state.shared = shared
     if ui:
         from ui.app import mount_ui  # gradio takes seconds to import: only when served
 
@@ -36,6 +38,9 @@ def serve(desk: Newsdesk, settings: Settings, host: str, port: int) -> None:
         log.warning("listening on %s without server.api_key: anyone can change the index", host)
     app = create_app(desk, settings)
     desk.warm_up()  # the first question should not wait for the model; /readyz means ready
+    if settings.server.poll_feeds and settings.feeds:  # questions never wait on it
+        follower = app.state.shared.feeds
+        threading.Thread(target=follower.run, args=(threading.Event(),), daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     print(f"Newsdesk: open http://{shown}:{port}/ (REST API: http://{shown}:{port}/docs)",
           file=sys.stderr, flush=True)  # fmt: skip

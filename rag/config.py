@@ -154,6 +154,19 @@ class IngestSettings(Section):
         default_factory=list, description="More regexes; a line matching one fully is dropped."
     )
 
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts (names or IP addresses) that URL and feed ingestion may fetch "
+        "even though they are loopback, private or otherwise internal; empty: none.",
+    )
+    fetch_timeout_s: float = Field(
+        15.0, gt=0, le=300, description="Connect and read timeout of each web request."
+    )
+    user_agent: str = Field(
+        "Newsdesk/0.1 (news archive; +https://github.com/newsdesk/newsdesk)",
+        description="User-Agent sent when fetching pages and feeds.",
+    )
+
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * MB)

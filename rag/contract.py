@@ -48,6 +48,7 @@ class ArticleInput:
     published_at: str = ""  # normalised "YYYY-MM-DD", or "" when unknown
     url: str = ""
     authors: tuple[str, ...] = ()
+    updated_at: str = ""  # "YYYY-MM-DD" of the last revision, when the source says so
     doc_id: str = ""  # "" means: derive a stable id (see rag.search.ids)
     origin: str = ""  # where it came from ("path/file.jsonl:12"), for messages
     unique_origin: bool = False
@@ -120,6 +121,9 @@ class ArticleMeta(_Record):
     title: str = ""
     source: str = ""
     published_at: str = Field("", description="YYYY-MM-DD, or empty when unknown.")
+    updated_at: str = Field(
+        "", description="YYYY-MM-DD of the last revision (feeds, revised pages), or empty."
+    )
     url: str = ""
     authors: tuple[str, ...] = ()
     content_hash: str = Field("", description="Changes when the article or its chunking does.")
@@ -187,6 +191,7 @@ class Citation(_Record):
     source: str
     url: str
     published_at: str
+    updated_at: str = Field("", description="The article's last revision, when known.")
     authors: tuple[str, ...]
     quote: str = Field(description="Verbatim: the stored article's text[start:end].")
     start: int
@@ -250,3 +255,16 @@ class Answer(BaseModel):
         cuts = [m.end() for m in _PIECE_END.finditer(text)]
         bounds = [0, *cuts, len(text)]
         return [text[a:b] for a, b in pairwise(bounds) if b > a]
+
+
+class FeedStatus(_Record):
+    """How following one feed goes (``newsdesk feeds``, ``GET /api/feeds``)."""
+
+    url: str
+    name: str = ""
+    last_poll: str = Field("", description="When it was last polled (UTC, ISO 8601).")
+    last_ok: str = Field("", description="When a poll last succeeded.")
+    last_error: str = Field("", description="Why the last poll failed; empty when it did not.")
+    failures: int = Field(0, description="Failed polls in a row (the retry backs off).")
+    next_poll: str = Field("", description="When it is polled next.")
+    entries_seen: int = Field(0, description="Entries stored so far.")

@@ -8,10 +8,12 @@ handle the edges share, with the settings they read.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rag.desk import Newsdesk
+from services.feeds import FeedFollower
 from services.settings import Settings
 
 
@@ -21,6 +23,8 @@ class SharedDesk:
     def __init__(self, desk: Newsdesk, settings: Settings) -> None:
         self._desk = desk
         self._settings = settings
+        self._feeds: FeedFollower | None = None
+        self._lock = threading.Lock()
 
     @property
     def settings(self) -> Settings:
@@ -30,3 +34,11 @@ class SharedDesk:
     @contextmanager
     def use(self) -> Iterator[Newsdesk]:
         yield self._desk
+
+    @property
+    def feeds(self) -> FeedFollower:
+        """The store's feed follower (made on first use)."""
+        with self._lock:
+            if self._feeds is None:
+                self._feeds = FeedFollower(self._desk, self._settings)
+            return self._feeds

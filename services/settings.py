@@ -32,6 +32,9 @@ class ServerSettings(Section):
     protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
+    poll_feeds: bool = Field(
+        False, description="Poll the configured feeds in the background while serving."
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Web origins (https://host:port) whose pages may call the REST API from "
@@ -43,10 +46,21 @@ class ServerSettings(Section):
         return int(self.max_upload_mb * MB)
 
 
+class FeedSettings(Section):
+    url: str = Field(description="The RSS or Atom feed's URL (http or https).")
+    name: str = Field("", description="Publisher name for its articles; else the feed's title.")
+    interval_min: float = Field(
+        30.0, ge=1, le=1440, description="Minutes between polls (a failing feed backs off)."
+    )
+
+
 class Settings(CoreSettings):
     """Everything in ``config.yaml``: the core's sections, the server's, the log level."""
 
     server: ServerSettings = Field(default_factory=ServerSettings, description="REST + UI.")
+    feeds: list[FeedSettings] = Field(
+        default_factory=list, description="Feeds `newsdesk watch` (and serve) follow."
+    )
     log_level: str = Field("INFO", description="Logging level (DEBUG, INFO, WARNING).")
 
 

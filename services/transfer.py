@@ -34,6 +34,7 @@ def record(article: Article) -> dict[str, object]:
         "title": article.title,
         "source": article.source,
         "published_at": article.published_at,
+        "updated_at": article.updated_at,
         "url": article.url,
         "authors": list(article.authors),
         "body": article.text,

@@ -18,7 +18,7 @@ from functools import reduce
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest.formats import Loaded, record_to_article
+from ingest.formats import BODY_KEYS, Loaded, record_to_article
 from ingest.loaders import load_file
 from rag.contract import ArticleInput, IngestReport
 from rag.desk import Newsdesk
@@ -28,11 +28,16 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 
 def ingest_record(desk: Newsdesk, record: Mapping[str, object], origin: str) -> IngestReport:
-    """One article given as JSON fields (title, body|text|content, source, date, url ...).
+    """One article given as JSON fields (title, body|text|content, source, date, url ...);
+    a URL without any text field is fetched (through the SSRF guard) and extracted.
 
     ``origin`` ("api", "ui") is shared by every posted article, so without an id or URL an
     article is identified by its text.
     """
+    if isinstance(record.get("url"), str) and not any(record.get(k) for k in BODY_KEYS):
+        from ingest.runner import ingest_urls
+
+        return require_stored(ingest_urls(desk, [str(record["url"])]))
     report = desk.ingest([record_to_article(record, origin)])
     return require_stored(report)
 

@@ -229,6 +229,7 @@ def compose(
                 source=article.source,
                 url=article.url,
                 published_at=article.published_at,
+                updated_at=article.updated_at,
                 authors=article.authors,
                 quote=quote,
                 start=passage.start,

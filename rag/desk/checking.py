@@ -78,6 +78,7 @@ def repair(store: Store, index: BM25Index, indexer: Indexer) -> CheckReport:
                 title=a.title,
                 source=a.source,
                 published_at=a.published_at,
+                updated_at=a.updated_at,
                 url=a.url,
                 authors=a.authors,
                 doc_id=a.doc_id,

@@ -187,6 +187,7 @@ class Indexer:
             title=item.title,
             source=item.source,
             published_at=item.published_at,
+            updated_at=item.updated_at,
             url=item.url,
             authors=item.authors,
             content_hash=digest,

@@ -40,6 +40,8 @@ def content_hash(article: ArticleInput, chunking: str) -> str:
         list(article.authors),
         chunking,
     ]
+    if article.updated_at:  # only then: hashes of articles without revisions stay as they were
+        fields.append(article.updated_at)
     return _digest(json.dumps(fields, ensure_ascii=False), 40)
 
 

@@ -188,7 +188,7 @@ def render(answer: Answer) -> str:
     """The answer for a terminal: the text, then one line per citation."""
     lines = [answer.answer, ""]
     for c in answer.citations:
-        where = ", ".join(x for x in (c.source, c.published_at, c.title) if x)
+        where = ", ".join(x for x in (c.source, c.dates(), c.title) if x)
         lines.append(f"[{c.n}] {where} ({c.doc_id} {c.start}-{c.end})")
         lines.append(f"    {' '.join(c.quote.split())}")
     return "\n".join(lines).rstrip()

@@ -202,6 +202,13 @@ class Citation(_Record):
         "question's key-term weight found in it and its sentence's neighbours."
     )
 
+    def dates(self) -> str:
+        """The publication date, and the revision date when the article was updated since."""
+        published, updated = self.published_at, self.updated_at
+        if updated and updated != published:
+            return f"{published}, updated {updated}" if published else f"updated {updated}"
+        return published
+
 
 class Statement(_Record):
     """One sentence of a written (LLM) answer, as verified against the passages it cites."""

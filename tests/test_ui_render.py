@@ -70,3 +70,16 @@ def test_unsupported_written_sentences_are_marked_and_notices_lead() -> None:
     assert "<b>" not in shown
     fallback = Answer(question="q", answer="Passage [1]", notice="The model <i> failed")
     assert answer_text(fallback).startswith("*The model &lt;i&gt; failed*")
+
+
+def test_a_revised_article_shows_both_dates() -> None:
+    fields = dict(
+        n=1, doc_id="d", chunk_id="d:x:0000", title="T", source="Coast Times", url="",
+        authors=(), quote="Q", start=0, end=1, score=1.0, support=1.0,
+    )  # fmt: skip
+    revised = Citation(published_at="2025-03-04", updated_at="2025-03-05", **fields)  # type: ignore[arg-type]
+    same = Citation(published_at="2025-03-04", updated_at="2025-03-04", **fields)  # type: ignore[arg-type]
+    assert revised.dates() == "2025-03-04, updated 2025-03-05"
+    assert same.dates() == "2025-03-04"
+    card = source_cards(Answer(question="q", answer="Q [1]", citations=[revised]))
+    assert "2025-03-04, updated 2025-03-05" in card

@@ -105,6 +105,11 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
         label="Files", file_count="multiple", file_types=list(upload_types()), elem_id="nd-files"
     )
     send_files = gr.Button("Ingest files", variant="primary", elem_id="nd-ingest-files")
+    with gr.Row():
+        page_url = gr.Textbox(
+            label="Or a web page", placeholder="https://...", elem_id="nd-page-url", scale=4
+        )
+        fetch = gr.Button("Fetch and ingest", elem_id="nd-ingest-url", scale=1)
     with gr.Accordion("Or paste an article", open=True):
         with gr.Row():
             title = gr.Textbox(label="Title", elem_id="nd-title")
@@ -117,6 +122,7 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
         send_text = gr.Button("Ingest article", variant="primary", elem_id="nd-ingest-text")
     result = gr.HTML(elem_id="nd-ingest-result")
     send_files.click(on.ingest_files, [files, key], [result]).then(on.publishers, None, [source])
+    fetch.click(on.ingest_url, [page_url, key], [result]).then(on.publishers, None, [source])
     fields = [title, publisher, published, url, authors, text, key]
     send_text.click(on.ingest_text, fields, [result]).then(on.publishers, None, [source])
 

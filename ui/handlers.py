@@ -108,6 +108,12 @@ class Handlers:
             gr.Warning(str(exc))
             return ""
 
+    def ingest_url(self, url: str, key: str) -> str:
+        """A web page by its URL (behind the SSRF guard, like every fetch)."""
+        if not url.strip() or not self._allowed(key):
+            return "" if url.strip() else "<p>Give the page's URL first.</p>"
+        return self.ingest_text("", "", "", url.strip(), "", "", key)
+
     def ingest_text(
         self, title: str, source: str, published: str, url: str, authors: str, text: str, key: str
     ) -> str:

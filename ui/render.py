@@ -107,7 +107,7 @@ def _card(citation: Citation, terms: Sequence[str]) -> str:
     quote = " ".join(citation.quote.split())
     byline = ", ".join(citation.authors)
     meta = [link(citation.url, citation.title or citation.doc_id)] + [
-        html.escape(part) for part in (citation.source, citation.published_at, byline) if part
+        html.escape(part) for part in (citation.source, citation.dates(), byline) if part
     ]
     n = html.escape(str(citation.n))
     return (

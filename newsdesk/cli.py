@@ -187,6 +187,8 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
 def render(answer: Answer) -> str:
     """The answer for a terminal: the text, then one line per citation."""
     lines = [answer.answer, ""]
+    if answer.window is not None and answer.found:
+        lines.insert(0, answer.window.label + ":")
     for c in answer.citations:
         where = ", ".join(x for x in (c.source, c.dates(), c.title) if x)
         lines.append(f"[{c.n}] {where} ({c.doc_id} {c.start}-{c.end})")

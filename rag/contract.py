@@ -235,6 +235,19 @@ class Verification(_Record):
 _PIECE_END = re.compile(r"\[\d+\][.;:]?\s+(?=[^\[\s])")
 
 
+class DateWindow(_Record):
+    """The days a question's own words name ("last week"), resolved against its as-of day."""
+
+    start: date
+    end: date
+    phrase: str = Field(description="The words of the question that name it.")
+    strict: bool = Field(
+        description="True: nothing published outside it is cited; false ('recently'): "
+        "articles inside it are preferred."
+    )
+    label: str = Field(description="How answers show it: 'Articles of 17–23 Feb 2025'.")
+
+
 class Answer(BaseModel):
     """The answer contract of ``newsdesk ask --json``, ``/api/ask`` and the UI."""
 
@@ -250,6 +263,9 @@ class Answer(BaseModel):
         None, description="LLM mode: what verification changed."
     )
     notice: str = Field("", description="Why the answer is not what the mode would give.")
+    window: DateWindow | None = Field(
+        None, description="The days the question names ('last month'), if it names any."
+    )
 
     @computed_field(description="Whether anything was found: false means no citations.")  # type: ignore[prop-decorator]
     @property

@@ -122,6 +122,19 @@ def test_date_note_lists_each_date_with_its_markers() -> None:
     )
 
 
+def test_a_day_the_passage_names_is_resolved_against_its_article_date() -> None:
+    said = _citation(1, "a", "2025-02-27").model_copy(
+        update={"quote": "Peskov told reporters on Tuesday that talks went well."}
+    )
+    plain = _citation(2, "a", "2025-02-27")
+    assert date_note([said, plain], "Peskov") == (
+        "Peskov said this on Tuesday 25 February 2025 [1]; "
+        "in the article published on 2025-02-27 [2]."
+    )
+    two_days = said.model_copy(update={"quote": "On Monday he denied it; on Tuesday he agreed."})
+    assert date_note([two_days], "X") == "X said this in the article published on 2025-02-27 [1]."
+
+
 def test_finish_only_changes_when_answers_with_citations() -> None:
     answer = Answer(question="q", answer="text [1]", citations=[_citation(1, "a", "2025-02-25")])
     assert finish(answer, Standalone("q")) is answer
@@ -134,7 +147,8 @@ def test_finish_only_changes_when_answers_with_citations() -> None:
 def test_when_did_he_say_that_cites_peskov_with_the_date(sample_desk: Newsdesk) -> None:
     answer = sample_desk.chat(_turns("What did Peskov say?", "When did he say that?"))
     assert answer.question == "What did Peskov say?"
-    assert answer.answer.startswith("Peskov said this in the article published on 2025-02-25")
+    assert answer.answer.startswith("Peskov said this on Tuesday 25 February 2025 [1]; in the ")
+    assert "article published on 2025-02-25 [2]" in answer.answer
     assert any("The Americans need rare earth metals" in c.quote for c in answer.citations)
     assert all(c.published_at == "2025-02-25" for c in answer.citations)
     for c in answer.citations:

@@ -87,7 +87,7 @@ def test_filters_and_chat_follow_ups(sample: Newsdesk) -> None:
     ]
     answer = sample.chat(chat)
     assert answer.question == "What did Peskov say?"
-    assert answer.answer.startswith("Peskov said this in the article published on 2025-02-25")
+    assert answer.answer.startswith("Peskov said this on Tuesday 25 February 2025 [1]")
 
 
 def test_questions_are_checked(settings: Settings) -> None:

@@ -129,7 +129,7 @@ def test_peskov_answer_shows_source_cards_with_both_quotes(page: Any) -> None:
     _ask(page, "When did he say that?")
     chat = page.locator("#nd-chat").inner_text()
     assert "Asked as: What did Peskov say?" in chat
-    assert "Peskov said this in the article published on 2025-02-25" in chat
+    assert "Peskov said this on Tuesday 25 February 2025" in chat
     _screenshot(page, "peskov-follow-up.png")
 
 

@@ -83,3 +83,21 @@ def test_a_revised_article_shows_both_dates() -> None:
     assert same.dates() == "2025-03-04"
     card = source_cards(Answer(question="q", answer="Q [1]", citations=[revised]))
     assert "2025-03-04, updated 2025-03-05" in card
+
+
+def test_an_answer_names_the_window_it_used() -> None:
+    from datetime import date
+
+    from rag.contract import DateWindow
+    from ui.render import answer_text
+
+    window = DateWindow(
+        start=date(2025, 2, 17), end=date(2025, 2, 23), phrase="last week", strict=True,
+        label="Articles of 17–23 Feb 2025",
+    )  # fmt: skip
+    citation = Citation(
+        n=1, doc_id="d", chunk_id="d:x:0000", title="T", source="S", url="",
+        published_at="2025-02-20", authors=(), quote="Q", start=0, end=1, score=1.0, support=1.0,
+    )  # fmt: skip
+    found = Answer(question="q", answer="Q [1]", citations=[citation], window=window)
+    assert answer_text(found).startswith("*Articles of 17–23 Feb 2025*")

@@ -91,6 +91,9 @@ def answer_text(answer: Answer) -> str:
         text = " ".join(parts)
     else:
         text = markdown_text(answer.answer)
+    window = answer.window
+    if window is not None and answer.found:  # a refusal already names its days
+        text = f"*{markdown_text(window.label)}*\n\n{text}"
     return f"*{markdown_text(answer.notice)}*\n\n{text}" if answer.notice else text
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from rag.contract import Answer, ChatMessage, Citation
 from rag.errors import QueryError
 from rag.quotes import parse_speaker_question
+from rag.text.timeframe import said_on
 
 MAX_TURNS = 20  # earlier user turns than this are not read for context
 
@@ -139,15 +141,45 @@ def finish(answer: Answer, turn: Standalone) -> Answer:
 
 
 def date_note(citations: Sequence[Citation], speaker: str) -> str:
-    """'Peskov said this in the article published on 2025-02-25 [1] [2].'"""
+    """'Peskov said this on Tuesday 25 February 2025 [1]; in the article published on
+    2025-02-25 [2] [3].' A day the passage names ("told reporters on Tuesday") is resolved
+    against its article's publication date; the others get the publication date."""
+    who = f"{speaker} said this" if speaker else "Reported"
+    said: dict[date, list[int]] = {}
+    rest: list[Citation] = []
+    for citation in citations:
+        day = _said_day(citation)
+        if day is None:
+            rest.append(citation)
+        else:
+            said.setdefault(day, []).append(citation.n)
+    days = [f"on {d:%A} {d.day} {d:%B %Y} {_marks(ns)}" for d, ns in sorted(said.items())]
+    if not rest:
+        return f"{who} {_listed(days)}."
+    published = _published_note(rest)
+    return f"{who} {_listed(days)}; {published}." if days else f"{who} {published}."
+
+
+def _said_day(citation: Citation) -> date | None:
+    try:
+        published = date.fromisoformat(citation.published_at)
+    except ValueError:
+        return None
+    return said_on(citation.quote, published)
+
+
+def _marks(numbers: Sequence[int]) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def _listed(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _published_note(citations: Sequence[Citation]) -> str:
     by_date: dict[str, list[int]] = {}
     for citation in citations:
         by_date.setdefault(citation.published_at, []).append(citation.n)
-    parts = [
-        f"{day or 'an unknown date'} {' '.join(f'[{n}]' for n in numbers)}"
-        for day, numbers in by_date.items()
-    ]
-    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [f"{day or 'an unknown date'} {_marks(ns)}" for day, ns in by_date.items()]
     articles = "the article" if len({c.doc_id for c in citations}) == 1 else "articles"
-    who = f"{speaker} said this" if speaker else "Reported"
-    return f"{who} in {articles} published on {listing}."
+    return f"in {articles} published on {_listed(parts)}"

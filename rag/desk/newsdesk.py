@@ -39,6 +39,7 @@ from rag.desk.checking import repair as repair_store
 from rag.desk.indexer import Indexer
 from rag.desk.protocols import Answerer, Retriever
 from rag.desk.speakers import SpeakerIndex
+from rag.desk.timing import nothing_in, plan
 from rag.embedding import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.search import BM25Index, Hit, Recency, Store
@@ -137,12 +138,14 @@ class Newsdesk:
         started = time.perf_counter()
         self.index.sync(self.store)
         retrieval = self.settings.retrieval
-        recency = Recency.of(as_of, retrieval)
-        hits = self.retriever.retrieve(question, top_k or retrieval.top_k, filters, recency)
+        asked = plan(question, filters, as_of)
+        recency = Recency.of(asked.as_of, retrieval)
+        k = top_k or retrieval.top_k
+        hits = self.retriever.retrieve(asked.searched, k, asked.filters, recency)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
         locate = self._locator(hits)
-        composed = self.answerer.answer(question, hits, articles, locate, on_token)
+        composed = self.answerer.answer(asked.searched, hits, articles, locate, on_token)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -151,13 +154,14 @@ class Newsdesk:
         }
         return Answer(
             question=question,
-            answer=composed.text,
+            answer=nothing_in(asked.window, composed.text, bool(composed.citations)),
             citations=composed.citations,
             mode="extractive" if composed.notice else self.settings.answer.mode,
             timings_ms=timings,
             statements=composed.statements,
             verification=composed.verification,
             notice=composed.notice,
+            window=asked.window,
         )
 
     def chat(

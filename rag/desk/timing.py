@@ -1,0 +1,46 @@
+"""When a question is about: its as-of day (given, else today) and the window of days its
+own words name, turned into what retrieval needs (filters, the words to search)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rag.contract import DateWindow, Filters
+from rag.text.timeframe import question_window, without
+
+
+@dataclass(frozen=True)
+class Planned:
+    searched: str  # the question without its time expression
+    filters: Filters | None
+    as_of: date
+    window: DateWindow | None
+
+
+def plan(question: str, filters: Filters | None, as_of: date | None) -> Planned:
+    today = as_of or date.today()
+    found = question_window(question, today)
+    if found is None:
+        return Planned(question, filters, today, None)
+    window = DateWindow(
+        start=found.start, end=found.end, phrase=found.phrase, strict=found.strict,
+        label=found.label(),
+    )  # fmt: skip
+    searched = without(question, found.phrase) or question
+    return Planned(searched, within(filters, window) if found.strict else filters, today, window)
+
+
+def within(filters: Filters | None, window: DateWindow) -> Filters:
+    """The filters narrowed to the window (an empty intersection finds nothing)."""
+    base = filters or Filters()
+    after = max(window.start, base.published_after or window.start)
+    before = min(window.end, base.published_before or window.end)
+    return base.model_copy(update={"published_after": after, "published_before": before})
+
+
+def nothing_in(window: DateWindow | None, text: str, found: bool) -> str:
+    """A refusal says which days it looked at."""
+    if window is None or not window.strict or found:
+        return text
+    return f"{window.label}: {text}"

@@ -64,6 +64,11 @@ class ChunkingSettings(Section):
 
 class RetrievalSettings(Section):
     top_k: int = Field(5, ge=1, le=50, description="Passages handed to the answerer.")
+    one_per_story: bool = Field(
+        True,
+        description="Keep the passages of one article per story (wire copies: the canonical "
+        "one when it is among them); citations name the other copies' publishers.",
+    )
     dense_k: int = Field(40, ge=1, le=500, description="Candidates from the vector search.")
     sparse_k: int = Field(40, ge=1, le=500, description="Candidates from BM25.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")

@@ -134,6 +134,11 @@ class ArticleMeta(_Record):
         "JSONL file), 'upload/NAME', or 'api'. Over HTTP, never a server path.",
     )
 
+    copies: tuple[str, ...] = Field(
+        (), description="Ids of the other articles of the same story (its wire copies)."
+    )
+    copy_of: str = Field("", description="The story's canonical article, when this is a copy.")
+
     def public(self) -> Self:
         """This record as shown to remote clients: a file path is cut to the file's name
         (with its ':LINE'), so the server's folders never leave it."""
@@ -192,6 +197,9 @@ class Citation(_Record):
     url: str
     published_at: str
     updated_at: str = Field("", description="The article's last revision, when known.")
+    also_in: tuple[str, ...] = Field(
+        (), description="Publishers (else ids) of other copies of this story (wire copies)."
+    )
     authors: tuple[str, ...]
     quote: str = Field(description="Verbatim: the stored article's text[start:end].")
     start: int

@@ -22,7 +22,7 @@ AS_OF = date(2025, 6, 12)  # a Thursday
     [
         ("What did Peskov say today?", "2025-06-12", "2025-06-12"),
         ("What did Peskov say yesterday?", "2025-06-11", "2025-06-11"),
-        ("What happened this week?", "2025-06-09", "2025-06-12"),
+        ("What happened this week?", "2025-06-06", "2025-06-12"),  # the 7 days up to as_of
         ("What did Peskov say last week?", "2025-06-02", "2025-06-08"),
         ("Any news this month?", "2025-06-01", "2025-06-12"),
         ("What did Peskov say last month?", "2025-05-01", "2025-05-31"),
@@ -47,6 +47,11 @@ def test_recently_is_a_preference_and_no_date_is_no_window() -> None:
     assert recent is not None and not recent.strict and recent.end == AS_OF
     assert question_window("What did May say about Brexit?", AS_OF) is None
     assert question_window("What did Peskov say?", AS_OF) is None
+    scene = "Actor Bob McGrath died this week at age 90. Which show did he appear on?"
+    assert question_window(scene, AS_OF) is None  # a scene-setting sentence does not filter
+    asked = "The talks resumed. What did Peskov say last week?"
+    window = question_window(asked, AS_OF)
+    assert window is not None and window.phrase == "last week"
 
 
 def test_labels() -> None:

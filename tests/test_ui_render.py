@@ -101,3 +101,19 @@ def test_an_answer_names_the_window_it_used() -> None:
     )  # fmt: skip
     found = Answer(question="q", answer="Q [1]", citations=[citation], window=window)
     assert answer_text(found).startswith("*Articles of 17–23 Feb 2025*")
+
+
+def test_copies_show_in_cards_and_the_article_table() -> None:
+    from rag.contract import ArticleMeta, ArticlePage
+    from ui.render import articles_table
+
+    citation = Citation(
+        n=1, doc_id="d", chunk_id="d:x:0000", title="T", source="S", url="",
+        published_at="2025-02-20", authors=(), quote="Q", start=0, end=1, score=1.0,
+        support=1.0, also_in=("AP", "<Reuters>"),
+    )  # fmt: skip
+    card = source_cards(Answer(question="q", answer="Q [1]", citations=[citation]))
+    assert "also in: AP, &lt;Reuters&gt;" in card
+    rows = [ArticleMeta(doc_id="a", copies=("b",)), ArticleMeta(doc_id="b", copy_of="a")]
+    table = articles_table(ArticlePage(total=2, offset=0, limit=50, articles=rows))
+    assert "<td>1 copy</td>" in table and "<td>copy of a</td>" in table

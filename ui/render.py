@@ -112,6 +112,8 @@ def _card(citation: Citation, terms: Sequence[str]) -> str:
     meta = [link(citation.url, citation.title or citation.doc_id)] + [
         html.escape(part) for part in (citation.source, citation.dates(), byline) if part
     ]
+    if citation.also_in:
+        meta.append(html.escape("also in: " + ", ".join(citation.also_in)))
     n = html.escape(str(citation.n))
     return (
         f'<div class="nd-card" data-n="{n}">'
@@ -124,7 +126,10 @@ def articles_table(page: ArticlePage) -> str:
     """The Articles tab: one escaped row per stored article."""
     if not page.articles:
         return "<p class='nd-empty'>No articles are indexed yet: use the Ingest tab.</p>"
-    head = "<tr><th>id</th><th>date</th><th>publisher</th><th>title</th><th>chunks</th></tr>"
+    head = (
+        "<tr><th>id</th><th>date</th><th>publisher</th><th>title</th><th>chunks</th>"
+        "<th>story</th></tr>"
+    )
     body = "".join(_row(meta) for meta in page.articles)
     first = page.offset + 1
     shown = f"{first}–{page.offset + len(page.articles)} of {page.total}"
@@ -135,7 +140,10 @@ def _row(meta: ArticleMeta) -> str:
     cells = [meta.doc_id, meta.published_at, meta.source]
     title = link(meta.url, meta.title or meta.origin)
     tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-    return f"<tr>{tds}<td>{title}</td><td>{meta.n_chunks}</td></tr>"
+    story = f"copy of {meta.copy_of}" if meta.copy_of else ""
+    if meta.copies:
+        story = f"{len(meta.copies)} cop{'y' if len(meta.copies) == 1 else 'ies'}"
+    return f"<tr>{tds}<td>{title}</td><td>{meta.n_chunks}</td><td>{html.escape(story)}</td></tr>"
 
 
 def speakers_table(listing: SpeakerList) -> str:

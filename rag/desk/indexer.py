@@ -25,6 +25,7 @@ from rag.desk.journal import WriteJournal
 from rag.embedding import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError
 from rag.search import BM25Index, Chunk, Store, article_id, chunk_id, content_hash
+from rag.search.copies import CopyIndex
 from rag.text import CHUNKER_VERSION, Chunker, clean
 from rag.text.dates import date_to_ordinal
 
@@ -59,12 +60,14 @@ class Indexer:
         store: Store,
         index: BM25Index,
         guard: AbstractContextManager[object] | None = None,
+        copies: CopyIndex | None = None,
     ) -> None:
         self.chunking, self.ingest = chunking, ingest
         self.embedder, self.store, self.index = embedder, store, index
         self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
         self.guard = guard if guard is not None else threading.RLock()
         self.journal = WriteJournal(index.cache_dir)
+        self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
 
     def run(
         self,
@@ -101,6 +104,7 @@ class Indexer:
         with self.guard:
             self.index.sync(self.store)
             self.index.flush()
+            self.copies.flush()
         return report
 
     def _plan_batch(
@@ -159,6 +163,8 @@ class Indexer:
                     for c in chunks
                 ]
                 self.index.absorb(written, removed, self.store.generation())
+            for article, _, _ in part:
+                self.copies.add(article.doc_id, article.text)
 
     def chunking_key(self) -> str:
         """Everything besides the article that decides its chunks and vectors."""

@@ -39,6 +39,7 @@ from rag.desk.checking import repair as repair_store
 from rag.desk.indexer import Indexer
 from rag.desk.protocols import Answerer, Retriever
 from rag.desk.speakers import SpeakerIndex
+from rag.desk.stories import in_step, one_article_per_story, with_copies, with_story
 from rag.desk.timing import nothing_in, plan
 from rag.embedding import Embedder
 from rag.errors import NotFoundError, QueryError
@@ -137,11 +138,15 @@ class Newsdesk:
     ) -> Answer:
         started = time.perf_counter()
         self.index.sync(self.store)
+        copies = self.indexer.copies
+        in_step(copies, self.index.catalogue, self.store)
         retrieval = self.settings.retrieval
         asked = plan(question, filters, as_of)
         recency = Recency.of(asked.as_of, retrieval)
         k = top_k or retrieval.top_k
         hits = self.retriever.retrieve(asked.searched, k, asked.filters, recency)
+        if retrieval.one_per_story:
+            hits = one_article_per_story(hits, copies)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
         locate = self._locator(hits)
@@ -155,7 +160,7 @@ class Newsdesk:
         return Answer(
             question=question,
             answer=nothing_in(asked.window, composed.text, bool(composed.citations)),
-            citations=composed.citations,
+            citations=with_copies(composed.citations, copies, self.index.catalogue),
             mode="extractive" if composed.notice else self.settings.answer.mode,
             timings_ms=timings,
             statements=composed.statements,
@@ -208,6 +213,7 @@ class Newsdesk:
     def list_articles(self, offset: int = 0, limit: int = 50) -> ArticlePage:
         with self.guard:
             rows = self.store.list_articles(offset, limit)
+            rows = [with_story(row, self.indexer.copies) for row in rows]
             total = self.store.count_articles()
         return ArticlePage(total=total, offset=offset, limit=limit, articles=rows)
 
@@ -225,13 +231,16 @@ class Newsdesk:
             return self.store.list_articles(offset, limit)
 
     def get_article(self, doc_id: str) -> Article:
+        """The article with its text, and its story: copies, or the article it copies."""
         with self.guard:
-            return self.store.get_article(doc_id)
+            return with_story(self.store.get_article(doc_id), self.indexer.copies)
 
     def delete_article(self, doc_id: str) -> None:
         with self.guard:
             self.store.delete_article(doc_id)
             self.index.sync(self.store)
+            self.indexer.copies.remove(doc_id)
+            self.indexer.copies.flush()
 
     def speakers(
         self, doc_id: str | None = None, source: str | None = None, limit: int = 100

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index, cache_dir_for
 from rag.search.catalogue import ChunkCatalogue
+from rag.search.copies import CopyIndex, one_per_story
 from rag.search.files import atomic_file
 from rag.search.hybrid import (
     DenseArticleRetriever,
@@ -36,6 +37,7 @@ __all__ = [
     "ChromaStore",
     "Chunk",
     "ChunkCatalogue",
+    "CopyIndex",
     "DenseArticleRetriever",
     "DenseRetriever",
     "Hit",
@@ -51,6 +53,7 @@ __all__ = [
     "chunk_id",
     "content_hash",
     "diversify",
+    "one_per_story",
     "rrf",
 ]
 

@@ -75,7 +75,7 @@ def _fixed(as_of: date, m: re.Match[str]) -> tuple[date, date] | None:
     table = {
         "today": (as_of, as_of),
         "yesterday": (as_of - timedelta(days=1),) * 2,
-        "this week": (monday, as_of),
+        "this week": (as_of - timedelta(days=6), as_of),  # the 7 days up to as_of
         "last week": (monday - timedelta(days=7), monday - timedelta(days=1)),
         "this month": (first, as_of),
         "last month": (previous.replace(day=1), previous),
@@ -135,16 +135,22 @@ _RULES = (  # the first that matches wins; order matters ("in May 2024" before "
 _RECENT = re.compile(r"\b(?:recently|lately|latest|these days)\b", re.I)
 
 
+_SCENE_END = re.compile(r"(?<=[.!])\s+(?=[A-Z“\"])")
+
+
 def question_window(question: str, as_of: date) -> Window | None:
-    """The window of days the question's own words name, asked as of ``as_of``."""
+    """The window of days the question's own words name, asked as of ``as_of``. Only the
+    sentence that asks counts: in "Actor Bob McGrath died this week. Which show ...?" the
+    first sentence sets the scene (the as-of preference covers it), it does not filter."""
+    asking = _SCENE_END.split(question.strip())[-1]
     for pattern, rule in _RULES:
-        m = pattern.search(question)
+        m = pattern.search(asking)
         if m is None:
             continue
         days = rule(as_of, m)
         if days is not None:
             return Window(days[0], days[1], m.group(0))
-    m = _RECENT.search(question)
+    m = _RECENT.search(asking)
     if m is not None:
         return Window(as_of - timedelta(days=RECENT_DAYS), as_of, m.group(0), strict=False)
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, errors, feeds, openapi, questions, speakers
+from api import articles, chat_completions, errors, feeds, openapi, questions, speakers
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -43,6 +43,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(articles.router(shared))
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))
+    app.include_router(chat_completions.router(shared))
     return app
 
 

@@ -35,7 +35,23 @@ STATUS: dict[type[NewsdeskError], int] = {
 }
 
 
-def detail(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found_error",
+                413: "invalid_request_error", 429: "rate_limit_error"}  # fmt: skip
+
+
+def detail(
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+) -> JSONResponse:
+    """``{"detail": ...}``; on the OpenAI-compatible paths (/v1/...), an OpenAI error object."""
+    if request is not None and request.url.path.startswith("/v1/"):
+        kind = OPENAI_TYPES.get(
+            status, "server_error" if status >= 500 else "invalid_request_error"
+        )
+        body = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+        return JSONResponse(body, status_code=status, headers=headers)
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
@@ -51,15 +67,18 @@ async def _newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 500)
     if status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
-    return detail(status, str(exc))
+    return detail(status, str(exc), request=request)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors: Sequence[Any] = exc.errors() if isinstance(exc, RequestValidationError) else ()
     if any(e.get("type") == "json_invalid" for e in errors):
         reason = next(e.get("ctx", {}).get("error", "") for e in errors)
-        return detail(400, f"the request body is not valid JSON ({reason})".replace(" ()", ""))
-    return detail(422, "; ".join(_describe(e) for e in errors) or "invalid request")
+        message = f"the request body is not valid JSON ({reason})".replace(" ()", "")
+        return detail(400, message, request=request)
+    return detail(
+        422, "; ".join(_describe(e) for e in errors) or "invalid request", request=request
+    )
 
 
 def _describe(error: Any) -> str:
@@ -71,9 +90,9 @@ def _describe(error: Any) -> str:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, HTTPException):
         return await _unexpected(request, exc)
-    return detail(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    return detail(exc.status_code, str(exc.detail), getattr(exc, "headers", None), request)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return detail(500, "internal server error")
+    return detail(500, "internal server error", request=request)

@@ -27,6 +27,29 @@ ERROR_RESPONSE = {
 }
 
 
+OPENAI_ERROR = {
+    "title": "OpenAIError",
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "message": {"type": "string"},
+                "type": {"type": "string"},
+                "param": {"type": ["string", "null"]},
+                "code": {"type": ["string", "null"]},
+            },
+            "required": ["message", "type"],
+        }
+    },
+    "required": ["error"],
+}
+OPENAI_ERROR_RESPONSE = {
+    "description": "An error as OpenAI clients expect it (same statuses as elsewhere).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpenAIError"}}},
+}
+
+
 def install(app: FastAPI) -> None:
     """Replace ``app.openapi`` with the corrected document (built once, on first use)."""
 
@@ -50,9 +73,11 @@ def corrected(schema: dict[str, Any]) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     components["Error"] = ERROR
-    for operations in schema.get("paths", {}).values():
+    components["OpenAIError"] = OPENAI_ERROR
+    for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            responses["default"] = ERROR_RESPONSE
+            openai = path.startswith("/v1/")
+            responses["default"] = OPENAI_ERROR_RESPONSE if openai else ERROR_RESPONSE
     return schema

@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from api.auth import requirement
 from api.schemas import AskIn, ChatIn
 from rag.contract import Answer
+from services.export import answer_markdown
 from services.gate import SharedDesk
 from services.streaming import Event, answer_events
 
@@ -65,9 +66,15 @@ def router(shared: SharedDesk) -> APIRouter:
         with shared.use() as desk:
             return desk.chat(body.messages, body.top_k, body.filters, body.as_of, on_token)
 
-    @routes.post("/ask", response_model=Answer, summary="Answer a question")
-    def post_ask(body: AskIn) -> Answer:
-        return ask(body)
+    @routes.post(
+        "/ask",
+        response_model=Answer,
+        summary="Answer a question",
+        description=EXPORT_DOC,
+        responses=MARKDOWN_RESPONSE,
+    )
+    def post_ask(body: AskIn, request: Request) -> Any:
+        return exported(ask(body), request)
 
     @routes.post(
         "/ask/stream",
@@ -79,9 +86,15 @@ def router(shared: SharedDesk) -> APIRouter:
     def post_ask_stream(body: AskIn) -> StreamingResponse:
         return event_stream(answer_events(lambda on_token: ask(body, on_token)))
 
-    @routes.post("/chat", response_model=Answer, summary="Answer the last chat message")
-    def post_chat(body: ChatIn) -> Answer:
-        return chat(body)
+    @routes.post(
+        "/chat",
+        response_model=Answer,
+        summary="Answer the last chat message",
+        description=EXPORT_DOC,
+        responses=MARKDOWN_RESPONSE,
+    )
+    def post_chat(body: ChatIn, request: Request) -> Any:
+        return exported(chat(body), request)
 
     @routes.post(
         "/chat/stream",
@@ -100,6 +113,22 @@ class EventStream(StreamingResponse):
     """Server-Sent Events (so the OpenAPI document names their content type)."""
 
     media_type = "text/event-stream"
+
+
+EXPORT_DOC = (
+    "JSON (the answer contract) by default; with `Accept: text/markdown`, the answer as "
+    "Markdown with numbered footnotes: title, publisher, date, URL and the verbatim quote."
+)
+MARKDOWN_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}
+}
+
+
+def exported(answer: Answer, request: Request) -> Answer | PlainTextResponse:
+    """The answer, or its Markdown export when the client asks for text/markdown."""
+    if "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(answer_markdown(answer), media_type="text/markdown")
+    return answer
 
 
 def event_stream(events: Iterator[Event]) -> StreamingResponse:

@@ -86,6 +86,18 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("mcp")
+def _mcp(args: argparse.Namespace, settings: Settings) -> int:
+    """The MCP tools over stdio (stdout carries the protocol: logs go to stderr)."""
+    from api.mcp_server import build_mcp
+    from services.gate import SharedDesk
+
+    desk = open_desk(settings)
+    desk.warm_up()
+    build_mcp(SharedDesk(desk, settings)).run("stdio")
+    return 0
+
+
 @command("ask")
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = Filters(
@@ -95,7 +107,15 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     )
     as_of = _parse_day(args.as_of, "--as-of")
     answer = open_desk(settings).ask(args.question, args.top_k, filters, as_of)
-    print(answer.model_dump_json(indent=2) if args.json else render(answer))
+    shown = "json" if args.json else args.format
+    if shown == "json":
+        print(answer.model_dump_json(indent=2))
+    elif shown == "markdown":
+        from services.export import answer_markdown
+
+        print(answer_markdown(answer), end="")
+    else:
+        print(render(answer))
     return 0
 
 
@@ -144,7 +164,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 @command("import")
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     """An export is read like any feed: same ids, so unchanged articles stay untouched."""
-    return _ingest(argparse.Namespace(paths=[args.path]), settings)
+    return _ingest(argparse.Namespace(paths=[args.path], feed=[]), settings)
 
 
 @command("articles")
@@ -222,6 +242,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="ask a question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    p.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="markdown: with numbered footnotes (title, publisher, date, URL, the quote)",
+    )
     p.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
     p.add_argument("--source", help="only articles of this publisher")
     p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
@@ -252,6 +278,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a file written by `newsdesk export`")
     p = sub.add_parser("delete", parents=[common], help="delete articles by id")
     p.add_argument("ids", nargs="+")
+    sub.add_parser("mcp", parents=[common], help="serve the MCP tools over stdio")
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")

@@ -23,6 +23,10 @@ def create_app(desk: Newsdesk, settings: Settings, *, ui: bool = True) -> FastAP
     shared = SharedDesk(desk, settings)
     app = create_api(shared)
     app.state.shared = shared
+    if settings.mcp.http:  # before the UI, which takes every path left
+        from api.mcp_server import mount_mcp
+
+        mount_mcp(app, shared)
     if ui:
         from ui.app import mount_ui  # gradio takes seconds to import: only when served
 

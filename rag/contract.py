@@ -171,6 +171,13 @@ class ArticlePage(_Record):
     articles: list[ArticleMeta]
 
 
+class SourceCount(_Record):
+    """A publisher in the archive."""
+
+    source: str = Field(description="The publisher's name as its articles give it.")
+    articles: int = Field(description="Its articles stored.")
+
+
 class SpeakerCount(_Record):
     """A person quoted in the archive."""
 

@@ -54,10 +54,22 @@ class FeedSettings(Section):
     )
 
 
+class McpSettings(Section):
+    http: bool = Field(
+        True, description="Serve the MCP tools over streamable HTTP at /mcp in `newsdesk serve`."
+    )
+    allow_ingest: bool = Field(
+        False,
+        description="Offer the ingest_url tool (it writes: with server.api_key set, HTTP "
+        "clients need the key); read-only tools only by default.",
+    )
+
+
 class Settings(CoreSettings):
     """Everything in ``config.yaml``: the core's sections, the server's, the log level."""
 
     server: ServerSettings = Field(default_factory=ServerSettings, description="REST + UI.")
+    mcp: McpSettings = Field(default_factory=McpSettings, description="MCP server tools.")
     feeds: list[FeedSettings] = Field(
         default_factory=list, description="Feeds `newsdesk watch` (and serve) follow."
     )

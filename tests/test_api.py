@@ -100,7 +100,7 @@ def test_ask_quotes_are_verbatim_spans_of_the_stored_article(open_api: httpx.Cli
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"question", "answer", "citations", "mode", "timings_ms", "found",
-                         "statements", "verification", "notice"}  # fmt: skip
+                         "statements", "verification", "notice", "window"}  # fmt: skip
     assert data["found"] is True
     stored = open_api.get(f"/api/articles/{SEED_ID}").json()["text"]
     assert stored == SEED.read_text(encoding="utf-8")
@@ -432,11 +432,12 @@ def test_an_offset_beyond_any_store_is_a_422(open_api: httpx.Client) -> None:
 def test_the_schema_declares_the_errors_and_security_as_they_are(open_api: httpx.Client) -> None:
     schema = open_api.get("/openapi.json").json()
     assert "HTTPValidationError" not in schema["components"]["schemas"]
-    for operations in schema["paths"].values():
+    for path, operations in schema["paths"].items():
+        kind = "OpenAIError" if path.startswith("/v1/") else "Error"  # OpenAI clients' shape
         for operation in operations.values():
             assert "422" not in operation["responses"]
             error = operation["responses"]["default"]["content"]["application/json"]["schema"]
-            assert error == {"$ref": "#/components/schemas/Error"}
+            assert error == {"$ref": f"#/components/schemas/{kind}"}
             assert "security" not in operation  # no key configured on this server
     body = schema["paths"]["/api/articles"]["post"]["requestBody"]["content"]
     assert {"required": ["body"]} in body["application/json"]["schema"]["anyOf"]
@@ -463,3 +464,14 @@ def test_stalled_stream_readers_do_not_pin_the_server(open_api: httpx.Client) ->
     finally:
         for sock in stalled:
             sock.close()
+
+
+def test_an_answer_exports_as_markdown_on_request(open_api: httpx.Client) -> None:
+    body = {"question": "What did Peskov say?"}
+    response = open_api.post("/api/ask", json=body, headers={"Accept": "text/markdown"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    text = response.text
+    assert text.startswith("## What did Peskov say?") and "[^1]: “" in text
+    assert "Breitbart News, 2025-02-25" in text
+    assert open_api.post("/api/ask", json=body).json()["citations"]  # JSON by default

@@ -13,9 +13,9 @@ from rag.search import Store
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
 CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found", "statements",
-            "verification", "notice"}  # fmt: skip
-CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at", "authors",
-            "quote", "start", "end", "score", "support"}  # fmt: skip
+            "verification", "notice", "window"}  # fmt: skip
+CITATION = {"n", "doc_id", "chunk_id", "title", "source", "url", "published_at", "updated_at",
+            "also_in", "authors", "quote", "start", "end", "score", "support"}  # fmt: skip
 
 
 @pytest.mark.slow
@@ -31,6 +31,9 @@ def test_ingest_ask_json_list_delete(
     assert all(set(c) == CITATION for c in data["citations"])
     text = (SAMPLE_DIR / "000_c030bf5d14f6109c.txt").read_text(encoding="utf-8")
     assert all(text[c["start"] : c["end"]] == c["quote"] for c in data["citations"])
+    assert main(["ask", "What did Peskov say?", "--format", "markdown", "--config", config]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("## What did Peskov say?") and "[^1]: “" in markdown
     assert main(["articles", "--config", config]) == 0
     assert SEED_ID in capsys.readouterr().out
     assert main(["delete", SEED_ID, "--config", config]) == 0

@@ -207,3 +207,22 @@ def test_speakers_tab_lists_speakers_and_asks_about_one(page: Any) -> None:
     page.locator(".nd-card").first.wait_for()
     assert PESKOV_1 in page.locator("#nd-chat").inner_text()
     _screenshot(page, "speakers.png")
+
+
+def test_copy_with_sources_and_export_the_chat(page: Any) -> None:
+    _ask(page, "What did Peskov say?")
+    page.locator("#nd-copy").click()
+    exported = page.locator("#nd-export textarea")
+    page.wait_for_function(
+        "() => document.querySelector('#nd-export textarea').value.includes('[^1]:')"
+    )
+    text = exported.input_value()
+    assert text.startswith("## What did Peskov say?") and "Breitbart News, 2025-02-25" in text
+    assert PESKOV_1.split(",")[0].strip("“") in text
+    page.locator("#nd-export-chat").click()
+    link = page.locator("#nd-export-file a").first
+    link.wait_for()
+    href = link.get_attribute("href") or ""
+    assert href.endswith("newsdesk-chat.md")
+    document = page.request.get(href).text()
+    assert document.startswith("# Newsdesk chat") and "[^1-1]: “" in document

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.auth import key_matches
 from services.gate import SharedDesk
-from ui.handlers import Handlers
+from ui.handlers import Handlers, chat_file, last_answer_markdown
 from ui.render import CSS
 
 EXAMPLES = [
@@ -74,7 +74,22 @@ def _chat_tab(on: Handlers, top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
         before = gr.Textbox(label="Published on/before", placeholder="YYYY-MM-DD")
         k = gr.Slider(1, 20, value=top_k, step=1, label="Passages to retrieve (top-k)")
     gr.Examples(EXAMPLES, inputs=[question], label="Examples")
-    new = gr.Button("New conversation", size="sm")
+    with gr.Row():
+        new = gr.Button("New conversation", size="sm")
+        copy = gr.Button("Copy with sources", size="sm", elem_id="nd-copy")
+        export = gr.Button("Export chat (Markdown)", size="sm", elem_id="nd-export-chat")
+    exported = gr.Textbox(
+        label="Last answer with its sources (Markdown)", lines=6, buttons=["copy"],
+        elem_id="nd-export", interactive=False,
+    )  # fmt: skip
+    download = gr.File(label="Chat as Markdown", elem_id="nd-export-file")
+    copy.click(last_answer_markdown, [turns], [exported]).then(
+        None,
+        [exported],
+        None,
+        js="(md) => { try { navigator.clipboard.writeText(md) } catch (e) {} }",
+    )
+    export.click(chat_file, [turns], [download])
     inputs = [question, turns, source, after, before, k]
     outputs = [chatbot, turns, question]
     question.submit(on.respond, inputs, outputs)

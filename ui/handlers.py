@@ -8,6 +8,7 @@ source-card components; the chatbot is re-rendered from that state on every upda
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ import gradio as gr
 from rag.contract import Answer, ChatMessage, Filters
 from rag.errors import NewsdeskError, QueryError
 from services.auth import allowed
+from services.export import answer_markdown, chat_markdown
 from services.gate import SharedDesk
 from services.streaming import answer_events
 from services.uploads import ingest_file, ingest_record, merge, require_stored
@@ -190,6 +192,26 @@ def _day(value: str, what: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise QueryError(f"{what}: '{value}' is not a date like 2025-02-25") from None
+
+
+def last_answer_markdown(turns: Sequence[Turn]) -> str:
+    """The last answer with its sources as Markdown footnotes ("Copy with sources")."""
+    if not turns:
+        gr.Warning("Ask a question first.")
+        return ""
+    last = turns[-1]
+    return answer_markdown(last.answer.model_copy(update={"question": last.asked}))
+
+
+def chat_file(turns: Sequence[Turn]) -> str | None:
+    """The whole chat as one Markdown document, written to a file to download."""
+    if not turns:
+        gr.Warning("Ask a question first.")
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-chat-"))
+    path = folder / "newsdesk-chat.md"
+    path.write_text(chat_markdown([(t.asked, t.answer) for t in turns]), encoding="utf-8")
+    return str(path)
 
 
 def conversation(turns: Sequence[Turn], text: str) -> list[ChatMessage]:

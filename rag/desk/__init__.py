@@ -3,7 +3,8 @@
 from rag.desk.checking import CheckReport
 from rag.desk.factory import build, lazy_embedder, open_store
 from rag.desk.indexer import Indexer
-from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk, chunk_holding
+from rag.desk.locating import chunk_holding
+from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
 from rag.desk.protocols import Answerer, Retriever
 
 __all__ = [

@@ -73,10 +73,12 @@ def build(
         answerer = LLMAnswerer(settings.llm, extractive, generator)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index, RLock())
     speakers = SpeakerIndex(index.cache_dir, extractive.quotes_of)
-    return Newsdesk(
+    desk = Newsdesk(
         settings, embedder, store, index, indexer, retriever, answerer, speakers,
         max_question_chars,
     )  # fmt: skip
+    desk.answerers = {"extractive": extractive, settings.answer.mode: answerer}
+    return desk
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
-from rag.answering import ChunkLocator, finish, standalone
+from rag.answering import finish, standalone
 from rag.config import CoreSettings
 from rag.contract import (
     Answer,
@@ -28,33 +28,29 @@ from rag.contract import (
     ArticleMeta,
     ArticlePage,
     ChatMessage,
+    Citation,
     Filters,
     IngestFailure,
     IngestReport,
+    SourceCount,
     SpeakerList,
 )
 from rag.desk.checking import CheckReport
 from rag.desk.checking import check as check_store
 from rag.desk.checking import repair as repair_store
 from rag.desk.indexer import Indexer
+from rag.desk.locating import locator
+from rag.desk.passages import as_citations, source_counts
 from rag.desk.protocols import Answerer, Retriever
 from rag.desk.speakers import SpeakerIndex
 from rag.desk.stories import in_step, one_article_per_story, with_copies, with_story
-from rag.desk.timing import nothing_in, plan
+from rag.desk.timing import Planned, nothing_in, plan
 from rag.embedding import Embedder
-from rag.errors import NotFoundError, QueryError
+from rag.errors import QueryError
 from rag.search import BM25Index, Hit, Recency, Store
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
-
-
-def chunk_holding(spans: Sequence[tuple[int, int, str]], doc_id: str, offset: int) -> str:
-    """The chunk whose span holds ``offset``, else the last one starting before it."""
-    if not spans:
-        raise NotFoundError(f"no chunks stored for article '{doc_id}'")
-    before = [c for s, _, c in spans if s <= offset] or [spans[0][2]]
-    return next((c for s, e, c in spans if s <= offset < e), before[-1])
 
 
 class Newsdesk:
@@ -77,6 +73,7 @@ class Newsdesk:
         self.retriever, self.answerer, self.speaker_index = retriever, answerer, speakers
         self.max_question_chars = max_question_chars
         self.guard = indexer.guard
+        self.answerers: dict[str, Answerer] = {settings.answer.mode: answerer}
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
 
     def recover(self) -> CheckReport | None:
@@ -121,12 +118,16 @@ class Newsdesk:
         filters: Filters | None = None,
         as_of: date | None = None,
         on_token: Callable[[str], None] | None = None,
+        mode: str | None = None,
     ) -> Answer:
         """Retrieve, then answer with citations; timings in milliseconds per stage.
-        ``on_token`` receives a written answer's tokens as the model produces them."""
+        ``on_token`` receives a written answer's tokens as the model produces them;
+        ``mode`` picks an answerer of ``answerers`` (default: the configured one)."""
         question = self._check_question(question)
+        if mode is not None and mode not in self.answerers:
+            raise QueryError(f"no '{mode}' answers here: {', '.join(sorted(self.answerers))}")
         with self.guard:
-            return self._ask(question, top_k, filters, as_of, on_token)
+            return self._ask(question, top_k, filters, as_of, on_token, mode)
 
     def _ask(
         self,
@@ -135,22 +136,17 @@ class Newsdesk:
         filters: Filters | None,
         as_of: date | None,
         on_token: Callable[[str], None] | None,
+        mode: str | None = None,
     ) -> Answer:
         started = time.perf_counter()
-        self.index.sync(self.store)
+        mode = mode or self.settings.answer.mode
+        answerer = self.answerers.get(mode, self.answerer)
         copies = self.indexer.copies
-        in_step(copies, self.index.catalogue, self.store)
-        retrieval = self.settings.retrieval
-        asked = plan(question, filters, as_of)
-        recency = Recency.of(asked.as_of, retrieval)
-        k = top_k or retrieval.top_k
-        hits = self.retriever.retrieve(asked.searched, k, asked.filters, recency)
-        if retrieval.one_per_story:
-            hits = one_article_per_story(hits, copies)
+        asked, hits = self._retrieve(question, top_k, filters, as_of)
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
-        locate = self._locator(hits)
-        composed = self.answerer.answer(asked.searched, hits, articles, locate, on_token)
+        locate = locator(hits, self.index.catalogue, self.store)
+        composed = answerer.answer(asked.searched, hits, articles, locate, on_token)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -161,13 +157,48 @@ class Newsdesk:
             question=question,
             answer=nothing_in(asked.window, composed.text, bool(composed.citations)),
             citations=with_copies(composed.citations, copies, self.index.catalogue),
-            mode="extractive" if composed.notice else self.settings.answer.mode,
+            mode="extractive" if composed.notice else mode,
             timings_ms=timings,
             statements=composed.statements,
             verification=composed.verification,
             notice=composed.notice,
             window=asked.window,
         )
+
+    def search(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+    ) -> list[Citation]:
+        """The passages retrieval finds, best first, without composing an answer."""
+        question = self._check_question(question)
+        with self.guard:
+            _, hits = self._retrieve(question, top_k, filters, as_of)
+            articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
+            return as_citations(hits, articles)
+
+    def _retrieve(
+        self, question: str, top_k: int | None, filters: Filters | None, as_of: date | None
+    ) -> tuple[Planned, list[Hit]]:
+        """The index in step, the question's days planned, the passages found (one article
+        per story)."""
+        self.index.sync(self.store)
+        in_step(self.indexer.copies, self.index.catalogue, self.store)
+        retrieval = self.settings.retrieval
+        asked = plan(question, filters, as_of)
+        recency = Recency.of(asked.as_of, retrieval)
+        k = top_k or retrieval.top_k
+        hits = self.retriever.retrieve(asked.searched, k, asked.filters, recency)
+        if retrieval.one_per_story:
+            hits = one_article_per_story(hits, self.indexer.copies)
+        return asked, hits
+
+    def sources(self) -> list[SourceCount]:
+        with self.guard:
+            self.index.sync(self.store)
+            return source_counts(self.index.catalogue)
 
     def chat(
         self,
@@ -176,10 +207,11 @@ class Newsdesk:
         filters: Filters | None = None,
         as_of: date | None = None,
         on_token: Callable[[str], None] | None = None,
+        mode: str | None = None,
     ) -> Answer:
         """Answer the last user message; follow-ups borrow the speaker or topic before it."""
         turn = standalone(messages)
-        return finish(self.ask(turn.question, top_k, filters, as_of, on_token), turn)
+        return finish(self.ask(turn.question, top_k, filters, as_of, on_token, mode), turn)
 
     def _check_question(self, question: str) -> str:
         question = " ".join(question.split())
@@ -189,24 +221,6 @@ class Newsdesk:
         if len(question) > limit:
             raise QueryError(f"the question has {len(question)} characters; the limit is {limit}")
         return question
-
-    def _locator(self, hits: Sequence[Hit]) -> ChunkLocator:
-        """Find the chunk that holds an offset: a retrieved one if possible, else one of the
-        article's chunk spans from the store (fetched once per article per answer)."""
-        retrieved = {(h.chunk.doc_id, h.chunk.start, h.chunk.end): h.chunk.chunk_id for h in hits}
-        stored: dict[str, list[tuple[int, int, str]]] = {}
-
-        def locate(doc_id: str, offset: int) -> str:
-            for (doc, start, end), found in retrieved.items():
-                if doc == doc_id and start <= offset < end:
-                    return found
-            if doc_id not in stored:  # by id: a Chroma filter on doc_id cost ~12 ms
-                ids = self.index.catalogue.chunks_of.get(doc_id, [])
-                chunks = self.store.get_chunks(ids)
-                stored[doc_id] = sorted((c.start, c.end, c.chunk_id) for c in chunks)
-            return chunk_holding(stored[doc_id], doc_id, offset)
-
-        return locate
 
     # --- articles ------------------------------------------------------------------------
 

@@ -1,0 +1,160 @@
+"""An OpenAI-compatible chat endpoint: ``POST /v1/chat/completions`` and ``GET /v1/models``,
+so chat front-ends (Open WebUI, LibreChat) and OpenAI SDK scripts can ask Newsdesk.
+
+The reply is a standard chat completion whose content is the answer with its ``[n]``
+markers and a "Sources" list (title, publisher, date, URL, the quote); the full answer
+contract rides along in an extra ``newsdesk`` field that OpenAI clients ignore. The model
+names the answer mode: ``newsdesk`` (configured), ``newsdesk-extractive``, and
+``newsdesk-llm`` when a language model is configured. Streams send the verified answer
+(never a model's unchecked draft) as ``chat.completion.chunk`` events, then ``[DONE]``.
+Errors on these paths are OpenAI error objects (``api.errors``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import requirement
+from api.questions import EventStream
+from rag.contract import Answer, ChatMessage
+from services.export import with_sources
+from services.gate import SharedDesk
+from services.streaming import answer_events
+
+PREFIX = "newsdesk"
+ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
+
+
+class CompletionMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: str = Field(description="user, assistant, system or developer (tool turns are skipped).")
+    content: str | list[dict[str, Any]] | None = Field(
+        None, description="Text, or content parts of which the text parts are read."
+    )
+
+
+class CompletionRequest(BaseModel):
+    """The OpenAI chat-completions request; other fields (temperature, ...) are accepted and
+    ignored: answers are made of the archive's own words."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(PREFIX, description="newsdesk, newsdesk-extractive or newsdesk-llm.")
+    messages: list[CompletionMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+
+
+class CompletionChoice(BaseModel):
+    index: int = 0
+    message: dict[str, str]
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Completion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[CompletionChoice]
+    usage: dict[str, int] = Field(
+        default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    )
+    newsdesk: Answer = Field(description="The full answer contract (citations with spans).")
+
+
+def router(shared: SharedDesk) -> APIRouter:
+    routes = APIRouter(
+        prefix="/v1",
+        tags=["openai-compatible"],
+        dependencies=[Depends(requirement(shared.settings.server, write=False))],
+    )
+
+    @routes.get("/models", summary="The answer modes, as OpenAI models")
+    def models() -> dict[str, Any]:
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": PREFIX}
+                for m in _models(shared)]  # fmt: skip
+        return {"object": "list", "data": data}
+
+    @routes.post(
+        "/chat/completions",
+        response_model=Completion,
+        summary="Answer the last user message (OpenAI chat completions)",
+        responses={200: {"content": {"text/event-stream": {}}}},
+    )
+    def completions(body: CompletionRequest) -> Any:
+        mode = _mode(shared, body.model)
+        messages = _messages(body)
+        with shared.use() as desk:
+            run = lambda on_token: desk.chat(messages, mode=mode, on_token=on_token)  # noqa: E731
+            if body.stream:
+                events = answer_events(run)
+                first = next(events)  # errors before the first byte are plain error objects
+                return EventStream(_chunks(body.model, first, events))
+            answer = run(None)
+        return _completion(body.model, answer)
+
+    return routes
+
+
+def _models(shared: SharedDesk) -> list[str]:
+    configured = shared.settings.answer.mode
+    return [PREFIX, f"{PREFIX}-extractive"] + ([f"{PREFIX}-llm"] if configured == "llm" else [])
+
+
+def _mode(shared: SharedDesk, model: str) -> str | None:
+    if model not in _models(shared):
+        raise HTTPException(404, f"no model '{model}' here: {', '.join(_models(shared))}")
+    return None if model == PREFIX else model.removeprefix(f"{PREFIX}-")
+
+
+def _messages(body: CompletionRequest) -> list[ChatMessage]:
+    out = []
+    for message in body.messages:
+        role = ROLES.get(message.role)
+        content = message.content
+        if isinstance(content, list):
+            content = " ".join(str(p.get("text", "")) for p in content if p.get("type") == "text")
+        if role is not None and content:
+            out.append(ChatMessage(role=role, content=content))  # type: ignore[arg-type]
+    if not out or out[-1].role != "user":
+        raise HTTPException(422, "the last message must be the user's question (role user)")
+    return out
+
+
+def _completion(model: str, answer: Answer) -> Completion:
+    message = {"role": "assistant", "content": with_sources(answer)}
+    return Completion(
+        id=f"chatcmpl-{uuid.uuid4().hex}",
+        created=int(time.time()),
+        model=model,
+        choices=[CompletionChoice(message=message)],
+        newsdesk=answer,
+    )
+
+
+def _chunks(model: str, first: Any, rest: Iterator[Any]) -> Iterator[str]:
+    """The verified answer as chunk events: role, the text piece by piece, the Sources,
+    then a last chunk with the finish reason and the contract; then [DONE]."""
+    head = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": model}  # fmt: skip
+    answer = first[1] if first[0] == "answer" else next(a for kind, a in rest if kind == "answer")
+    yield _event(head, {"role": "assistant", "content": ""})
+    shown = answer.model_copy(update={"answer": with_sources(answer)})
+    for piece in shown.pieces():  # cited sentence by cited sentence, then the sources
+        yield _event(head, {"content": piece})
+    yield _event(head, {}, "stop", answer.model_dump(mode="json"))
+    yield "data: [DONE]\n\n"
+
+
+def _event(head: dict[str, Any], delta: dict[str, str], finish: str | None = None,
+           contract: dict[str, Any] | None = None) -> str:  # fmt: skip
+    chunk = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    if contract is not None:
+        chunk["newsdesk"] = contract
+    return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"

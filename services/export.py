@@ -1,0 +1,80 @@
+"""Answers as documents people paste elsewhere, with their sources: Markdown with numbered
+footnotes (title, publisher, date, URL and the verbatim quote), a whole chat as one
+document, and the plain "Sources" list that chat clients of the OpenAI API show.
+
+Used by ``newsdesk ask --format markdown``, REST (``Accept: text/markdown``), the UI's
+"Copy with sources" and "Export chat", and ``/v1/chat/completions``: one formatter, so a
+citation reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.contract import Answer, Citation
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def source_line(citation: Citation) -> str:
+    """'*Title*, Publisher, 25 Feb 2025 (updated ...), by A. Writer. <URL>'"""
+    parts = [f"*{_plain(citation.title)}*" if citation.title else citation.doc_id]
+    parts += [p for p in (citation.source, citation.dates()) if p]
+    if citation.authors:
+        parts.append("by " + ", ".join(citation.authors))
+    line = ", ".join(parts) + "."
+    if citation.also_in:
+        line += " Also in: " + ", ".join(citation.also_in) + "."
+    return f"{line} <{citation.url}>" if citation.url else line
+
+
+def quoted(citation: Citation) -> str:
+    """The verbatim quote in quotation marks, Markdown characters escaped (it shows as
+    written, and an article's text can never become a link or markup)."""
+    return "“" + _plain(citation.quote) + "”"
+
+
+def answer_markdown(answer: Answer, heading: bool = True) -> str:
+    """The answer with [^n] footnotes, each holding the quote and where it is from."""
+    lines = [f"## {_plain(answer.question)}", ""] if heading else []
+    if answer.window is not None and answer.found:
+        lines += [f"*{answer.window.label}*", ""]
+    lines.append(_footnoted(answer.answer))
+    if answer.citations:
+        lines.append("")
+        lines += [f"[^{c.n}]: {quoted(c)} — {source_line(c)}" for c in answer.citations]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def chat_markdown(turns: Sequence[tuple[str, Answer]], title: str = "Newsdesk chat") -> str:
+    """A conversation as one document: each question, its answer and its own footnotes
+    (numbered per answer: ``[^2-1]`` is the first source of the second answer)."""
+    parts = [f"# {title}", ""]
+    for number, (asked, answer) in enumerate(turns, start=1):
+        body = answer_markdown(answer.model_copy(update={"question": asked}))
+        parts.append(body.replace("[^", f"[^{number}-"))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def with_sources(answer: Answer) -> str:
+    """The answer text with its [n] markers, then a plain 'Sources' list (chat clients)."""
+    if not answer.citations:
+        return answer.answer
+    lines = [_footnoted(answer.answer).replace("[^", "["), "", "Sources:"]
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {source_line(c)}")
+        lines.append(f"    {quoted(c)}")
+    return "\n".join(lines)
+
+
+def _footnoted(text: str) -> str:
+    """Escaped text whose [n] markers become footnote references [^n]."""
+    pieces = _MARKER.split(text)  # text, number, text, number, ...
+    return "".join(f"[^{p}]" if i % 2 else _plain(p, keep_space=True) for i, p in enumerate(pieces))
+
+
+def _plain(text: str, keep_space: bool = False) -> str:
+    """Text safe inside Markdown emphasis and headings (no markup of its own)."""
+    text = text if keep_space else " ".join(text.split())
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)

@@ -1,0 +1,54 @@
+"""Answers exported with their sources: Markdown footnotes (title, publisher, date, URL,
+the verbatim quote), a chat as one document, the plain Sources list of chat clients.
+Fast tier: the formatter on answers built here."""
+
+from __future__ import annotations
+
+from rag.contract import Answer, Citation
+from services.export import answer_markdown, chat_markdown, with_sources
+
+QUOTE = "“The Americans need rare earth metals. We have a lot of them,” Peskov explained."
+
+
+def _answer(question: str = "What did Peskov say?") -> Answer:
+    citation = Citation(
+        n=1, doc_id="seed", chunk_id="seed:x:0000", title="Kremlin: *Russia* open to deals",
+        source="Breitbart News", url="https://example.com/story", published_at="2025-02-25",
+        updated_at="2025-02-26", authors=("A. Writer",), quote=QUOTE, start=10,
+        end=10 + len(QUOTE), score=1.0, support=1.0, also_in=("Nordic Wire",),
+    )  # fmt: skip
+    return Answer(question=question, answer=f"{QUOTE} [1]", citations=[citation])
+
+
+def test_an_answer_exports_with_numbered_footnotes() -> None:
+    text = answer_markdown(_answer())
+    assert text.startswith("## What did Peskov say?\n")
+    assert f"{QUOTE} [^1]" in text
+    footnote = next(line for line in text.splitlines() if line.startswith("[^1]: "))
+    assert f"“{QUOTE}”" in footnote
+    assert "*Kremlin: \\*Russia\\* open to deals*" in footnote  # markup in titles escaped
+    assert "Breitbart News, 2025-02-25, updated 2025-02-26, by A. Writer." in footnote
+    assert "Also in: Nordic Wire." in footnote and "<https://example.com/story>" in footnote
+
+
+def test_article_markup_never_becomes_markdown() -> None:
+    evil = _answer().model_copy(update={"answer": "See [click](javascript:alert(1)) *x* [1]"})
+    text = answer_markdown(evil)
+    assert "\\[click\\](javascript:alert(1)) \\*x\\* [^1]" in text
+
+
+def test_a_chat_exports_as_one_document() -> None:
+    first = _answer()
+    second = _answer("When did he say that?")
+    text = chat_markdown([("What did Peskov say?", first), ("When did he say that?", second)])
+    assert text.startswith("# Newsdesk chat\n")
+    assert "## What did Peskov say?" in text and "## When did he say that?" in text
+    assert text.count("[^1-1]:") == 1 and text.count("[^2-1]:") == 1  # own footnotes each
+
+
+def test_chat_clients_get_a_plain_sources_list() -> None:
+    text = with_sources(_answer())
+    assert text.startswith(QUOTE + " [1]\n\nSources:\n[1] ")
+    assert f"    “{QUOTE}”" in text
+    nothing = Answer(question="q", answer="Nothing found: no passage answers.")
+    assert with_sources(nothing) == "Nothing found: no passage answers."

@@ -33,6 +33,7 @@ PESKOV_1 = "“The Americans need rare earth metals. We have a lot of them,” P
 PESKOV_2 = "there are quite broad prospects for cooperation here"
 EVIL_TITLE = "Evil <b>title</b> [x](http://evil.example)"
 EVIL_SOURCE = "Test Wire <img src=y onerror=window.pwned=4>"
+EVIL_AUTHOR = "<svg onload=window.pwned=5>Eve"
 EVIL_TEXT = (
     "<script>window.pwned=1</script> Merkel spoke. [click me](http://evil.example) and "
     "<img src=x onerror=window.pwned=2>.\n\n“We will see,” Angela Merkel said on Monday."
@@ -160,6 +161,7 @@ def test_pasted_article_renders_as_text_and_can_be_deleted(page: Any) -> None:
     page.get_by_role("tab", name="Ingest").click()
     _field(page, "nd-title").fill(EVIL_TITLE)
     _field(page, "nd-publisher").fill(EVIL_SOURCE)
+    _field(page, "nd-authors").fill(EVIL_AUTHOR)
     _field(page, "nd-date").fill("2025-03-01")
     _field(page, "nd-url").fill("javascript:window.pwned=3")
     _field(page, "nd-text").fill(EVIL_TEXT)
@@ -170,7 +172,7 @@ def test_pasted_article_renders_as_text_and_can_be_deleted(page: Any) -> None:
     _ask(page, "Merkel spoke click me")
     card = page.locator(".nd-card").first.inner_text()
     assert "<script>window.pwned=1</script> Merkel spoke. [click me](http://evil.example)" in card
-    assert EVIL_TITLE in card and EVIL_SOURCE in card
+    assert EVIL_TITLE in card and EVIL_SOURCE in card and EVIL_AUTHOR in card
     assert page.evaluate("window.pwned") is None
     assert page.locator("#nd-chat a").count() == 0
     assert page.locator("#nd-chat script, #nd-chat img[src='x']").count() == 0

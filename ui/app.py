@@ -132,7 +132,9 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
             published = gr.Textbox(label="Published", placeholder="YYYY-MM-DD", elem_id="nd-date")
         with gr.Row():
             url = gr.Textbox(label="URL", elem_id="nd-url")
-            authors = gr.Textbox(label="Authors", placeholder="comma separated")
+            authors = gr.Textbox(
+                label="Authors", placeholder="comma separated", elem_id="nd-authors"
+            )
         text = gr.Textbox(label="Article text", lines=10, elem_id="nd-text")
         send_text = gr.Button("Ingest article", variant="primary", elem_id="nd-ingest-text")
     result = gr.HTML(elem_id="nd-ingest-result")

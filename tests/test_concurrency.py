@@ -18,6 +18,7 @@ from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
 from rag.embedding import Vectors
 from rag.search import BM25Index
+from rag.text import terms
 from services.settings import Settings
 from tests.fakes import DictStore, HashingEmbedder
 
@@ -155,3 +156,18 @@ def test_a_write_cut_short_is_repaired_when_the_store_is_next_opened(settings: S
     again = reopened.ingest(_articles(4, "southern"))
     assert sorted(again.added) == [f"southern-{i}" for i in range(4)]
     assert reopened.list_articles().total == 7 and reopened.check().consistent
+
+
+def test_a_prepared_index_is_swapped_in_only_if_it_still_fits(fake_desk: Newsdesk) -> None:
+    fake_desk.ingest(_articles(3, "northern"))
+    index = fake_desk.index
+    written = [(("x:0001", "x", "Wire", 0), "The ferry sailed at dawn.")]
+    prepared = index.prepare(written, [])
+    assert "x:0001" not in index.catalogue.ids  # preparing changes nothing
+    assert not index.install(prepared, ["northern-0:gone"], "g2")  # the write removed more
+    stale = index.prepare(written, [])
+    index.generation = "someone-else-wrote"
+    assert not index.install(stale, [], "g3")  # made from another generation
+    fresh = index.prepare(written, [])
+    assert index.install(fresh, [], "g4") and "x:0001" in index.catalogue.ids
+    assert index.generation == "g4" and index.search(terms("ferry"), 5)[0][0] == "x:0001"

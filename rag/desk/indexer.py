@@ -151,18 +151,25 @@ class Indexer:
             done.append(prepared.article.doc_id)
 
     def _store(self, part: list[tuple[Article, list[Chunk], Vectors]]) -> None:
-        """One write, under the guard and the journal; the BM25 index takes it in at once
-        when it was in step before (else the next reader's sync reads the store)."""
+        """One write, under the guard and the journal. The BM25 index after the write is
+        computed before taking the guard (on a large store that is most of a second) and
+        swapped in with the write, so readers never wait for it and never need a full sync;
+        if the write removed other chunks than expected, it is recomputed under the guard."""
+        written = [
+            ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
+            for a, chunks, _ in part
+            for c in chunks
+        ]
+        new = {entry[0] for entry, _ in written}
+        chunks_of = self.index.catalogue.chunks_of
+        expected = [c for a, _, _ in part for c in chunks_of.get(a.doc_id, []) if c not in new]
+        prepared = self.index.prepare(written, expected)
         with self.guard, self.journal.writing([a.doc_id for a, _, _ in part]):
             in_step = self.store.generation() == self.index.generation
             removed = self.store.write_articles(part)
-            if in_step:
-                written = [
-                    ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
-                    for a, chunks, _ in part
-                    for c in chunks
-                ]
-                self.index.absorb(written, removed, self.store.generation())
+            generation = self.store.generation()
+            if in_step and not self.index.install(prepared, removed, generation):
+                self.index.absorb(written, removed, generation)
             for article, _, _ in part:
                 self.copies.add(article.doc_id, article.text)
 

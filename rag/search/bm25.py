@@ -15,6 +15,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +120,29 @@ class BM25Index:
     ) -> None:
         """Take in one write the caller has just made (chunks with their texts, and the ids
         it removed), so readers need no full sync while an ingest runs. Saved by ``flush``."""
+        self._install(self.prepare(written, removed).state, generation)
+
+    def prepare(
+        self, written: Sequence[tuple[CatalogueEntry, str]], removed: Sequence[str]
+    ) -> Prepared:
+        """The index as it will be after a write, computed without changing this one, so
+        the writer can do the work before it takes the lock readers wait on."""
         gone = set(removed) | {entry[0] for entry, _ in written}
         keep = [row for row, cid in enumerate(self.catalogue.ids) if cid not in gone]
-        self._replace(keep, [entry for entry, _ in written], [text for _, text in written])
+        state = self._state(keep, [entry for entry, _ in written], [text for _, text in written])
+        return Prepared(state, self.generation, frozenset(removed))
+
+    def install(self, prepared: Prepared, removed: Sequence[str], generation: str) -> bool:
+        """Swap in a prepared state if it still fits: made from this generation, for the
+        chunks the write really removed. False: call ``absorb`` instead."""
+        if prepared.base != self.generation or prepared.removed != frozenset(removed):
+            return False
+        self._install(prepared.state, generation)
+        return True
+
+    def _install(self, state: _State, generation: str) -> None:
+        self.vocab, self.counts, self.catalogue = state.vocab, state.counts, state.catalogue
+        self.weights, self.idf, self.article_weights = state.weights
         self.generation = generation
         self._dirty = True
 
@@ -135,47 +156,30 @@ class BM25Index:
         self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
     ) -> None:
         """Keep these rows and append the new chunks after them, then reweight."""
-        catalogue = self.catalogue.keep_and_add(keep, entries)
-        rows = self._count_rows(texts)
-        old = self.counts[keep] if keep else sparse.csr_matrix((0, len(self.vocab)))
-        old = sparse.csr_matrix(old, shape=(len(keep), len(self.vocab)))
-        self.counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
-        self.catalogue = catalogue
-        self._reweight()
+        state = self._state(keep, entries, texts)
+        self.vocab, self.counts, self.catalogue = state.vocab, state.counts, state.catalogue
+        self.weights, self.idf, self.article_weights = state.weights
 
-    def _count_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        data: list[int] = []
-        indices: list[int] = []
-        indptr = [0]
-        for tokens in terms_many(texts):
-            ids = [self.vocab.setdefault(t, len(self.vocab)) for t in tokens]
-            terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-            indices.extend(terms.tolist())
-            data.extend(counts.tolist())
-            indptr.append(len(indices))
-        return sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), indices, indptr),
-            shape=(len(texts), len(self.vocab)),
-        )
+    def _state(
+        self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
+    ) -> _State:
+        """These rows kept and the new chunks appended, in new objects (a copy of the
+        vocabulary too: readers index the weights by it)."""
+        vocab = dict(self.vocab)
+        catalogue = self.catalogue.keep_and_add(keep, entries)
+        rows = _count_rows(texts, vocab)
+        old = self.counts[keep] if keep else sparse.csr_matrix((0, len(vocab)))
+        old = sparse.csr_matrix(old, shape=(len(keep), len(vocab)))
+        counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
+        return _State(vocab, counts, catalogue, _weights(counts, catalogue, self.k1, self.b))
 
     # --- scoring -------------------------------------------------------------------------
 
     def _reweight(self) -> None:
-        """BM25 weights of every (chunk, term), and of every (article, term), from the counts.
-
-        Article-level BM25 scores a whole article at once: an article *about* the question's
-        subject beats one that mentions it in a single paragraph, which chunk scores cannot
-        tell apart. Its counts are the sums of the article's chunks (overlaps count twice).
-        """
-        n_chunks, n_terms = self.counts.shape[0], len(self.vocab)
-        self.counts = sparse.csr_matrix(self.counts, shape=(n_chunks, n_terms))
-        self.weights, self.idf = _bm25_weights(self.counts, self.k1, self.b)
-        cat = self.catalogue
-        merge = sparse.csr_matrix(
-            (np.ones(n_chunks, dtype=np.float32), (cat.article_row, np.arange(n_chunks))),
-            shape=(len(cat.article_ids), n_chunks),
+        self.counts = sparse.csr_matrix(self.counts, shape=(self.counts.shape[0], len(self.vocab)))
+        self.weights, self.idf, self.article_weights = _weights(
+            self.counts, self.catalogue, self.k1, self.b
         )
-        self.article_weights, _ = _bm25_weights((merge @ self.counts).tocsr(), self.k1, self.b)
 
     def term_idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenised) term; unseen terms weigh most."""
@@ -209,6 +213,57 @@ class BM25Index:
 
 
 Scores = npt.NDArray[np.float32]
+Weights = tuple[sparse.csc_matrix, Scores, sparse.csc_matrix]
+
+
+@dataclass(frozen=True)
+class _State:
+    vocab: dict[str, int]
+    counts: sparse.csr_matrix
+    catalogue: ChunkCatalogue
+    weights: Weights  # chunk weights, idf, article weights
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An index state computed ahead of a write (``BM25Index.prepare``)."""
+
+    state: _State
+    base: str  # the generation it was made from
+    removed: frozenset[str]  # the chunk ids it assumes the write removes
+
+
+def _weights(counts: sparse.csr_matrix, cat: ChunkCatalogue, k1: float, b: float) -> Weights:
+    """BM25 weights of every (chunk, term), and of every (article, term), from the counts.
+
+    Article-level BM25 scores a whole article at once: an article *about* the question's
+    subject beats one that mentions it in a single paragraph, which chunk scores cannot
+    tell apart. Its counts are the sums of the article's chunks (overlaps count twice).
+    """
+    n_chunks = counts.shape[0]
+    weights, idf = _bm25_weights(counts, k1, b)
+    merge = sparse.csr_matrix(
+        (np.ones(n_chunks, dtype=np.float32), (cat.article_row, np.arange(n_chunks))),
+        shape=(len(cat.article_ids), n_chunks),
+    )
+    article_weights, _ = _bm25_weights((merge @ counts).tocsr(), k1, b)
+    return weights, idf, article_weights
+
+
+def _count_rows(texts: Sequence[str], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """Term counts of each text (new terms are added to ``vocab``)."""
+    data: list[int] = []
+    indices: list[int] = []
+    indptr = [0]
+    for tokens in terms_many(texts):
+        ids = [vocab.setdefault(t, len(vocab)) for t in tokens]
+        terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+        indices.extend(terms.tolist())
+        data.extend(counts.tolist())
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float32), indices, indptr), shape=(len(texts), len(vocab))
+    )
 
 
 def _bm25_weights(

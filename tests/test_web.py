@@ -237,3 +237,34 @@ def test_an_entry_without_content_is_fetched_from_its_link(web_desk: Newsdesk, s
     (doc_id,) = report.added
     assert "The quay is stronger than before" in web_desk.get_article(doc_id).text
     assert site.hits("/news/harbour-reopens") == 1
+
+
+def test_a_second_dns_answer_cannot_slip_in(site: Site) -> None:
+    """DNS rebinding: the check is told a public address, the connection would be told
+    loopback. The connection is made to the address that was checked, here refused before
+    any packet goes out (loopback is not allow-listed for this name)."""
+    from ingest.web import Fetcher
+    from rag.config import IngestSettings
+
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+
+    def rebinding(host: str, port: int) -> list[str]:
+        return next(answers)
+
+    fetcher = Fetcher(IngestSettings(), resolver=rebinding)
+    url = "http://rebind.example:" + site.base.rsplit(":", 1)[1] + "/news"
+    with pytest.raises(BlockedAddress, match="loopback"):
+        fetcher.get(url)
+    assert not site.requests  # never connected
+
+
+def test_connections_go_to_the_checked_address(site: Site) -> None:
+    """A name resolved (by a stub) to allow-listed loopback is fetched from that address."""
+    from ingest.web import Fetcher
+    from rag.config import IngestSettings
+
+    site.page("/news", "<html><body><p>hello</p></body></html>")
+    fetcher = Fetcher(IngestSettings(allow_hosts=["pinned.example"]),
+                      resolver=lambda host, port: ["127.0.0.1"])  # fmt: skip
+    page = fetcher.get("http://pinned.example:" + site.base.rsplit(":", 1)[1] + "/news")
+    assert page.status == 200 and site.requests[0][1]["Host"].startswith("pinned.example")

@@ -1,8 +1,10 @@
 """Fetching one URL for ingestion: http(s) only, timeouts, a size cap, at most five
 redirects, each hop checked by the SSRF guard before it is requested.
 
-Redirects are followed here, not by httpx, so that the guard sees every hop. The client
-ignores proxy settings from the environment: a page is fetched from where it says it is.
+Redirects are followed here, not by httpx, so that the guard sees every hop, and each
+connection is made to the address the guard passed (``ingest.web.pinned``: no second DNS
+answer can slip in). The client ignores proxy settings from the environment: a page is
+fetched from where it says it is.
 ``transport`` is the seam tests may use (they serve real pages on 127.0.0.1 instead).
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ingest.web.guard import Resolver, check_host, resolve
+from ingest.web.pinned import pinned_transport
 from rag.config import IngestSettings
 from rag.errors import IngestError
 
@@ -62,7 +65,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": settings.user_agent},
-            transport=transport,
+            transport=transport or pinned_transport(settings.allow_hosts, resolver),
         )
 
     def close(self) -> None:

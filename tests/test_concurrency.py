@@ -171,3 +171,31 @@ def test_a_prepared_index_is_swapped_in_only_if_it_still_fits(fake_desk: Newsdes
     fresh = index.prepare(written, [])
     assert index.install(fresh, [], "g4") and "x:0001" in index.catalogue.ids
     assert index.generation == "g4" and index.search(terms("ferry"), 5)[0][0] == "x:0001"
+
+
+def test_an_ingest_makes_way_for_questions_in_flight() -> None:
+    from rag.desk.readers import Readers
+
+    readers = Readers()
+    assert readers.wait_idle(0)  # nobody asking: go on
+    entered, done = threading.Event(), threading.Event()
+
+    def question() -> None:
+        with readers.reading():
+            entered.set()
+            done.wait(WAIT)
+
+    asking = threading.Thread(target=question)
+    asking.start()
+    assert entered.wait(WAIT)
+    assert not readers.wait_idle(0.01)  # a question in flight: wait (then go on anyway)
+    done.set()
+    assert readers.wait_idle(WAIT)  # woken when it ends
+    asking.join(WAIT)
+
+
+def test_embedding_in_slices_gives_the_same_vectors(fake_desk: Newsdesk) -> None:
+    texts = [f"Text number {i} about the harbour." for i in range(75)]
+    whole = fake_desk.indexer.embedder.embed(texts)
+    sliced = fake_desk.indexer._embed(texts)
+    assert np.array_equal(whole, sliced)

@@ -19,9 +19,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy as np
+
 from rag.config import ChunkingSettings, IngestSettings
 from rag.contract import Article, ArticleInput, IngestFailure, IngestReport
 from rag.desk.journal import WriteJournal
+from rag.desk.readers import Readers
 from rag.embedding import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError
 from rag.search import BM25Index, Chunk, Store, article_id, chunk_id, content_hash
@@ -32,6 +35,8 @@ from rag.text.dates import date_to_ordinal
 log = logging.getLogger(__name__)
 BATCH_ARTICLES = 64
 WRITE_ARTICLES = 16  # per store write: how long a question may wait behind one
+EMBED_SLICE = 32  # chunks embedded between looks at whether questions are waiting
+YIELD_S = 0.5  # the longest an ingest waits for questions before each slice
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Indexer:
         self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
         self.guard = guard if guard is not None else threading.RLock()
         self.journal = WriteJournal(index.cache_dir)
+        self.readers = Readers()
         self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
 
     def run(
@@ -91,9 +97,7 @@ class Indexer:
                 report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
                 todo = self._plan_batch(articles, report, pending, force)
                 texts = [c.text for p in todo for c in p.chunks]
-                current = (
-                    _Embedding(todo, pool.submit(self.embedder.embed, texts)) if todo else None
-                )
+                current = _Embedding(todo, pool.submit(self._embed, texts)) if todo else None
                 if pending is not None:
                     self._write(pending, report)
                 pending = current
@@ -106,6 +110,14 @@ class Indexer:
             self.index.flush()
             self.copies.flush()
         return report
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
+        """The texts' vectors, a slice at a time, making way for questions in between."""
+        parts = []
+        for lo in range(0, len(texts), EMBED_SLICE):
+            self.readers.wait_idle(YIELD_S)
+            parts.append(self.embedder.embed(texts[lo : lo + EMBED_SLICE]))
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def _plan_batch(
         self,

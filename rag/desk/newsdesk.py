@@ -126,7 +126,7 @@ class Newsdesk:
         question = self._check_question(question)
         if mode is not None and mode not in self.answerers:
             raise QueryError(f"no '{mode}' answers here: {', '.join(sorted(self.answerers))}")
-        with self.guard:
+        with self.indexer.readers.reading(), self.guard:  # an ingest makes way meanwhile
             return self._ask(question, top_k, filters, as_of, on_token, mode)
 
     def _ask(
@@ -174,7 +174,7 @@ class Newsdesk:
     ) -> list[Citation]:
         """The passages retrieval finds, best first, without composing an answer."""
         question = self._check_question(question)
-        with self.guard:
+        with self.indexer.readers.reading(), self.guard:
             _, hits = self._retrieve(question, top_k, filters, as_of)
             articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
             return as_citations(hits, articles)

@@ -1,0 +1,38 @@
+"""Questions in flight, so an ingest can make way for them.
+
+On a couple of cores the encoder of an ingest and a question's own work compete for the
+CPU: a question asked mid-batch takes several times longer. The indexer embeds in slices
+and, before each, waits (briefly) while questions are being answered; questions come and
+go in tens of milliseconds, so the ingest loses little and the question gets the CPU.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class Readers:
+    """A count of questions being answered, and a wait for it to reach zero."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._idle:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._count -= 1
+                if self._count == 0:
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no question is in flight, at most ``timeout`` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout)

@@ -64,6 +64,11 @@ class Filters(_Record):
     source: str | None = Field(None, max_length=300, description="Only this publisher.")
     published_after: date | None = Field(None, description="Published on/after (YYYY-MM-DD).")
     published_before: date | None = Field(None, description="Published on/before (YYYY-MM-DD).")
+    undated: bool = Field(
+        False,
+        description="With a date range: also articles whose date is unknown (a question's "
+        "own 'in 2013' cannot rule out an article that has no date).",
+    )
     exclude: tuple[str, ...] = Field(
         (), max_length=10_000, description="Leave these articles (doc ids) out."
     )

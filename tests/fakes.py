@@ -151,6 +151,8 @@ def _passes(filters: Filters | None, doc_id: str, source: str, day: int) -> bool
         return True
     if doc_id in filters.exclude or (filters.source and source != filters.source):
         return False
+    if filters.undated and day == 0:
+        return True
     if filters.published_after and day < date_to_ordinal(filters.published_after):
         return False
     return not (filters.published_before and day > date_to_ordinal(filters.published_before))

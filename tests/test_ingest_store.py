@@ -148,3 +148,20 @@ def test_a_store_refuses_another_models_vectors(desk: Newsdesk) -> None:
     ChromaStore(settings, "all-MiniLM-L6-v2/torch")  # the same vectors: accepted
     with pytest.raises(StoreError, match="built with all-MiniLM-L6-v2/torch, but the config"):
         ChromaStore(settings, "all-MiniLM-L6-v2/onnx-int8")
+
+
+def test_a_date_range_can_keep_undated_articles_in_chroma(desk: Newsdesk) -> None:
+    from datetime import date
+
+    from rag.contract import ArticleInput, Filters
+
+    desk.ingest([
+        ArticleInput(text="Andy Murray won the men's singles title at Wimbledon.", doc_id="u"),
+        ArticleInput(text="Novak Djokovic won the men's singles title at Wimbledon.",
+                     doc_id="d", published_at="2019-07-14"),
+    ])  # fmt: skip
+    year = {"published_after": date(2013, 1, 1), "published_before": date(2013, 12, 31)}
+    found = desk.store.dense_search(desk.embedder.embed(["Wimbledon winner"])[0], 5,
+                                    Filters(**year, undated=True))  # fmt: skip
+    assert {chunk_id.split(":")[0] for chunk_id, _ in found} == {"u"}
+    assert not desk.store.dense_search(desk.embedder.embed(["Wimbledon"])[0], 5, Filters(**year))

@@ -94,3 +94,16 @@ def test_a_stated_window_filters_what_is_cited(sample: Newsdesk) -> None:
 def test_without_a_date_nothing_is_filtered(sample: Newsdesk) -> None:
     answer = sample.ask("What did Peskov say?", as_of=date(2026, 11, 30))
     assert answer.found and answer.window is None
+
+
+def test_an_undated_article_is_not_ruled_out_by_a_window(fake_desk: Newsdesk) -> None:
+    from rag.contract import ArticleInput
+
+    fake_desk.ingest([
+        ArticleInput(text="Andy Murray won the men's singles title at Wimbledon.", doc_id="u"),
+        ArticleInput(text="Novak Djokovic won the men's singles title at Wimbledon.",
+                     doc_id="d", published_at="2019-07-14"),
+    ])  # fmt: skip
+    answer = fake_desk.ask("Who won the men's singles at Wimbledon in 2013?", as_of=AS_OF)
+    assert answer.window is not None and answer.window.label == "Articles of 1 Jan – 31 Dec 2013"
+    assert {c.doc_id for c in answer.citations} == {"u"}  # the dated 2019 article is outside

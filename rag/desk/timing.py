@@ -32,11 +32,13 @@ def plan(question: str, filters: Filters | None, as_of: date | None) -> Planned:
 
 
 def within(filters: Filters | None, window: DateWindow) -> Filters:
-    """The filters narrowed to the window (an empty intersection finds nothing)."""
+    """The filters narrowed to the window (an empty intersection finds nothing). Articles
+    without a date stay in: nothing says they fall outside it."""
     base = filters or Filters()
     after = max(window.start, base.published_after or window.start)
     before = min(window.end, base.published_before or window.end)
-    return base.model_copy(update={"published_after": after, "published_before": before})
+    update = {"published_after": after, "published_before": before, "undated": True}
+    return base.model_copy(update=update)
 
 
 def nothing_in(window: DateWindow | None, text: str, found: bool) -> str:

@@ -295,11 +295,14 @@ def filter_mask(
         mask &= ~np.isin(docs, np.asarray(filters.exclude, dtype=object))
     if filters.source:
         mask &= sources == filters.source
+    inside = np.ones(len(days), dtype=bool)
     if filters.published_after:
-        mask &= days >= date_to_ordinal(filters.published_after)
+        inside &= days >= date_to_ordinal(filters.published_after)
     if filters.published_before:
-        mask &= days <= date_to_ordinal(filters.published_before)
-    return mask
+        inside &= days <= date_to_ordinal(filters.published_before)
+    if filters.undated:
+        inside |= days == 0
+    return mask & inside
 
 
 def _top(

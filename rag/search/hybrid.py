@@ -112,7 +112,8 @@ class Recency:
         before = min(end, base.published_before or end)
         if after > before:
             return None
-        return base.model_copy(update={"published_after": after, "published_before": before})
+        days = {"published_after": after, "published_before": before, "undated": False}
+        return base.model_copy(update=days)  # preferred: dated in the window, not undated
 
 
 def rrf(rankings: Sequence[Ranked], k: int) -> dict[str, float]:

@@ -58,10 +58,15 @@ def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
     clauses: list[dict[str, Any]] = []
     if filters.source:
         clauses.append({"source": filters.source})
+    dated: list[dict[str, Any]] = []
     if filters.published_after:
-        clauses.append({"published_day": {"$gte": date_to_ordinal(filters.published_after)}})
+        dated.append({"published_day": {"$gte": date_to_ordinal(filters.published_after)}})
     if filters.published_before:
-        clauses.append({"published_day": {"$lte": date_to_ordinal(filters.published_before)}})
+        dated.append({"published_day": {"$lte": date_to_ordinal(filters.published_before)}})
+    if dated and filters.undated:  # in the range, or no date at all (day 0)
+        inside = dated[0] if len(dated) == 1 else {"$and": dated}
+        dated = [{"$or": [inside, {"published_day": 0}]}]
+    clauses += dated
     if filters.exclude:
         clauses.append({"doc_id": {"$nin": list(filters.exclude)}})
     if not clauses:

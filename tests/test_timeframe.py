@@ -100,10 +100,18 @@ def test_an_undated_article_is_not_ruled_out_by_a_window(fake_desk: Newsdesk) ->
     from rag.contract import ArticleInput
 
     fake_desk.ingest([
-        ArticleInput(text="Andy Murray won the men's singles title at Wimbledon.", doc_id="u"),
-        ArticleInput(text="Novak Djokovic won the men's singles title at Wimbledon.",
+        ArticleInput(text="Andy Murray won the 2013 men's singles title at Wimbledon.", doc_id="u"),
+        ArticleInput(text="Novak Djokovic won the 2013 men's singles title at Wimbledon.",
                      doc_id="d", published_at="2019-07-14"),
     ])  # fmt: skip
     answer = fake_desk.ask("Who won the men's singles at Wimbledon in 2013?", as_of=AS_OF)
     assert answer.window is not None and answer.window.label == "Articles of 1 Jan – 31 Dec 2013"
     assert {c.doc_id for c in answer.citations} == {"u"}  # the dated 2019 article is outside
+
+
+def test_a_named_year_or_month_stays_in_the_search_and_relative_days_do_not() -> None:
+    from rag.desk.timing import plan
+
+    assert plan("Who won Wimbledon in 2013?", None, AS_OF).searched == "Who won Wimbledon in 2013?"
+    assert plan("What happened in August?", None, AS_OF).searched == "What happened in August?"
+    assert plan("What did Peskov say last week?", None, AS_OF).searched == "What did Peskov say ?"

@@ -27,7 +27,7 @@ def plan(question: str, filters: Filters | None, as_of: date | None) -> Planned:
         start=found.start, end=found.end, phrase=found.phrase, strict=found.strict,
         label=found.label(),
     )  # fmt: skip
-    searched = without(question, found.phrase) or question
+    searched = question if found.names_a_date else (without(question, found.phrase) or question)
     return Planned(searched, within(filters, window) if found.strict else filters, today, window)
 
 

@@ -35,6 +35,13 @@ class Window:
     phrase: str
     strict: bool = True
 
+    @property
+    def names_a_date(self) -> bool:
+        """Does the phrase name a year or a month ("in 2013", "in August")? Then its words
+        are also what the question is about and stay in the search; "last week" does not."""
+        words = self.phrase.lower().split()
+        return any(w.isdigit() for w in words) or any(_month_name(w) for w in words)
+
     def label(self) -> str:
         """'Articles of 17-23 Feb 2025', 'Articles of 25 Feb 2025'."""
         return "Articles of " + day_range(self.start, self.end)

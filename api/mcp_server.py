@@ -68,8 +68,7 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
         top_k: Annotated[int, Field(ge=1, le=20)] = 5,
     ) -> Passages:
-        filters = Filters(source=source, published_after=published_after,
-                          published_before=published_before)  # fmt: skip
+        filters = _filters(source, published_after, published_before)
         with shared.use() as desk:
             found = await run(lambda: desk.search(question, top_k, filters, as_of))
         return Passages(passages=found)
@@ -82,8 +81,7 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         published_before: Day = None,
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
     ) -> Answer:
-        filters = Filters(source=source, published_after=published_after,
-                          published_before=published_before)  # fmt: skip
+        filters = _filters(source, published_after, published_before)
         with shared.use() as desk:
             return await run(lambda: desk.ask(question, None, filters, as_of))
 
@@ -109,6 +107,10 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
                 return await run(lambda: ingest_urls(desk, [url]))
 
     return server
+
+
+def _filters(source: str | None, after: date | None, before: date | None) -> Filters:
+    return Filters(source=source, published_after=after, published_before=before)
 
 
 def mount_mcp(app: FastAPI, shared: SharedDesk) -> None:

@@ -222,6 +222,22 @@ class Citation(_Record):
         "question's key-term weight found in it and its sentence's neighbours."
     )
 
+    @classmethod
+    def of(
+        cls, article: Article, n: int, chunk_id: str, span: tuple[int, int], score: float,
+        support: float,
+    ) -> Citation:  # fmt: skip
+        """The citation of ``article.text[start:end]``: the quote is always cut from the
+        stored text here, so no caller can cite words the article does not hold."""
+        start, end = span
+        return cls(
+            n=n, doc_id=article.doc_id, chunk_id=chunk_id, title=article.title,
+            source=article.source, url=article.url, published_at=article.published_at,
+            updated_at=article.updated_at, authors=article.authors,
+            quote=article.text[start:end], start=start, end=end,
+            score=round(score, 4), support=round(min(support, 1.0), 4),
+        )  # fmt: skip
+
     def dates(self) -> str:
         """The publication date, and the revision date when the article was updated since."""
         published, updated = self.published_at, self.updated_at

@@ -218,24 +218,9 @@ def compose(
     citations: list[Citation] = []
     for n, passage in enumerate(passages, start=1):
         article = articles[passage.doc_id]
-        quote = article.text[passage.start : passage.end]
-        parts.append(f"{' '.join(quote.split())} [{n}]")
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=article.doc_id,
-                chunk_id=locate(article.doc_id, passage.start),
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published_at=article.published_at,
-                updated_at=article.updated_at,
-                authors=article.authors,
-                quote=quote,
-                start=passage.start,
-                end=passage.end,
-                score=round(passage.score, 4),
-                support=round(min(passage.support, 1.0), 4),
-            )
-        )
+        chunk_id = locate(article.doc_id, passage.start)
+        span = (passage.start, passage.end)
+        citation = Citation.of(article, n, chunk_id, span, passage.score, passage.support)
+        parts.append(f"{' '.join(citation.quote.split())} [{n}]")
+        citations.append(citation)
     return Composed(" ".join(parts), citations)

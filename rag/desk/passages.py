@@ -17,27 +17,9 @@ def as_citations(hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[C
     out: list[Citation] = []
     for hit in hits:
         article = articles.get(hit.chunk.doc_id)
-        if article is None:
-            continue
-        start, end = hit.chunk.start, hit.chunk.end
-        out.append(
-            Citation(
-                n=len(out) + 1,
-                doc_id=article.doc_id,
-                chunk_id=hit.chunk.chunk_id,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published_at=article.published_at,
-                updated_at=article.updated_at,
-                authors=article.authors,
-                quote=article.text[start:end],
-                start=start,
-                end=end,
-                score=round(hit.score, 4),
-                support=0.0,
-            )
-        )
+        if article is not None:
+            span = (hit.chunk.start, hit.chunk.end)
+            out.append(Citation.of(article, len(out) + 1, hit.chunk.chunk_id, span, hit.score, 0.0))
     return out
 
 

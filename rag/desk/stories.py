@@ -29,7 +29,7 @@ def with_copies(
     citations: Sequence[Citation], copies: CopyIndex, catalogue: ChunkCatalogue
 ) -> list[Citation]:
     """Each citation with the publishers (else ids) of its story's other copies."""
-    sources = dict(zip(catalogue.article_ids, catalogue.article_sources, strict=True))
+    sources = catalogue.source_of
     out = []
     for citation in citations:
         others = copies.copies_of(citation.doc_id)

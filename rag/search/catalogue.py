@@ -49,6 +49,9 @@ class ChunkCatalogue:
         self.article_days: npt.NDArray[np.int64] = self.day_array[first]
         self.article_sources: npt.NDArray[np.object_] = self.source_array[first]
         self.article_row: npt.NDArray[np.intp] = np.asarray(rows, dtype=np.intp).ravel()
+        self.source_of: dict[str, str] = dict(
+            zip(self.article_ids, (str(s) for s in self.article_sources), strict=True)
+        )
 
     def keep_and_add(self, rows: Sequence[int], added: Sequence[CatalogueEntry]) -> ChunkCatalogue:
         """A catalogue of the given rows, in that order, then the added entries (one

@@ -72,6 +72,7 @@ class CopyIndex:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
         self.signatures: dict[str, np.ndarray] = {}
         self.canonical_of: dict[str, str] = {}  # every article with a signature
+        self._members: dict[str, set[str]] = {}  # canonical -> its copies (read per answer)
         self._dirty = False
         self._load()
 
@@ -83,11 +84,16 @@ class CopyIndex:
         sig = signature(text)
         self._dirty = True
         if sig is None:
-            self.canonical_of[doc_id] = doc_id
-            return doc_id
-        self.canonical_of[doc_id] = self._story_of(sig) or doc_id
+            return self._link(doc_id, doc_id)
+        head = self._link(doc_id, self._story_of(sig) or doc_id)
         self._insert(doc_id, sig)
-        return self.canonical_of[doc_id]
+        return head
+
+    def _link(self, doc_id: str, head: str) -> str:
+        self.canonical_of[doc_id] = head
+        if head != doc_id:
+            self._members.setdefault(head, set()).add(doc_id)
+        return head
 
     def _story_of(self, sig: np.ndarray) -> str | None:
         """The canonical id of the most similar earlier article past the threshold."""
@@ -108,10 +114,11 @@ class CopyIndex:
         if doc_id in self.signatures:
             self.lsh.remove(doc_id)
             del self.signatures[doc_id]
-        del self.canonical_of[doc_id]
-        heirs = sorted(d for d, c in self.canonical_of.items() if c == doc_id)
+        head = self.canonical_of.pop(doc_id)
+        self._members.get(head, set()).discard(doc_id)
+        heirs = sorted(self._members.pop(doc_id, set()))
         for heir in heirs:
-            self.canonical_of[heir] = heirs[0]
+            self._link(heir, heirs[0])
 
     def sync(self, store: Store, doc_ids: Iterable[str]) -> None:
         """Match the stored articles: drop the deleted, sign the ones never seen."""
@@ -150,7 +157,8 @@ class CopyIndex:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("copy index %s unreadable (%s): rebuilding", self.file, exc)
             return
-        self.canonical_of = canonical
+        for doc_id, head in canonical.items():
+            self._link(doc_id, head)
         for doc_id, sig in sigs.items():
             self._insert(doc_id, sig)
 
@@ -162,8 +170,7 @@ class CopyIndex:
     def story(self, doc_id: str) -> list[str]:
         """Every member of the article's story, the canonical first (itself alone if none)."""
         head = self.canonical(doc_id)
-        members = sorted(d for d, c in self.canonical_of.items() if c == head and d != head)
-        return [head, *members]
+        return [head, *sorted(self._members.get(head, ()))]
 
     def copies_of(self, doc_id: str) -> list[str]:
         """The other members of its story."""

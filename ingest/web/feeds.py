@@ -40,14 +40,13 @@ class FeedState:
     last_error: str = ""
     failures: int = 0
     next_poll: float = 0.0
-    pending: dict[str, str] = field(default_factory=dict)  # yielded, not yet stored
+    pending: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> url, fingerprint
 
     def mark(self, stored_urls: set[str]) -> None:
         """Entries whose article was stored (or found unchanged) count as seen."""
-        for key, fingerprint in list(self.pending.items()):
-            url = key.split(" ", 1)[0]
+        for key, (url, fingerprint) in self.pending.items():
             if url in stored_urls:
-                self.entries[key.split(" ", 1)[1]] = fingerprint
+                self.entries[key] = fingerprint
         self.pending.clear()
 
     def failed(self, message: str, interval_s: float, now: float) -> None:
@@ -105,7 +104,7 @@ def _entry(
     except IngestError as exc:
         yield IngestFailure(origin=origin, message=str(exc))
         return
-    state.pending[f"{article.url} {key}"] = fingerprint
+    state.pending[key] = (article.url, fingerprint)
     yield replace(article, origin=origin)
 
 

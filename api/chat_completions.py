@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import requirement
 from api.questions import EventStream
-from rag.contract import Answer, ChatMessage
+from rag.contract import Answer, ChatMessage, Query
 from services.export import with_sources
 from services.gate import SharedDesk
 from services.streaming import answer_events
@@ -88,10 +88,9 @@ def router(shared: SharedDesk) -> APIRouter:
         responses={200: {"content": {"text/event-stream": {}}}},
     )
     def completions(body: CompletionRequest) -> Any:
-        mode = _mode(shared, body.model)
-        messages = _messages(body)
+        query = Query.of_chat(_messages(body), mode=_mode(shared, body.model))
         with shared.use() as desk:
-            run = lambda on_token: desk.chat(messages, mode=mode, on_token=on_token)  # noqa: E731
+            run = lambda on_token: desk.ask(query, on_token)  # noqa: E731
             if body.stream:
                 events = answer_events(run)
                 first = next(events)  # errors before the first byte are plain error objects
@@ -122,9 +121,7 @@ def _messages(body: CompletionRequest) -> list[ChatMessage]:
             content = " ".join(str(p.get("text", "")) for p in content if p.get("type") == "text")
         if role is not None and content:
             out.append(ChatMessage(role=role, content=content))  # type: ignore[arg-type]
-    if not out or out[-1].role != "user":
-        raise HTTPException(422, "the last message must be the user's question (role user)")
-    return out
+    return out  # the core checks that it ends with the user's question
 
 
 def _completion(model: str, answer: Answer) -> Completion:

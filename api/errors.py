@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from rag.errors import (
+    BusyError,
     ConfigError,
     IngestError,
     NewsdeskError,
@@ -31,6 +32,7 @@ STATUS: dict[type[NewsdeskError], int] = {
     QueryError: 422,
     IngestError: 422,
     StoreError: 503,
+    BusyError: 503,
     ConfigError: 500,
 }
 
@@ -65,6 +67,10 @@ def install(app: FastAPI) -> None:
 
 async def _newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 500)
+    if isinstance(exc, BusyError):  # not a fault: a client should come back shortly
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return detail(status, str(exc), headers=headers, request=request)
     if status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
     return detail(status, str(exc), request=request)

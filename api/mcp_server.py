@@ -22,13 +22,15 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.contract import Answer, Article, Citation, Filters, IngestReport, SourceCount
+from rag.contract import Answer, Article, Citation, Filters, IngestReport, Query, SourceCount
 from rag.errors import NewsdeskError
 from services.auth import allowed, key_needed
 from services.gate import SharedDesk
 
 T = TypeVar("T")
-Question = Annotated[str, Field(description="The question, in plain words.", max_length=2000)]
+Question = Annotated[
+    str, Field(description="The question, in plain words (query.max_question_chars at most).")
+]
 Source = Annotated[str | None, Field(description="Only articles of this publisher.")]
 Day = Annotated[date | None, Field(description="YYYY-MM-DD.")]
 
@@ -66,11 +68,12 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         published_after: Day = None,
         published_before: Day = None,
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
-        top_k: Annotated[int, Field(ge=1, le=20)] = 5,
+        top_k: Annotated[int, Field(description="Passages, 1 to query.max_top_k.")] = 5,
     ) -> Passages:
         filters = _filters(source, published_after, published_before)
+        query = Query(question=question, top_k=top_k, filters=filters, as_of=as_of)
         with shared.use() as desk:
-            found = await run(lambda: desk.search(question, top_k, filters, as_of))
+            found = await run(lambda: desk.search(query))
         return Passages(passages=found)
 
     @server.tool(description="Answer a question with cited, verbatim passages.")
@@ -82,8 +85,9 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
     ) -> Answer:
         filters = _filters(source, published_after, published_before)
+        query = Query(question=question, filters=filters, as_of=as_of)
         with shared.use() as desk:
-            return await run(lambda: desk.ask(question, None, filters, as_of))
+            return await run(lambda: desk.ask(query))
 
     @server.tool(description="An article's full text and metadata, by its id.")
     async def get_article(doc_id: Annotated[str, Field(description="The article id.")]) -> Article:

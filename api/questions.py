@@ -58,13 +58,9 @@ def router(shared: SharedDesk) -> APIRouter:
         dependencies=[Depends(requirement(shared.settings.server, write=False))],
     )
 
-    def ask(body: AskIn, on_token: Callable[[str], None] | None = None) -> Answer:
+    def ask(body: AskIn | ChatIn, on_token: Callable[[str], None] | None = None) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.question, body.top_k, body.filters, body.as_of, on_token)
-
-    def chat(body: ChatIn, on_token: Callable[[str], None] | None = None) -> Answer:
-        with shared.use() as desk:
-            return desk.chat(body.messages, body.top_k, body.filters, body.as_of, on_token)
+            return desk.ask(body.query(), on_token)
 
     @routes.post(
         "/ask",
@@ -94,7 +90,7 @@ def router(shared: SharedDesk) -> APIRouter:
         responses=MARKDOWN_RESPONSE,
     )
     def post_chat(body: ChatIn, request: Request) -> Any:
-        return exported(chat(body), request)
+        return exported(ask(body), request)
 
     @routes.post(
         "/chat/stream",
@@ -104,7 +100,7 @@ def router(shared: SharedDesk) -> APIRouter:
         responses=SSE_RESPONSE,
     )
     def post_chat_stream(body: ChatIn) -> StreamingResponse:
-        return event_stream(answer_events(lambda on_token: chat(body, on_token)))
+        return event_stream(answer_events(lambda on_token: ask(body, on_token)))
 
     return routes
 

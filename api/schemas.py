@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.contract import ChatMessage, Filters
+from rag.contract import ChatMessage, Filters, Query
 
 EXAMPLE_QUESTION = "What did Peskov say?"
 
@@ -22,22 +22,38 @@ class _Request(BaseModel):
 
 
 class _Options(_Request):
-    top_k: int | None = Field(None, ge=1, le=50, description="Passages to retrieve.")
+    top_k: int | None = Field(
+        None,
+        description="Passages to retrieve: 1 to query.max_top_k (50 unless configured); "
+        "the core checks it, as it does for every edge.",
+    )
     filters: Filters | None = None
     as_of: date | None = Field(
         None, description="Asked as of this day (YYYY-MM-DD): prefer articles of the days before."
     )
+    mode: Literal["extractive", "llm"] | None = Field(
+        None,
+        description="How to answer: extractive (cited sentences) or llm (written by the "
+        "configured language model, every sentence checked); default answer.mode.",
+    )
+
+    def options(self) -> dict[str, object]:
+        return {"top_k": self.top_k, "filters": self.filters, "as_of": self.as_of,
+                "mode": self.mode}  # fmt: skip
 
 
 class AskIn(_Options):
     question: str = Field(description="The question.", examples=[EXAMPLE_QUESTION])
 
+    def query(self) -> Query:
+        return Query(question=self.question, **self.options())  # type: ignore[arg-type]
+
 
 class ChatIn(_Options):
     messages: list[ChatMessage] = Field(
         min_length=1,
-        max_length=100,
-        description="The conversation so far; the last message is the user's question.",
+        description="The conversation so far; the last message is the user's question "
+        "(query.max_messages at most).",
         examples=[
             [
                 {"role": "user", "content": EXAMPLE_QUESTION},
@@ -46,6 +62,9 @@ class ChatIn(_Options):
             ]
         ],
     )
+
+    def query(self) -> Query:
+        return Query.of_chat(self.messages, **self.options())
 
 
 class Deleted(BaseModel):

@@ -1,8 +1,10 @@
 """Calibrate the extractive answerer: answer hit, refusals and negative rejection over a
 grid of ``answer.min_support`` and ``answer.keep_ratio``, on the dev sets.
 
-Retrieval runs once per question (and once more without the articles holding its answer,
-for negative rejection); only the answerer is re-run per setting, so a grid takes seconds.
+Retrieval runs once per question through the desk's public ``retrieve`` (the retrieval
+``ask`` runs: the question's days, one article per story), and once more without the
+articles holding its answer, for negative rejection; only the answerer is re-run per
+setting, so a grid takes seconds.
 Indexes are those ``newsdesk eval`` builds (built here when missing).
 
     python -m bench.answers --set sample --set rgb --set realtimeqa-1k \\
@@ -19,9 +21,8 @@ from typing import Any
 
 from bench.common import EVAL, REALTIMEQA, ROOT, machine, write_results
 from rag.answering import ExtractiveAnswerer
-from rag.contract import Article, Filters
-from rag.desk import Newsdesk, build
-from rag.search import Hit, Recency
+from rag.contract import Filters, Query
+from rag.desk import Newsdesk, Retrieval, build
 from services.evaluation import Question, answer_holders, load_questions, text_hit
 from services.evaluation import eval_settings as _eval_settings
 from services.settings import load_settings
@@ -39,45 +40,30 @@ class Retrieved:
     """One question's retrieval, done once: with and without its answer articles."""
 
     question: Question
-    hits: list[Hit]
-    articles: dict[str, Article]
-    negative_hits: list[Hit] | None
-    negative_articles: dict[str, Article]
+    found: Retrieval
+    negative: Retrieval | None
 
 
 def retrieve_all(desk: Newsdesk, questions: Sequence[Question]) -> list[Retrieved]:
     holders = answer_holders(desk, questions)
     out = []
     for q in questions:
-        desk.index.sync(desk.store)
-        recency = Recency.of(q.as_of, desk.settings.retrieval)
-        top_k = desk.settings.retrieval.top_k
-        hits = desk.retriever.retrieve(q.query, top_k, None, recency)
-        negative: list[Hit] | None = None
+        found = desk.retrieve(Query(question=q.query, as_of=q.as_of))
+        negative = None
         if q.id in holders:
             without = Filters(exclude=tuple(sorted(holders[q.id])))
-            negative = desk.retriever.retrieve(q.query, top_k, without, recency)
-        out.append(
-            Retrieved(q, hits, _articles(desk, hits), negative, _articles(desk, negative or []))
-        )
+            negative = desk.retrieve(Query(question=q.query, as_of=q.as_of, filters=without))
+        out.append(Retrieved(q, found, negative))
     return out
-
-
-def _articles(desk: Newsdesk, hits: Sequence[Hit]) -> dict[str, Article]:
-    return desk.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
 
 
 def score(desk: Newsdesk, retrieved: Sequence[Retrieved], **answer: float) -> dict[str, float]:
     settings = desk.settings.answer.model_copy(update=answer)
-    answerer = ExtractiveAnswerer(settings, desk.index.term_idf)
-
-    def locate(doc_id: str, offset: int) -> str:
-        return doc_id
-
+    answerer = ExtractiveAnswerer(settings)
     hit = refused = correct = rejected = negatives = answerable = 0
     cited: list[int] = []
     for r in retrieved:
-        composed = answerer.answer(r.question.query, r.hits, r.articles, locate)
+        composed = answerer.answer(r.found.planned.searched, r.found.grounds)
         text, citations = composed.text, composed.citations
         if citations:
             cited.append(len(citations))
@@ -89,10 +75,10 @@ def score(desk: Newsdesk, retrieved: Sequence[Retrieved], **answer: float) -> di
         hit += bool(citations) and text_hit(
             [text, *(c.quote for c in citations)], r.question.answers
         )
-        if r.negative_hits is not None:
+        if r.negative is not None:
             negatives += 1
             rejected += not answerer.answer(
-                r.question.query, r.negative_hits, r.negative_articles, locate
+                r.negative.planned.searched, r.negative.grounds
             ).citations
     unanswerable = len(retrieved) - answerable
     return {

@@ -23,6 +23,7 @@ import httpx
 import yaml
 
 from bench.common import REALTIMEQA, WORK, machine, peak_rss_mb, write_results
+from rag.contract import Query
 from services.evaluation import Question, eval_settings, load_questions, percentile
 from services.settings import Settings, load_settings
 
@@ -47,7 +48,7 @@ def in_process(settings: Settings, questions: Sequence[Question]) -> dict[str, A
     totals, stages = [], {"retrieve": [], "answer": []}  # type: ignore[var-annotated]
     for q in questions:
         began = time.perf_counter()
-        answer = desk.ask(q.query, as_of=q.as_of)
+        answer = desk.ask(Query(question=q.query, as_of=q.as_of))
         totals.append((time.perf_counter() - began) * 1000)
         for stage, values in stages.items():
             values.append(answer.timings_ms[stage])

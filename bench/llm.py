@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.answers import open_set
 from bench.common import machine, write_results
-from rag.contract import Answer, Filters
+from rag.contract import Answer, Filters, Query
 from rag.desk import Newsdesk, build
 from services.evaluation import Question, answer_hit, answer_holders
 from services.llm import OpenAICompatible
@@ -47,7 +47,9 @@ def llm_desk(desk: Newsdesk, port: int) -> Newsdesk:
             ),
         }
     )
-    return build(settings, desk.embedder, desk.store, generator=OpenAICompatible(settings.llm))
+    return build(
+        settings, desk.embedder, desk.corpus.store, generator=OpenAICompatible(settings.llm)
+    )
 
 
 def run_set(desk: Newsdesk, questions: Sequence[Question], negatives: bool) -> dict[str, Any]:
@@ -55,12 +57,13 @@ def run_set(desk: Newsdesk, questions: Sequence[Question], negatives: bool) -> d
     rows: list[dict[str, Any]] = []
     for q in questions:
         timer = Timed()
-        answer = desk.ask(q.query, as_of=q.as_of, on_token=timer)
+        answer = desk.ask(Query(question=q.query, as_of=q.as_of), on_token=timer)
         total = time.perf_counter() - timer.started
         row = _row(desk, q, answer, timer, total)
         if q.id in holders:
             without = Filters(exclude=tuple(sorted(holders[q.id])))
-            row["negative_refused"] = not desk.ask(q.query, filters=without, as_of=q.as_of).found
+            asked = Query(question=q.query, filters=without, as_of=q.as_of)
+            row["negative_refused"] = not desk.ask(asked).found
         rows.append(row)
     return _summary(rows)
 

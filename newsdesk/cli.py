@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest import extensions_text
-from rag.contract import Answer, Filters
+from rag.contract import Answer, Filters, Query
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
 from services.settings import Settings, load_settings
@@ -106,7 +106,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         published_before=_parse_day(args.published_before, "--published-before"),
     )
     as_of = _parse_day(args.as_of, "--as-of")
-    answer = open_desk(settings).ask(args.question, args.top_k, filters, as_of)
+    query = Query(question=args.question, top_k=args.top_k, filters=filters, as_of=as_of,
+                  mode=args.mode)  # fmt: skip
+    answer = open_desk(settings).ask(query)
     shown = "json" if args.json else args.format
     if shown == "json":
         print(answer.model_dump_json(indent=2))
@@ -249,6 +251,9 @@ def parser() -> argparse.ArgumentParser:
         help="markdown: with numbered footnotes (title, publisher, date, URL, the quote)",
     )
     p.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    p.add_argument(
+        "--mode", choices=["extractive", "llm"], help="how to answer (default: answer.mode)"
+    )
     p.add_argument("--source", help="only articles of this publisher")
     p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
     p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")

@@ -127,6 +127,23 @@ class AnswerSettings(Section):
     )
 
 
+class QuerySettings(Section):
+    """The limits of a question, the same from every edge (CLI, REST, /v1, MCP, the UI)."""
+
+    max_question_chars: int = Field(
+        2000, ge=10, le=100_000, description="Longer questions are refused."
+    )
+    max_top_k: int = Field(
+        50, ge=1, le=500, description="The most passages a question may ask for (top_k)."
+    )
+    max_messages: int = Field(
+        100, ge=1, le=1000, description="The most chat messages a question may carry."
+    )
+    max_conversation_chars: int = Field(
+        100_000, ge=100, le=10_000_000, description="The most characters of a whole chat."
+    )
+
+
 class LLMSettings(Section):
     base_url: str = Field(
         "http://127.0.0.1:8081/v1",
@@ -139,6 +156,20 @@ class LLMSettings(Section):
     timeout_s: float = Field(60.0, gt=0, le=600, description="Give up on a reply after this.")
     max_tokens: int = Field(160, ge=16, le=2048, description="Longest reply, in tokens.")
     passages: int = Field(4, ge=1, le=10, description="Passages in the prompt, at most.")
+    max_concurrent: int = Field(
+        2,
+        ge=1,
+        le=256,
+        description="Model calls in flight at once (match the model server's parallel "
+        "slots); further questions wait their turn.",
+    )
+    queue_timeout_s: float = Field(
+        30.0,
+        ge=0,
+        le=600,
+        description="How long a question waits for a free model slot before it is refused "
+        "as busy (HTTP 503 with Retry-After).",
+    )
     unsupported: Literal["flag", "drop"] = Field(
         "flag",
         description="A written sentence its passages do not support: kept and marked "
@@ -192,6 +223,7 @@ class CoreSettings(Section):
     retrieval: RetrievalSettings = Field(
         default_factory=RetrievalSettings, description="Hybrid retrieval."
     )
+    query: QuerySettings = Field(default_factory=QuerySettings, description="Limits of a question.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     llm: LLMSettings = Field(
         default_factory=LLMSettings, description="The language model (answer.mode: llm)."

@@ -8,6 +8,7 @@ so ``article.text[start:end]`` is the verbatim passage a citation points at.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -26,6 +27,7 @@ __all__ = [
     "Filters",
     "IngestFailure",
     "IngestReport",
+    "Query",
     "SpeakerCount",
     "SpeakerList",
     "Statement",
@@ -83,6 +85,39 @@ class ChatMessage(_Record):
 
     role: Literal["user", "assistant", "system"]
     content: str
+
+
+class Query(_Record):
+    """A question as every edge hands it to the core: built once (CLI, REST, /v1, MCP, UI),
+    checked once, in the core, against the ``query`` settings, so the same bad input gets
+    the same error everywhere."""
+
+    question: str = Field(description="The question; in a chat, the user's last message.")
+    conversation: tuple[ChatMessage, ...] = Field(
+        (),
+        description="The chat before the question, oldest first (empty: a single question). "
+        "Follow-ups borrow the speaker or topic asked about before.",
+    )
+    top_k: int | None = Field(
+        None, description="Passages to retrieve, 1 to query.max_top_k (default retrieval.top_k)."
+    )
+    filters: Filters | None = None
+    as_of: date | None = Field(
+        None, description="Asked as of this day (YYYY-MM-DD): prefer articles of the days before."
+    )
+    mode: str | None = Field(
+        None, description="extractive, or llm where a model is configured (default answer.mode)."
+    )
+
+    @classmethod
+    def of_chat(cls, messages: Sequence[ChatMessage], **options: object) -> Query:
+        """The user's last message is the question, the ones before it the conversation. A
+        chat that does not end with the user's message has no question (the core says so)."""
+        if messages and messages[-1].role == "user":
+            question, before = messages[-1].content, tuple(messages[:-1])
+        else:
+            question, before = "", tuple(messages)
+        return cls.model_validate({"question": question, "conversation": before, **options})
 
 
 class IngestFailure(_Record):

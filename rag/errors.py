@@ -31,3 +31,12 @@ class QueryError(NewsdeskError):
 
 class LLMError(NewsdeskError):
     """The language model could not be reached or did not answer in time."""
+
+
+class BusyError(NewsdeskError):
+    """Every slot of a shared resource (the language model) stayed taken past the wait
+    allowed; ``retry_after_s`` says when to try again."""
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

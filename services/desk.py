@@ -1,5 +1,5 @@
-"""The application's Newsdesk: the core built from the whole settings (the server's limit
-on question length included), and logging set up as configured."""
+"""The application's Newsdesk: the core built from the whole settings (with the model
+client of LLM mode), and logging set up as configured."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ def open_desk(
     mode with the configured OpenAI-compatible server. A store whose last write was cut
     short is repaired first (``recover=False``: left as found, for ``newsdesk check``)."""
     generator = OpenAICompatible(settings.llm) if settings.answer.mode == "llm" else None
-    limit = settings.server.max_question_chars
-    desk = build(settings, embedder, max_question_chars=limit, generator=generator)
+    desk = build(settings, embedder, generator=generator)
     if recover:
         desk.recover()
     return desk

@@ -60,7 +60,7 @@ class FeedFollower:
             log.warning("feed %s failed: %s", state.url, exc)
             return IngestReport(failed=[IngestFailure(origin=state.url, message=str(exc))])
         stored = set(report.added + report.updated + report.unchanged)
-        urls = {a.url for a in self.desk.store.get_articles(sorted(stored)).values()}
+        urls = {a.url for a in self.desk.get_articles(sorted(stored)).values()}
         state.mark(urls)
         state.succeeded(interval_s, time.time())
         return report

@@ -30,7 +30,6 @@ class ServerSettings(Section):
         None, description="When set, write endpoints need `Authorization: Bearer KEY`."
     )
     protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
-    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
     poll_feeds: bool = Field(
         False, description="Poll the configured feeds in the background while serving."

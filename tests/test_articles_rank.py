@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.runner import ingest_paths
-from rag.answering import ExtractiveAnswerer
+from rag.answering import ExtractiveAnswerer, Grounds
 from rag.config import AnswerSettings
 from rag.contract import Article, Filters
 from rag.desk import Newsdesk
@@ -40,10 +40,12 @@ def test_article_bm25_prefers_an_article_about_the_subject(desk: Newsdesk, tmp_p
         tmp_path / "f.jsonl", [("about", "2024-05-01", about), ("once", "2024-06-01", mention)]
     )
     ingest_paths(desk, [feed], show_progress=False)
-    ranked = desk.index.search_articles(terms("lighthouse keeper lamp"), 5)
+    ranked = desk.corpus.index.search_articles(terms("lighthouse keeper lamp"), 5)
     assert [doc for doc, _ in ranked] == ["about", "once"]
     window = Filters(published_after="2024-05-15", published_before="2024-06-30")
-    assert [d for d, _ in desk.index.search_articles(terms("lighthouse"), 5, window)] == ["once"]
+    assert [d for d, _ in desk.corpus.index.search_articles(terms("lighthouse"), 5, window)] == [
+        "once"
+    ]
 
 
 ROWS = [
@@ -69,9 +71,9 @@ def test_article_vectors_fetch_only_new_and_changed(
     desk: Newsdesk, tmp_path: Path, embedder: Embedder
 ) -> None:
     ingest_paths(desk, [_feed(tmp_path / "a.jsonl", ROWS)], show_progress=False)
-    counting = CountingStore(desk.store)
+    counting = CountingStore(desk.corpus.store)
     vectors = ArticleVectors(tmp_path / "av")
-    vectors.sync(counting, desk.index)  # type: ignore[arg-type]
+    vectors.sync(counting, desk.corpus.index)  # type: ignore[arg-type]
     assert sorted(counting.fetched) == ["bake", "rail", "vote"]
     question = embedder.embed(["Which bakery won a prize for bread?"])[0]
     assert vectors.search(question, 3)[0][0] == "bake"
@@ -82,10 +84,10 @@ def test_article_vectors_fetch_only_new_and_changed(
     ingest_paths(desk, [_feed(tmp_path / "b.jsonl", changed)], show_progress=False)
     desk.delete_article("vote")
     reloaded, counting.fetched = ArticleVectors(tmp_path / "av"), []
-    reloaded.sync(counting, desk.index)  # type: ignore[arg-type]
+    reloaded.sync(counting, desk.corpus.index)  # type: ignore[arg-type]
     assert counting.fetched == ["bake"]  # rail came from the on-disk cache
     assert sorted(reloaded.ids) == ["bake", "rail"]
-    stored = desk.store.article_vectors(["rail"])["rail"]
+    stored = desk.corpus.store.article_vectors(["rail"])["rail"]
     assert reloaded.vectors[reloaded.ids.index("rail")] == pytest.approx(stored, abs=1e-6)
 
 
@@ -101,7 +103,7 @@ def test_top_passages_come_from_distinct_articles(desk: Newsdesk, tmp_path: Path
     long_body = " ".join(["The glacier retreated by forty metres this summer."] + [FILLER] * 40)
     rows = [("ice", "2024-03-01", long_body), *ROWS]
     ingest_paths(desk, [_feed(tmp_path / "f.jsonl", rows)], show_progress=False)
-    hits = desk.retriever.retrieve("glacier council budget", 4)
+    hits = desk.corpus.retriever.retrieve("glacier council budget", 4)
     docs = [h.chunk.doc_id for h in hits]
     assert len(set(docs)) == len(docs) == 4  # ice has 4+ chunks, but one passage comes first
 
@@ -127,10 +129,9 @@ def test_answerer_reads_the_best_article_whole(fake_desk: Newsdesk) -> None:
 
     for read, expect in ((1, True), (0, False)):
         settings = AnswerSettings(read_top_articles=read)
-        answerer = ExtractiveAnswerer(settings, fake_desk.index.term_idf)
-        cites = answerer.answer(
-            "Which warehouses did the storm surge flood?", hits, {"d": article}, locate
-        ).citations
+        answerer = ExtractiveAnswerer(settings)
+        grounds = Grounds(hits, {"d": article}, locate, fake_desk.corpus.index.term_idf)
+        cites = answerer.answer("Which warehouses did the storm surge flood?", grounds).citations
         found = any("warehouses" in c.quote for c in cites)
         assert found is expect
         assert all(c.quote == text[c.start : c.end] for c in cites)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.contract import Query
 from rag.desk import Newsdesk
 from tests.conftest import SEED, SEED_ID
 
@@ -89,8 +90,8 @@ def test_citation_metadata_comes_from_the_sidecar(sample_desk: Newsdesk) -> None
 def test_every_citation_names_the_chunk_that_holds_it(sample_desk: Newsdesk, question: str) -> None:
     """With top_k 1 the answerer still reads the article whole, so most citations lie
     outside the retrieved passage and their chunk is looked up in the store."""
-    answer = sample_desk.ask(question, top_k=1)
+    answer = sample_desk.ask(Query(question=question, top_k=1))
     assert answer.citations
     for c in answer.citations:
-        (chunk,) = sample_desk.store.get_chunks([c.chunk_id])
+        (chunk,) = sample_desk.corpus.store.get_chunks([c.chunk_id])
         assert chunk.start <= c.start < chunk.end, (c.chunk_id, c.start)

@@ -12,7 +12,7 @@ import pytest
 
 import rag.search.bm25 as bm25_module
 from ingest.runner import ingest_paths
-from rag.contract import Filters
+from rag.contract import Filters, Query
 from rag.desk import Newsdesk
 from rag.search.bm25 import BM25Index
 from rag.text import terms, terms_many
@@ -36,15 +36,15 @@ def test_index_is_reloaded_without_retokenising(
     fake_desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
-    assert fake_desk.index.search(terms("bridge cables"), 5)[0][0].startswith("a:")
+    assert fake_desk.corpus.index.search(terms("bridge cables"), 5)[0][0].startswith("a:")
 
     def forbidden(texts: Sequence[str]) -> list[list[str]]:
         raise AssertionError(f"re-tokenised {len(texts)} chunks")
 
     monkeypatch.setattr(bm25_module, "terms_many", forbidden)
-    reloaded = BM25Index(fake_desk.index.cache_dir)
-    assert reloaded.generation == fake_desk.store.generation()
-    assert not reloaded.sync(fake_desk.store)  # already current: nothing to do
+    reloaded = BM25Index(fake_desk.corpus.index.cache_dir)
+    assert reloaded.generation == fake_desk.corpus.store.generation()
+    assert not reloaded.sync(fake_desk.corpus.store)  # already current: nothing to do
     assert reloaded.search(terms("diesel protest"), 5)[0][0].startswith("b:")
 
 
@@ -64,7 +64,7 @@ def test_sync_tokenises_only_new_chunks_and_drops_deleted(
     ingest_paths(fake_desk, [_feed(tmp_path / "g.jsonl", extra)], show_progress=False)
     assert seen == [1]
     fake_desk.delete_article("a")
-    hits = [cid for cid, _ in fake_desk.index.search(terms("harbour"), 5)]
+    hits = [cid for cid, _ in fake_desk.corpus.index.search(terms("harbour"), 5)]
     assert [h.split(":")[0] for h in hits] == ["c"]
 
 
@@ -74,13 +74,15 @@ def test_filters_restrict_sparse_hits(fake_desk: Newsdesk, tmp_path: Path) -> No
     query = terms("diesel prices farmers")
 
     def docs(filters: Filters) -> set[str]:
-        return {cid.split(":")[0] for cid, _ in fake_desk.index.search(query, 10, filters)}
+        return {cid.split(":")[0] for cid, _ in fake_desk.corpus.index.search(query, 10, filters)}
 
     assert docs(Filters()) == {"b", "c"}
     assert docs(Filters(source="Daily")) == {"c"}
     assert docs(Filters(published_before="2024-04-01")) == {"b"}
     assert docs(Filters(published_after="2024-04-01", source="Weekly")) == set()
-    answer = fake_desk.ask("Who protested about diesel prices?", filters=Filters(source="Weekly"))
+    answer = fake_desk.ask(
+        Query(question="Who protested about diesel prices?", filters=Filters(source="Weekly"))
+    )
     assert {c.doc_id for c in answer.citations} == {"b"}
 
 
@@ -99,10 +101,10 @@ def test_counts_and_metadata_of_different_writes_are_not_mixed(
     fake_desk: Newsdesk, tmp_path: Path
 ) -> None:
     ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
-    cache = fake_desk.index.cache_dir
+    cache = fake_desk.corpus.index.cache_dir
     meta = json.loads((cache / "bm25.json").read_text())
     meta["ids"] = meta["ids"][:1]  # as if the counts file were from another write
     (cache / "bm25.json").write_text(json.dumps(meta))
     reloaded = BM25Index(cache)
     assert reloaded.generation == "" and len(reloaded.catalogue) == 0  # rebuilt by sync
-    assert reloaded.sync(fake_desk.store) and len(reloaded.catalogue) == 2
+    assert reloaded.sync(fake_desk.corpus.store) and len(reloaded.catalogue) == 2

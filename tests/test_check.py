@@ -14,7 +14,7 @@ from tests.fakes import DictStore
 
 def _broken(desk: Newsdesk) -> DictStore:
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
-    store = desk.store
+    store = desk.corpus.store
     assert isinstance(store, DictStore)
     assert desk.check().consistent
     ids = sorted(c for c, v in store.chunks.items() if v[0].doc_id == SEED_ID)
@@ -31,7 +31,7 @@ def test_check_finds_orphans_stale_chunks_gaps_and_an_index_out_of_step(
     fake_desk: Newsdesk,
 ) -> None:
     store = _broken(fake_desk)
-    fake_desk.index.generation = store.generation()  # a cache that claims to be current
+    fake_desk.corpus.index.generation = store.generation()  # a cache that claims to be current
     report = fake_desk.check()
     assert not report.consistent
     assert report.orphan_chunks == ["gone:abcd1234:0000"]

@@ -114,9 +114,9 @@ def test_the_index_taken_in_by_writes_equals_a_full_sync(
     changed = _articles(5, "northern")
     changed = [ArticleInput(**{**vars(a), "text": a.text + " Tolls rose."}) for a in changed]
     fake_desk.ingest(changed)  # replaces chunks: removed ids are taken out too
-    absorbed = fake_desk.index
+    absorbed = fake_desk.corpus.index
     fresh = BM25Index(tmp_path / "fresh")
-    fresh.sync(fake_desk.store)
+    fresh.sync(fake_desk.corpus.store)
     assert sorted(absorbed.catalogue.ids) == sorted(fresh.catalogue.ids)
     order = [absorbed.catalogue.row_of[c] for c in fresh.catalogue.ids]
     for term in ("harbour", "tolls", "ferries"):
@@ -160,7 +160,7 @@ def test_a_write_cut_short_is_repaired_when_the_store_is_next_opened(settings: S
 
 def test_a_prepared_index_is_swapped_in_only_if_it_still_fits(fake_desk: Newsdesk) -> None:
     fake_desk.ingest(_articles(3, "northern"))
-    index = fake_desk.index
+    index = fake_desk.corpus.index
     written = [(("x:0001", "x", "Wire", 0), "The ferry sailed at dawn.")]
     prepared = index.prepare(written, [])
     assert "x:0001" not in index.catalogue.ids  # preparing changes nothing
@@ -174,7 +174,7 @@ def test_a_prepared_index_is_swapped_in_only_if_it_still_fits(fake_desk: Newsdes
 
 
 def test_an_ingest_makes_way_for_questions_in_flight() -> None:
-    from rag.desk.readers import Readers
+    from rag.corpus import Readers
 
     readers = Readers()
     assert readers.wait_idle(0)  # nobody asking: go on

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.conversation import Standalone, date_note, finish, standalone
-from rag.contract import Answer, ChatMessage, Citation
+from rag.contract import Answer, ChatMessage, Citation, Query
 from rag.desk import Newsdesk
 from rag.errors import QueryError
 
@@ -145,7 +145,7 @@ def test_finish_only_changes_when_answers_with_citations() -> None:
 
 
 def test_when_did_he_say_that_cites_peskov_with_the_date(sample_desk: Newsdesk) -> None:
-    answer = sample_desk.chat(_turns("What did Peskov say?", "When did he say that?"))
+    answer = sample_desk.ask(Query.of_chat(_turns("What did Peskov say?", "When did he say that?")))
     assert answer.question == "What did Peskov say?"
     assert answer.answer.startswith("Peskov said this on Tuesday 25 February 2025 [1]; in the ")
     assert "article published on 2025-02-25 [2]" in answer.answer
@@ -156,7 +156,9 @@ def test_when_did_he_say_that_cites_peskov_with_the_date(sample_desk: Newsdesk) 
 
 
 def test_and_what_did_putin_say_cites_putin_only(sample_desk: Newsdesk) -> None:
-    answer = sample_desk.chat(_turns("What did Peskov say?", "And what did Putin say?"))
+    answer = sample_desk.ask(
+        Query.of_chat(_turns("What did Peskov say?", "And what did Putin say?"))
+    )
     quotes = " ".join(c.quote for c in answer.citations)
     assert "We would work with pleasure" in quotes
     assert "The Americans need rare earth metals" not in quotes

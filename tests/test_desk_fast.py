@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.runner import ingest_paths
-from rag.contract import ChatMessage, Filters
+from rag.contract import ChatMessage, Filters, Query
 from rag.desk import Newsdesk, build
 from rag.embedding import LazyEmbedder, model_id_of
 from rag.errors import NotFoundError, QueryError
@@ -31,7 +31,7 @@ def _verbatim(desk: Newsdesk, question: str) -> list[str]:
     quotes = []
     for c in answer.citations:
         assert desk.get_article(c.doc_id).text[c.start : c.end] == c.quote
-        (chunk,) = desk.store.get_chunks([c.chunk_id])
+        (chunk,) = desk.corpus.store.get_chunks([c.chunk_id])
         assert chunk.doc_id == c.doc_id and chunk.start <= c.start < chunk.end
         quotes.append(c.quote)
     assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
@@ -51,17 +51,17 @@ def test_fact_question_cites_the_sentence_with_the_number(sample: Newsdesk) -> N
 
 
 def test_reingest_is_a_no_op_and_a_change_replaces_chunks(sample: Newsdesk, tmp_path: Path) -> None:
-    assert isinstance(sample.store, DictStore)
-    writes = sample.store.writes
+    assert isinstance(sample.corpus.store, DictStore)
+    writes = sample.corpus.store.writes
     again = ingest_paths(sample, [SAMPLE_DIR], show_progress=False)
-    assert again.unchanged == [SEED_ID] and sample.store.writes == writes
+    assert again.unchanged == [SEED_ID] and sample.corpus.store.writes == writes
     feed = tmp_path / "f.jsonl"
     feed.write_text(json.dumps({"doc_id": "x", "body": "The ferry sailed at dawn."}) + "\n")
     ingest_paths(sample, [feed], show_progress=False)
-    old = set(sample.index.catalogue.chunks_of["x"])
+    old = set(sample.corpus.index.catalogue.chunks_of["x"])
     feed.write_text(json.dumps({"doc_id": "x", "body": "The ferry was cancelled."}) + "\n")
     assert ingest_paths(sample, [feed], show_progress=False).updated == ["x"]
-    assert not old & set(sample.index.catalogue.chunks_of["x"])
+    assert not old & set(sample.corpus.index.catalogue.chunks_of["x"])
     assert "cancelled" in sample.get_article("x").text
 
 
@@ -73,25 +73,28 @@ def test_listing_paging_and_deleting(sample: Newsdesk, tmp_path: Path) -> None:
     page = sample.list_articles(offset=1, limit=2)
     assert page.total == 4 and len(page.articles) == 2 and page.offset == 1
     sample.delete_article("n1")
-    assert sample.list_articles().total == 3 and "n1" not in sample.index.catalogue.chunks_of
+    assert sample.list_articles().total == 3 and "n1" not in sample.corpus.index.catalogue.chunks_of
     with pytest.raises(NotFoundError):
         sample.delete_article("n1")
 
 
 def test_filters_and_chat_follow_ups(sample: Newsdesk) -> None:
-    assert not sample.ask("What did Peskov say?", filters=Filters(source="Other")).citations
+    assert not sample.ask(
+        Query(question="What did Peskov say?", filters=Filters(source="Other"))
+    ).citations
     chat = [
         ChatMessage(role="user", content="What did Peskov say?"),
         ChatMessage(role="assistant", content="..."),
         ChatMessage(role="user", content="When did he say that?"),
     ]
-    answer = sample.chat(chat)
+    answer = sample.ask(Query.of_chat(chat))
     assert answer.question == "What did Peskov say?"
     assert answer.answer.startswith("Peskov said this on Tuesday 25 February 2025 [1]")
 
 
 def test_questions_are_checked(settings: Settings) -> None:
-    desk = build(settings, HashingEmbedder(), DictStore(), max_question_chars=20)
+    limits = settings.query.model_copy(update={"max_question_chars": 20})
+    desk = build(settings.model_copy(update={"query": limits}), HashingEmbedder(), DictStore())
     with pytest.raises(QueryError, match="empty"):
         desk.ask("   ")
     with pytest.raises(QueryError, match="the limit is 20"):
@@ -130,10 +133,10 @@ def test_excluded_articles_are_never_retrieved(sample: Newsdesk, tmp_path: Path)
     feed = tmp_path / "f.jsonl"
     feed.write_text(json.dumps({"doc_id": "copy", "body": "Peskov said Russia has rare earths."}))
     ingest_paths(sample, [feed], show_progress=False)
-    hits = sample.retriever.retrieve("Peskov rare earths", 5, Filters(exclude=("copy",)))
+    hits = sample.corpus.retriever.retrieve("Peskov rare earths", 5, Filters(exclude=("copy",)))
     assert hits and "copy" not in {h.chunk.doc_id for h in hits}
     only = Filters(exclude=(SEED_ID,))
-    assert {h.chunk.doc_id for h in sample.retriever.retrieve("Peskov", 5, only)} == {"copy"}
+    assert {h.chunk.doc_id for h in sample.corpus.retriever.retrieve("Peskov", 5, only)} == {"copy"}
 
 
 def test_negatives_leave_out_every_article_holding_an_answer(sample: Newsdesk) -> None:

@@ -161,7 +161,9 @@ def test_a_date_range_can_keep_undated_articles_in_chroma(desk: Newsdesk) -> Non
                      doc_id="d", published_at="2019-07-14"),
     ])  # fmt: skip
     year = {"published_after": date(2013, 1, 1), "published_before": date(2013, 12, 31)}
-    found = desk.store.dense_search(desk.embedder.embed(["Wimbledon winner"])[0], 5,
+    found = desk.corpus.store.dense_search(desk.embedder.embed(["Wimbledon winner"])[0], 5,
                                     Filters(**year, undated=True))  # fmt: skip
     assert {chunk_id.split(":")[0] for chunk_id, _ in found} == {"u"}
-    assert not desk.store.dense_search(desk.embedder.embed(["Wimbledon"])[0], 5, Filters(**year))
+    assert not desk.corpus.store.dense_search(
+        desk.embedder.embed(["Wimbledon"])[0], 5, Filters(**year)
+    )

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from ingest.runner import ingest_paths
-from rag.contract import Filters
+from rag.contract import Filters, Query
 from rag.desk import Newsdesk
 from rag.text.timeframe import question_window, said_on
 from tests.conftest import SAMPLE_DIR
@@ -76,23 +76,25 @@ def sample(fake_desk: Newsdesk) -> Newsdesk:
 
 def test_a_stated_window_filters_what_is_cited(sample: Newsdesk) -> None:
     """The sample article is of 25 Feb 2025."""
-    late = sample.ask("What did Peskov say last month?", as_of=date(2025, 6, 12))
+    late = sample.ask(Query(question="What did Peskov say last month?", as_of=date(2025, 6, 12)))
     assert not late.found and late.answer.startswith("Articles of 1–31 May 2025: ")
     assert late.window is not None and late.window.strict
-    timely = sample.ask("What did Peskov say last month?", as_of=date(2025, 3, 10))
+    timely = sample.ask(Query(question="What did Peskov say last month?", as_of=date(2025, 3, 10)))
     assert timely.found and timely.window is not None
     assert timely.window.label == "Articles of 1–28 Feb 2025"
     assert all(c.published_at == "2025-02-25" for c in timely.citations)
     narrowed = sample.ask(
-        "What did Peskov say in February 2025?",
-        filters=Filters(published_after=date(2025, 2, 26)),
-        as_of=AS_OF,
+        Query(
+            question="What did Peskov say in February 2025?",
+            filters=Filters(published_after=date(2025, 2, 26)),
+            as_of=AS_OF,
+        )
     )
     assert not narrowed.found  # the window and the caller's filter both hold
 
 
 def test_without_a_date_nothing_is_filtered(sample: Newsdesk) -> None:
-    answer = sample.ask("What did Peskov say?", as_of=date(2026, 11, 30))
+    answer = sample.ask(Query(question="What did Peskov say?", as_of=date(2026, 11, 30)))
     assert answer.found and answer.window is None
 
 
@@ -104,7 +106,9 @@ def test_an_undated_article_is_not_ruled_out_by_a_window(fake_desk: Newsdesk) ->
         ArticleInput(text="Novak Djokovic won the 2013 men's singles title at Wimbledon.",
                      doc_id="d", published_at="2019-07-14"),
     ])  # fmt: skip
-    answer = fake_desk.ask("Who won the men's singles at Wimbledon in 2013?", as_of=AS_OF)
+    answer = fake_desk.ask(
+        Query(question="Who won the men's singles at Wimbledon in 2013?", as_of=AS_OF)
+    )
     assert answer.window is not None and answer.window.label == "Articles of 1 Jan – 31 Dec 2013"
     assert {c.doc_id for c in answer.citations} == {"u"}  # the dated 2019 article is outside
 

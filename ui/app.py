@@ -44,7 +44,8 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
             visible=bool(shared.settings.server.api_key),
         )
         with gr.Tab("Chat"):
-            source, question = _chat_tab(on, shared.settings.retrieval.top_k)
+            source, question = _chat_tab(on, shared.settings.retrieval.top_k,
+                                         shared.settings.query.max_top_k)  # fmt: skip
         with gr.Tab("Ingest"):
             _ingest_tab(on, key, source)
         with gr.Tab("Speakers"):
@@ -55,7 +56,7 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
     return blocks
 
 
-def _chat_tab(on: Handlers, top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
+def _chat_tab(on: Handlers, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
@@ -72,7 +73,7 @@ def _chat_tab(on: Handlers, top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
                              allow_custom_value=True)  # fmt: skip
         after = gr.Textbox(label="Published on/after", placeholder="YYYY-MM-DD")
         before = gr.Textbox(label="Published on/before", placeholder="YYYY-MM-DD")
-        k = gr.Slider(1, 20, value=top_k, step=1, label="Passages to retrieve (top-k)")
+        k = gr.Slider(1, max_top_k, value=top_k, step=1, label="Passages to retrieve (top-k)")
     gr.Examples(EXAMPLES, inputs=[question], label="Examples")
     with gr.Row():
         new = gr.Button("New conversation", size="sm")

@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.contract import Answer, ChatMessage, Filters
+from rag.contract import Answer, ChatMessage, Filters, Query
 from rag.errors import NewsdeskError, QueryError
 from services.auth import allowed
 from services.export import answer_markdown, chat_markdown
@@ -72,11 +72,11 @@ class Handlers:
         draft, answer = "", None
         try:
             filters = parse_filters(source, after, before)
-            messages = conversation(turns, text)
+            query = Query.of_chat(conversation(turns, text), top_k=int(top_k), filters=filters)
 
             def run(on_token: Callable[[str], None]) -> Answer:
                 with self.shared.use() as desk:
-                    return desk.chat(messages, int(top_k), filters, on_token=on_token)
+                    return desk.ask(query, on_token)
 
             for _kind, value in answer_events(run):
                 if isinstance(value, str):

@@ -3,7 +3,8 @@ LLM, every sentence verified against its passages), and chat follow-ups made sta
 
 from rag.answering.composed import Composed
 from rag.answering.conversation import Standalone, date_note, finish, standalone
-from rag.answering.extractive import NOTHING_FOUND, ChunkLocator, ExtractiveAnswerer
+from rag.answering.extractive import NOTHING_FOUND, ExtractiveAnswerer
+from rag.answering.grounds import ChunkLocator, Grounds
 from rag.answering.llm import Generator, LLMAnswerer
 from rag.answering.verify import verify
 
@@ -13,6 +14,7 @@ __all__ = [
     "Composed",
     "ExtractiveAnswerer",
     "Generator",
+    "Grounds",
     "LLMAnswerer",
     "Standalone",
     "date_note",

@@ -13,12 +13,14 @@ than none.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from rag.answering.composed import Composed
 from rag.answering.facts import Passage, Sentence, fact_passages
+from rag.answering.grounds import ChunkLocator, Grounds
 from rag.answering.questions import analyse, names_of
 from rag.answering.speaking import (
     byline_article,
@@ -36,41 +38,44 @@ from rag.text import kept_regions, sentence_spans, terms
 _T = TypeVar("_T")
 _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
 NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
-ChunkLocator = Callable[[str, int], str]  # (doc_id, offset) -> chunk_id
 
 
 class ExtractiveAnswerer:
-    """Composes an answer from passages; ``idf`` weighs question terms by rarity."""
+    """Composes an answer from passages; the grounds' ``idf`` weighs question terms."""
 
-    def __init__(self, settings: AnswerSettings, idf: Callable[[str], float]) -> None:
+    def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
-        self.idf = idf
-        self._quotes: dict[tuple[str, int], list[Quote]] = {}
-        self._sentences: dict[tuple[str, int], list[Sentence]] = {}
+        self._quotes: Bounded[list[Quote]] = Bounded(512)
+        self._sentences: Bounded[list[Sentence]] = Bounded(128)
 
     def answer(
         self,
         question: str,
-        hits: Sequence[Hit],
-        articles: Mapping[str, Article],
-        locate: ChunkLocator,
+        grounds: Grounds,
         on_token: Callable[[str], None] | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Composed:
-        """The answer text (with [n] markers) and its citations, in marker order (nothing is
-        generated, so ``on_token`` is never called)."""
-        order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
+        """The answer text (with [n] markers) and its citations, in marker order; the
+        citations go to ``on_sources`` as well (nothing is generated, so ``on_token`` is
+        never called)."""
+        composed = self._answer(question, grounds)
+        if on_sources is not None:
+            on_sources(composed.citations)
+        return composed
+
+    def _answer(self, question: str, grounds: Grounds) -> Composed:
+        order, articles, locate = grounds.order(), grounds.articles, grounds.locate
         speaker = parse_speaker_question(question)
         if speaker is not None:
             return self._speaker(speaker, order, articles, locate)
         words = parse_who_said(question)
         if words is not None:
-            return self._who_said(words, order, articles, locate)
+            return self._who_said(words, grounds.idf, order, articles, locate)
         byline = parse_byline(question)
         if byline is not None:
-            return self._byline(question, *byline, order, articles, locate)
-        passages = fact_passages(
-            analyse(question, self.idf), self._candidates(hits, order, articles), self.settings
-        )
+            return self._byline(question, *byline, grounds, order)
+        candidates = self._candidates(grounds.hits, order, articles)
+        passages = fact_passages(analyse(question, grounds.idf), candidates, self.settings)
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
 
     # --- who said what ---------------------------------------------------------------------
@@ -91,29 +96,25 @@ class ExtractiveAnswerer:
     def _who_said(
         self,
         words: str,
+        idf: Callable[[str], float],
         order: Sequence[str],
         articles: Mapping[str, Article],
         locate: ChunkLocator,
     ) -> Composed:
-        said = who_said(words, self.idf, order, articles, self.quotes_of, self.settings.min_support)
+        said = who_said(words, idf, order, articles, self.quotes_of, self.settings.min_support)
         if said is None:
             return Composed(NOTHING_FOUND, [])
         composed = compose([said.passage], articles, locate)
         return Composed(f"{said.speaker}: {composed.text}", composed.citations)
 
     def _byline(
-        self,
-        question: str,
-        topic: str,
-        source: str,
-        order: Sequence[str],
-        articles: Mapping[str, Article],
-        locate: ChunkLocator,
+        self, question: str, topic: str, source: str, grounds: Grounds, order: Sequence[str]
     ) -> Composed:
+        articles, locate = grounds.articles, grounds.locate
         article = byline_article(topic, source, order, articles)
         if article is None:
             return Composed(NOTHING_FOUND, [])
-        asked = analyse(topic or question, self.idf)
+        asked = analyse(topic or question, grounds.idf)
         sentences = self._sentences_of(article, 0)
         best = max(sentences, key=lambda s: support_of(asked, s.text), default=None)
         if best is None:
@@ -127,14 +128,13 @@ class ExtractiveAnswerer:
 
     def quotes_of(self, article: Article) -> list[Quote]:
         """Attributed quotes of an article's kept (non-boilerplate) text, cached."""
-        key = (article.doc_id, hash(article.content_hash))
-        if key not in self._quotes:
+        key = (article.doc_id, article.content_hash)
+        found = self._quotes.get(key)
+        if found is None:
             regions = kept_regions(article.text)
-            self._quotes[key] = [
-                q for q in find_quotes(article.text) if _inside(q.start, q.end, regions)
-            ]
-            _trim_cache(self._quotes)
-        return self._quotes[key]
+            found = [q for q in find_quotes(article.text) if _inside(q.start, q.end, regions)]
+            self._quotes.put(key, found)
+        return found
 
     # --- facts -----------------------------------------------------------------------------
 
@@ -160,11 +160,12 @@ class ExtractiveAnswerer:
 
     def _sentences_of(self, article: Article, rank: int) -> list[Sentence]:
         """An article's sentences with their terms and context, cached per article."""
-        key = (article.doc_id, hash(article.content_hash))
-        if key not in self._sentences:
-            self._sentences[key] = _read(article)
-            _trim_cache(self._sentences, limit=128)
-        return [_ranked(s, rank) for s in self._sentences[key]]
+        key = (article.doc_id, article.content_hash)
+        found = self._sentences.get(key)
+        if found is None:
+            found = _read(article)
+            self._sentences.put(key, found)
+        return [_ranked(s, rank) for s in found]
 
 
 def _read(article: Article) -> list[Sentence]:
@@ -199,9 +200,24 @@ def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     return any(r_start <= start < r_end for r_start, r_end in regions)
 
 
-def _trim_cache(cache: dict[tuple[str, int], _T], limit: int = 512) -> None:
-    while len(cache) > limit:
-        cache.pop(next(iter(cache)))
+class Bounded(Generic[_T]):
+    """A small cache per article version, oldest out first, shared by questions answered
+    in parallel (so every read and write of it holds a lock)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: dict[tuple[str, str], _T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> _T | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: tuple[str, str], value: _T) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.limit:
+                self._items.pop(next(iter(self._items)))
 
 
 def _no_quotes(speaker: SpeakerQuestion) -> str:

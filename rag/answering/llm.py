@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 from rag.answering.composed import Composed
-from rag.answering.extractive import NOTHING_FOUND, ChunkLocator, ExtractiveAnswerer
+from rag.answering.extractive import NOTHING_FOUND, ExtractiveAnswerer
+from rag.answering.grounds import Grounds
 from rag.answering.verify import verify
 from rag.config import LLMSettings
 from rag.contract import Article, Citation
-from rag.errors import LLMError
-from rag.search import Hit
+from rag.errors import BusyError, LLMError
 from rag.text import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,28 @@ class Generator(Protocol):
     def stream(self, prompt: str) -> Iterator[str]: ...
 
 
+class Slots:
+    """At most ``size`` model calls at once; a question waits its turn up to ``wait_s``,
+    then is refused as busy rather than piling up behind a slow model."""
+
+    def __init__(self, size: int, wait_s: float) -> None:
+        self.size, self.wait_s = size, wait_s
+        self._free = threading.BoundedSemaphore(size)
+
+    @contextmanager
+    def taken(self) -> Iterator[None]:
+        if not self._free.acquire(timeout=self.wait_s):
+            raise BusyError(
+                f"the language model is busy ({self.size} answers being written); "
+                "try again shortly",
+                retry_after_s=max(1, min(60, round(self.wait_s) or 5)),
+            )
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
 class LLMAnswerer:
     """The extractive answerer's passages, worded by a model, checked sentence by sentence."""
 
@@ -55,20 +79,36 @@ class LLMAnswerer:
         self, settings: LLMSettings, extractive: ExtractiveAnswerer, generator: Generator
     ) -> None:
         self.settings, self.extractive, self.generator = settings, extractive, generator
+        self.slots = Slots(settings.max_concurrent, settings.queue_timeout_s)
 
     def answer(
         self,
         question: str,
-        hits: Sequence[Hit],
-        articles: Mapping[str, Article],
-        locate: ChunkLocator,
+        grounds: Grounds,
         on_token: Callable[[str], None] | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Composed:
-        """The checked written answer; ``on_token`` sees the draft as it is generated."""
-        grounds = self.extractive.answer(question, hits, articles, locate)
-        if not grounds.citations:
-            return grounds  # nothing found: the model is not asked
-        passages = widen(grounds.citations[: self.settings.passages], articles)
+        """The checked written answer. Once a model slot is free, ``on_sources`` receives
+        the passages the model is given (before it writes) and ``on_token`` the draft as
+        it is generated; BusyError when no slot frees up in time."""
+        extracted = self.extractive.answer(question, grounds)
+        if not extracted.citations:
+            if on_sources is not None:
+                on_sources([])
+            return extracted  # nothing found: the model is not asked
+        passages = widen(extracted.citations[: self.settings.passages], grounds.articles)
+        with self.slots.taken():
+            if on_sources is not None:
+                on_sources(passages)
+            return self._write(question, passages, extracted, on_token)
+
+    def _write(
+        self,
+        question: str,
+        passages: Sequence[Citation],
+        extracted: Composed,
+        on_token: Callable[[str], None] | None,
+    ) -> Composed:
         tokens: list[str] = []
         try:
             for token in self.generator.stream(prompt(question, passages)):
@@ -78,7 +118,7 @@ class LLMAnswerer:
         except LLMError as exc:
             log.warning("LLM unavailable, answering extractively: %s", exc)
             notice = f"The language model could not answer ({exc}); this is the extractive answer."
-            return Composed(grounds.text, grounds.citations, notice=notice)
+            return Composed(extracted.text, extracted.citations, notice=notice)
         return self.checked("".join(tokens), passages)
 
     def checked(self, reply: str, passages: Sequence[Citation]) -> Composed:

@@ -8,14 +8,14 @@ stored articles never load it. Tests pass their own embedder or store (``tests/f
 from __future__ import annotations
 
 import os
-from threading import RLock
 
 from threadpoolctl import threadpool_limits
 
 from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
+from rag.corpus import Corpus
 from rag.desk.indexer import Indexer
-from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
+from rag.desk.newsdesk import Newsdesk
 from rag.desk.protocols import Answerer
 from rag.desk.speakers import SpeakerIndex
 from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
@@ -40,7 +40,6 @@ def build(
     embedder: Embedder | None = None,
     store: Store | None = None,
     *,
-    max_question_chars: int = MAX_QUESTION_CHARS,
     generator: Generator | None = None,
 ) -> Newsdesk:
     """Open the store and the BM25 index and wire the stages; the model loads lazily.
@@ -49,36 +48,37 @@ def build(
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
     store = store or open_store(settings.store, embedder.model_id)
-    index = BM25Index(cache_dir_for(settings.store.cache_path, _where(settings.store),
-                                    settings.store.collection))  # fmt: skip
+    corpus = open_corpus(settings, embedder, store)
+    extractive = ExtractiveAnswerer(settings.answer)
+    answerers: dict[str, Answerer] = {"extractive": extractive}
+    if settings.answer.mode == "llm":
+        if generator is None:
+            raise ConfigError("answer.mode is llm, but no language model was given")
+        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+    indexer = Indexer(settings.chunking, settings.ingest, embedder, corpus)
+    speakers = SpeakerIndex(corpus.index.cache_dir, extractive.quotes_of)
+    return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers)
+
+
+def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Corpus:
+    """The store with its BM25 index, article vectors and hybrid retriever over them."""
+    where = _where(settings.store)
+    index = BM25Index(cache_dir_for(settings.store.cache_path, where, settings.store.collection))
     retrieval = settings.retrieval
+    vectors = ArticleVectors(index.cache_dir)
     dense = DenseRetriever(store, embedder)
-    dense_articles = DenseArticleRetriever(dense, ArticleVectors(index.cache_dir), index)
     retriever = HybridRetriever(
         store,
         [(dense, retrieval.dense_k), (SparseRetriever(index), retrieval.sparse_k)],
         index,
         retrieval.rrf_k,
         article_sources=[
-            (dense_articles, retrieval.article_k),
+            (DenseArticleRetriever(dense, vectors), retrieval.article_k),
             (SparseArticleRetriever(index), retrieval.article_k),
         ],
         per_article=retrieval.max_chunks_per_article,
     )
-    extractive = ExtractiveAnswerer(settings.answer, index.term_idf)
-    answerer: Answerer = extractive
-    if settings.answer.mode == "llm":
-        if generator is None:
-            raise ConfigError("answer.mode is llm, but no language model was given")
-        answerer = LLMAnswerer(settings.llm, extractive, generator)
-    indexer = Indexer(settings.chunking, settings.ingest, embedder, store, index, RLock())
-    speakers = SpeakerIndex(index.cache_dir, extractive.quotes_of)
-    desk = Newsdesk(
-        settings, embedder, store, index, indexer, retriever, answerer, speakers,
-        max_question_chars,
-    )  # fmt: skip
-    desk.answerers = {"extractive": extractive, settings.answer.mode: answerer}
-    return desk
+    return Corpus(store, index, retriever, vectors)
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

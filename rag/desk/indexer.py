@@ -3,19 +3,17 @@
 Unchanged articles (same content hash, which covers the text, the metadata and the
 chunking settings) are skipped; a failure on one article is reported and the batch goes on.
 
-Readers (questions) share the store with an ingest: the slow part (cleaning, chunking,
-embedding) runs without the desk's ``guard`` lock, and each write of a few articles takes
-it briefly, updating the BM25 index in the same breath, so a question sees the store
+Readers (questions) share the corpus with an ingest: the slow part (cleaning, chunking,
+embedding) runs outside the corpus's doors, and each write of a few articles goes through
+its write door briefly (:meth:`rag.corpus.Corpus.write`), so a question sees the store
 before or after a write, never half of one, and never waits for the encoder.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -23,14 +21,11 @@ import numpy as np
 
 from rag.config import ChunkingSettings, IngestSettings
 from rag.contract import Article, ArticleInput, IngestFailure, IngestReport
-from rag.desk.journal import WriteJournal
-from rag.desk.readers import Readers
+from rag.corpus import Corpus, Written
 from rag.embedding import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError
-from rag.search import BM25Index, Chunk, Store, article_id, chunk_id, content_hash
-from rag.search.copies import CopyIndex
+from rag.search import Chunk, article_id, chunk_id, content_hash
 from rag.text import CHUNKER_VERSION, Chunker, clean
-from rag.text.dates import date_to_ordinal
 
 log = logging.getLogger(__name__)
 BATCH_ARTICLES = 64
@@ -55,25 +50,18 @@ class _Embedding:
 
 
 class Indexer:
-    """Writes articles into the store and keeps the BM25 index in step."""
+    """Cleans, chunks and embeds articles, and writes them through the corpus."""
 
     def __init__(
         self,
         chunking: ChunkingSettings,
         ingest: IngestSettings,
         embedder: Embedder,
-        store: Store,
-        index: BM25Index,
-        guard: AbstractContextManager[object] | None = None,
-        copies: CopyIndex | None = None,
+        corpus: Corpus,
     ) -> None:
         self.chunking, self.ingest = chunking, ingest
-        self.embedder, self.store, self.index = embedder, store, index
+        self.embedder, self.corpus = embedder, corpus
         self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
-        self.guard = guard if guard is not None else threading.RLock()
-        self.journal = WriteJournal(index.cache_dir)
-        self.readers = Readers()
-        self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
 
     def run(
         self,
@@ -105,17 +93,14 @@ class Indexer:
                     progress(len(batch))
             if pending is not None:
                 self._write(pending, report)
-        with self.guard:
-            self.index.sync(self.store)
-            self.index.flush()
-            self.copies.flush()
+        self.corpus.settle()
         return report
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
         """The texts' vectors, a slice at a time, making way for questions in between."""
         parts = []
         for lo in range(0, len(texts), EMBED_SLICE):
-            self.readers.wait_idle(YIELD_S)
+            self.corpus.readers.wait_idle(YIELD_S)
             parts.append(self.embedder.embed(texts[lo : lo + EMBED_SLICE]))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
@@ -128,8 +113,8 @@ class Indexer:
     ) -> list[_Prepared]:
         """Clean and chunk the batch's new and changed articles (the rest is reported)."""
         keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
-        with self.guard:
-            stored = self.store.content_hashes(list(keyed)) if keyed else {}
+        with self.corpus.read() as view:
+            stored = view.content_hashes(list(keyed))
         if pending is not None:  # not written yet, but it will be before this batch
             stored.update((p.article.doc_id, p.article.content_hash) for p in pending.todo)
         todo: list[_Prepared] = []
@@ -150,40 +135,18 @@ class Indexer:
 
     def _write(self, embedding: _Embedding, report: IngestReport) -> None:
         vectors = embedding.vectors.result()
-        batch, offset = [], 0
+        batch: list[Written] = []
+        offset = 0
         for prepared in embedding.todo:
             n = len(prepared.chunks)
             batch.append((prepared.article, prepared.chunks, vectors[offset : offset + n]))
             offset += n
         for lo in range(0, len(batch), WRITE_ARTICLES):
-            self._store(batch[lo : lo + WRITE_ARTICLES])
+            self.corpus.write(batch[lo : lo + WRITE_ARTICLES])
         for prepared in embedding.todo:
             report.chunks_written += len(prepared.chunks)
             done = report.added if prepared.is_new else report.updated
             done.append(prepared.article.doc_id)
-
-    def _store(self, part: list[tuple[Article, list[Chunk], Vectors]]) -> None:
-        """One write, under the guard and the journal. The BM25 index after the write is
-        computed before taking the guard (on a large store that is most of a second) and
-        swapped in with the write, so readers never wait for it and never need a full sync;
-        if the write removed other chunks than expected, it is recomputed under the guard."""
-        written = [
-            ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
-            for a, chunks, _ in part
-            for c in chunks
-        ]
-        new = {entry[0] for entry, _ in written}
-        chunks_of = self.index.catalogue.chunks_of
-        expected = [c for a, _, _ in part for c in chunks_of.get(a.doc_id, []) if c not in new]
-        prepared = self.index.prepare(written, expected)
-        with self.guard, self.journal.writing([a.doc_id for a, _, _ in part]):
-            in_step = self.store.generation() == self.index.generation
-            removed = self.store.write_articles(part)
-            generation = self.store.generation()
-            if in_step and not self.index.install(prepared, removed, generation):
-                self.index.absorb(written, removed, generation)
-            for article, _, _ in part:
-                self.copies.add(article.doc_id, article.text)
 
     def chunking_key(self) -> str:
         """Everything besides the article that decides its chunks and vectors."""

@@ -3,11 +3,13 @@ passage starts in (a retrieved one if possible, else one of the article's chunks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rag.answering import ChunkLocator
 from rag.errors import NotFoundError
-from rag.search import ChunkCatalogue, Hit, Store
+from rag.search import Chunk, ChunkCatalogue, Hit
+
+Fetch = Callable[[list[str]], list[Chunk]]  # chunks by id, read through the corpus
 
 
 def chunk_holding(spans: Sequence[tuple[int, int, str]], doc_id: str, offset: int) -> str:
@@ -18,9 +20,10 @@ def chunk_holding(spans: Sequence[tuple[int, int, str]], doc_id: str, offset: in
     return next((c for s, e, c in spans if s <= offset < e), before[-1])
 
 
-def locator(hits: Sequence[Hit], catalogue: ChunkCatalogue, store: Store) -> ChunkLocator:
+def locator(hits: Sequence[Hit], catalogue: ChunkCatalogue, fetch: Fetch) -> ChunkLocator:
     """Find the chunk that holds an offset: a retrieved one if possible, else one of the
-    article's chunk spans from the store (fetched once per article per answer)."""
+    article's chunks as the read view saw them (``catalogue``), fetched once per article.
+    An article rewritten since has none of those left: its retrieved chunks stand in."""
     retrieved = {(h.chunk.doc_id, h.chunk.start, h.chunk.end): h.chunk.chunk_id for h in hits}
     stored: dict[str, list[tuple[int, int, str]]] = {}
 
@@ -29,8 +32,10 @@ def locator(hits: Sequence[Hit], catalogue: ChunkCatalogue, store: Store) -> Chu
             if doc == doc_id and start <= offset < end:
                 return found
         if doc_id not in stored:  # by id: a Chroma filter on doc_id cost ~12 ms
-            chunks = store.get_chunks(catalogue.chunks_of.get(doc_id, []))
-            stored[doc_id] = sorted((c.start, c.end, c.chunk_id) for c in chunks)
+            chunks = fetch(catalogue.chunks_of.get(doc_id, []))
+            spans = [(c.start, c.end, c.chunk_id) for c in chunks]
+            spans = spans or [(s, e, c) for (d, s, e), c in retrieved.items() if d == doc_id]
+            stored[doc_id] = sorted(spans)
         return chunk_holding(stored[doc_id], doc_id, offset)
 
     return locate

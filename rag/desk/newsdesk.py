@@ -1,14 +1,14 @@
-"""The Newsdesk facade: what the CLI, the REST API and the UI call.
+"""The Newsdesk facade: what the CLI, the REST API, MCP and the UI call.
 
-It owns the order of the stages and what lies between them: checking the question,
-syncing the BM25 index with the store before reading it, the as-of preference, fetching
-the cited articles, finding the chunk each citation points into, and timing each stage.
-The stages themselves are given to it (:func:`rag.desk.factory.build` wires them).
+It owns the order of the stages: checking the query, planning its days, retrieving and
+locating passages inside one read view of the corpus, then answering from what that view
+handed over, outside it. A slow language model therefore slows only its own question:
+other questions, listings and ingest writes go on meanwhile. The stages themselves are
+given to it (:func:`rag.desk.factory.build` wires them).
 
-It is safe to share between threads. Reads (questions, listings) hold the indexer's
-``guard`` for their few milliseconds; an ingest holds it only while it writes a few
-articles (see :mod:`rag.desk.indexer`), so questions go on while it embeds. Ingests and
-repairs queue behind one another on a second lock, never interleaved.
+It is safe to share between threads. The corpus (:mod:`rag.corpus`) lets many readers in
+at once and a writer alone, for the few milliseconds of a write; an ingest embeds outside
+it and makes way for questions in flight. Ingests and repairs queue behind one another.
 """
 
 from __future__ import annotations
@@ -16,41 +16,49 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
-from rag.answering import finish, standalone
+from rag.answering import Grounds, Standalone, finish, standalone
 from rag.config import CoreSettings
 from rag.contract import (
     Answer,
     Article,
     ArticleInput,
-    ArticleMeta,
     ArticlePage,
     ChatMessage,
     Citation,
-    Filters,
     IngestFailure,
     IngestReport,
+    Query,
     SourceCount,
     SpeakerList,
 )
-from rag.desk.checking import CheckReport
-from rag.desk.checking import check as check_store
-from rag.desk.checking import repair as repair_store
+from rag.corpus import CheckReport, Corpus, ReadView
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
 from rag.desk.passages import as_citations, source_counts
-from rag.desk.protocols import Answerer, Retriever
+from rag.desk.protocols import Answerer
+from rag.desk.querying import checked
 from rag.desk.speakers import SpeakerIndex
-from rag.desk.stories import in_step, one_article_per_story, with_copies, with_story
 from rag.desk.timing import Planned, nothing_in, plan
 from rag.embedding import Embedder
-from rag.errors import QueryError
-from rag.search import BM25Index, Hit, Recency, Store
+from rag.search import Chunk, Hit, Recency
 
 log = logging.getLogger(__name__)
-MAX_QUESTION_CHARS = 2000
+OnToken = Callable[[str], None]
+OnSources = Callable[[Sequence[Citation]], None]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What one read view found for a question, valid after the view has closed: the
+    question's days, the grounds an answerer composes from, and each article's other
+    wire copies."""
+
+    planned: Planned
+    grounds: Grounds
+    also_in: Mapping[str, tuple[str, ...]]
 
 
 class Newsdesk:
@@ -60,35 +68,31 @@ class Newsdesk:
         self,
         settings: CoreSettings,
         embedder: Embedder,
-        store: Store,
-        index: BM25Index,
+        corpus: Corpus,
         indexer: Indexer,
-        retriever: Retriever,
-        answerer: Answerer,
+        answerers: Mapping[str, Answerer],
         speakers: SpeakerIndex,
-        max_question_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
-        self.settings = settings
-        self.embedder, self.store, self.index, self.indexer = embedder, store, index, indexer
-        self.retriever, self.answerer, self.speaker_index = retriever, answerer, speakers
-        self.max_question_chars = max_question_chars
-        self.guard = indexer.guard
-        self.answerers: dict[str, Answerer] = {settings.answer.mode: answerer}
+        self.settings, self.embedder, self.corpus = settings, embedder, corpus
+        self.indexer, self.speaker_index = indexer, speakers
+        self.answerers = dict(answerers)
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
 
     def recover(self) -> CheckReport | None:
         """Repair the store if a write was cut short (a crash, ``kill -9``), before anyone
         reads it; None when the last write finished. Cheap: a file check otherwise."""
-        if self.indexer.journal.interrupted() is None:
+        if not self.corpus.interrupted():
             return None
-        with self._writer, self.guard:
-            if self.indexer.journal.interrupted() is None:
+        with self._writer:
+            if not self.corpus.interrupted():
                 return None
             log.warning("the last write to the store was cut short: repairing")
-            report = repair_store(self.store, self.index, self.indexer)
-            self.indexer.journal.clear()
+            report = self.corpus.repair(self._reindex)
             log.warning("store repaired: %s", report.summary())
             return report
+
+    def _reindex(self, inputs: list[ArticleInput]) -> IngestReport:
+        return self.indexer.run(inputs, force=True)
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first question or ingest."""
@@ -113,178 +117,150 @@ class Newsdesk:
 
     def ask(
         self,
-        question: str,
-        top_k: int | None = None,
-        filters: Filters | None = None,
-        as_of: date | None = None,
-        on_token: Callable[[str], None] | None = None,
-        mode: str | None = None,
+        query: Query | str,
+        on_token: OnToken | None = None,
+        on_sources: OnSources | None = None,
     ) -> Answer:
-        """Retrieve, then answer with citations; timings in milliseconds per stage.
-        ``on_token`` receives a written answer's tokens as the model produces them;
-        ``mode`` picks an answerer of ``answerers`` (default: the configured one)."""
-        question = self._check_question(question)
-        if mode is not None and mode not in self.answerers:
-            raise QueryError(f"no '{mode}' answers here: {', '.join(sorted(self.answerers))}")
-        with self.indexer.readers.reading(), self.guard:  # an ingest makes way meanwhile
-            return self._ask(question, top_k, filters, as_of, on_token, mode)
-
-    def _ask(
-        self,
-        question: str,
-        top_k: int | None,
-        filters: Filters | None,
-        as_of: date | None,
-        on_token: Callable[[str], None] | None,
-        mode: str | None = None,
-    ) -> Answer:
+        """Retrieve, then answer with citations; timings in milliseconds per stage. A chat
+        (``query.conversation``) is answered as its last question made standalone.
+        ``on_sources`` receives the passages as soon as they are chosen, before a model
+        writes; ``on_token`` a written answer's tokens as the model produces them."""
+        query = self._checked(query)
+        turn = _turn(query)
+        mode = query.mode or self.settings.answer.mode
+        answerer = self.answerers.get(mode) or self.answerers[self.settings.answer.mode]
         started = time.perf_counter()
-        mode = mode or self.settings.answer.mode
-        answerer = self.answerers.get(mode, self.answerer)
-        copies = self.indexer.copies
-        asked, hits = self._retrieve(question, top_k, filters, as_of)
-        retrieved = time.perf_counter()
-        articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
-        locate = locator(hits, self.index.catalogue, self.store)
-        composed = answerer.answer(asked.searched, hits, articles, locate, on_token)
+        with self.corpus.readers.reading() as reading:  # an ingest makes way meanwhile
+            g = self._retrieval(turn.question, query)
+            retrieved = time.perf_counter()
+
+            def sources(citations: Sequence[Citation]) -> None:
+                reading.done()  # from here a model may write for seconds: not our CPU
+                if on_sources is not None:
+                    on_sources(with_also_in(citations, g.also_in))
+
+            composed = answerer.answer(g.planned.searched, g.grounds, on_token, sources)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": round((done - retrieved) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
-        return Answer(
-            question=question,
-            answer=nothing_in(asked.window, composed.text, bool(composed.citations)),
-            citations=with_copies(composed.citations, copies, self.index.catalogue),
+        answer = Answer(
+            question=turn.question,
+            answer=nothing_in(g.planned.window, composed.text, bool(composed.citations)),
+            citations=with_also_in(composed.citations, g.also_in),
             mode="extractive" if composed.notice else mode,
             timings_ms=timings,
             statements=composed.statements,
             verification=composed.verification,
             notice=composed.notice,
-            window=asked.window,
+            window=g.planned.window,
         )
+        return finish(answer, turn)
 
-    def search(
-        self,
-        question: str,
-        top_k: int | None = None,
-        filters: Filters | None = None,
-        as_of: date | None = None,
-    ) -> list[Citation]:
-        """The passages retrieval finds, best first, without composing an answer."""
-        question = self._check_question(question)
-        with self.indexer.readers.reading(), self.guard:
-            _, hits = self._retrieve(question, top_k, filters, as_of)
-            articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
+    def retrieve(self, query: Query | str) -> Retrieval:
+        """What ``ask`` answers from (the question's days, one article per story), for
+        code that composes its own answers (calibration benchmarks)."""
+        query = self._checked(query)
+        with self.corpus.readers.reading():
+            return self._retrieval(_turn(query).question, query)
+
+    def _retrieval(self, question: str, query: Query) -> Retrieval:
+        """Inside one read view: the question's days planned, the passages found, their
+        articles and stories, and the term weights of that state."""
+        with self.corpus.read() as view:
+            planned, hits = self._retrieve(view, question, query)
+            doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+            articles = view.articles(doc_ids)
+            also_in = view.also_in(doc_ids)
+            catalogue, idf = view.catalogue, view.idf
+        locate = locator(hits, catalogue, self._chunks)
+        return Retrieval(planned, Grounds(hits, articles, locate, idf), also_in)
+
+    def _chunks(self, chunk_ids: list[str]) -> list[Chunk]:
+        with self.corpus.read() as view:
+            return view.chunks(chunk_ids)
+
+    def _retrieve(self, view: ReadView, question: str, query: Query) -> tuple[Planned, list[Hit]]:
+        retrieval = self.settings.retrieval
+        planned = plan(question, query.filters, query.as_of)
+        recency = Recency.of(planned.as_of, retrieval)
+        k = query.top_k or retrieval.top_k
+        hits = view.retrieve(planned.searched, k, planned.filters, recency, retrieval.one_per_story)
+        return planned, hits
+
+    def search(self, query: Query | str) -> list[Citation]:
+        """The passages retrieval finds, best first, without composing an answer (the
+        retrieval ``ask`` runs: the question's days, one article per story)."""
+        query = self._checked(query)
+        turn = _turn(query)
+        with self.corpus.readers.reading(), self.corpus.read() as view:
+            _, hits = self._retrieve(view, turn.question, query)
+            articles = view.articles(list(dict.fromkeys(h.chunk.doc_id for h in hits)))
             return as_citations(hits, articles)
 
-    def _retrieve(
-        self, question: str, top_k: int | None, filters: Filters | None, as_of: date | None
-    ) -> tuple[Planned, list[Hit]]:
-        """The index in step, the question's days planned, the passages found (one article
-        per story)."""
-        self.index.sync(self.store)
-        in_step(self.indexer.copies, self.index.catalogue, self.store)
-        retrieval = self.settings.retrieval
-        asked = plan(question, filters, as_of)
-        recency = Recency.of(asked.as_of, retrieval)
-        k = top_k or retrieval.top_k
-        hits = self.retriever.retrieve(asked.searched, k, asked.filters, recency)
-        if retrieval.one_per_story:
-            hits = one_article_per_story(hits, self.indexer.copies)
-        return asked, hits
+    def _checked(self, query: Query | str) -> Query:
+        """A plain string is a question with the default options."""
+        query = Query(question=query) if isinstance(query, str) else query
+        return checked(query, self.settings.query, self.answerers)
 
     def sources(self) -> list[SourceCount]:
-        with self.guard:
-            self.index.sync(self.store)
-            return source_counts(self.index.catalogue)
-
-    def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        top_k: int | None = None,
-        filters: Filters | None = None,
-        as_of: date | None = None,
-        on_token: Callable[[str], None] | None = None,
-        mode: str | None = None,
-    ) -> Answer:
-        """Answer the last user message; follow-ups borrow the speaker or topic before it."""
-        turn = standalone(messages)
-        return finish(self.ask(turn.question, top_k, filters, as_of, on_token, mode), turn)
-
-    def _check_question(self, question: str) -> str:
-        question = " ".join(question.split())
-        if not question:
-            raise QueryError("the question is empty")
-        limit = self.max_question_chars
-        if len(question) > limit:
-            raise QueryError(f"the question has {len(question)} characters; the limit is {limit}")
-        return question
+        with self.corpus.read() as view:
+            return source_counts(view.catalogue)
 
     # --- articles ------------------------------------------------------------------------
 
     def list_articles(self, offset: int = 0, limit: int = 50) -> ArticlePage:
-        with self.guard:
-            rows = self.store.list_articles(offset, limit)
-            rows = [with_story(row, self.indexer.copies) for row in rows]
-            total = self.store.count_articles()
+        with self.corpus.read() as view:
+            rows = view.list_articles(offset, limit)
+            total = view.count_articles()
         return ArticlePage(total=total, offset=offset, limit=limit, articles=rows)
 
     def iter_articles(self, page: int = 500) -> Iterator[Article]:
         """Every stored article with its text, a page at a time (export, eval scans)."""
         offset = 0
-        while rows := self._page(offset, page):
-            with self.guard:
-                found = self.store.get_articles([m.doc_id for m in rows])
+        while True:
+            with self.corpus.read() as view:
+                rows = view.list_articles(offset, page)
+                found = view.articles([m.doc_id for m in rows])
+            if not rows:
+                return
             yield from (found[m.doc_id] for m in rows if m.doc_id in found)
             offset += len(rows)
 
-    def _page(self, offset: int, limit: int) -> list[ArticleMeta]:
-        with self.guard:
-            return self.store.list_articles(offset, limit)
-
     def get_article(self, doc_id: str) -> Article:
         """The article with its text, and its story: copies, or the article it copies."""
-        with self.guard:
-            return with_story(self.store.get_article(doc_id), self.indexer.copies)
+        with self.corpus.read() as view:
+            return view.article(doc_id)
+
+    def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored ones of these articles, by id (unknown ids are left out)."""
+        with self.corpus.read() as view:
+            return view.articles(list(doc_ids))
 
     def delete_article(self, doc_id: str) -> None:
-        with self.guard:
-            self.store.delete_article(doc_id)
-            self.index.sync(self.store)
-            self.indexer.copies.remove(doc_id)
-            self.indexer.copies.flush()
+        self.corpus.delete(doc_id)
 
     def speakers(
         self, doc_id: str | None = None, source: str | None = None, limit: int = 100
     ) -> SpeakerList:
         """Who is quoted, most often first: in one article, one publisher's, or all."""
-        with self.guard:
-            return self._speakers(doc_id, source, limit)
-
-    def _speakers(self, doc_id: str | None, source: str | None, limit: int) -> SpeakerList:
-        self.index.sync(self.store)
-        catalogue = self.index.catalogue
-        doc_ids: list[str] | None = None
-        if doc_id is not None:
-            self.store.get_article(doc_id)  # NotFoundError for an unknown article
-            doc_ids = [doc_id]
-        elif source:
-            pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
-            doc_ids = [d for d, s in pairs if s == source]
-        return self.speaker_index.listing(self.store, self.index, doc_ids, limit)
+        with self.corpus.read() as view:
+            doc_ids: list[str] | None = None
+            if doc_id is not None:
+                view.article(doc_id)  # NotFoundError for an unknown article
+                doc_ids = [doc_id]
+            elif source:
+                catalogue = view.catalogue
+                pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
+                doc_ids = [d for d, s in pairs if s == source]
+            return self.speaker_index.listing(view, doc_ids, limit)
 
     def check(self, repair: bool = False) -> CheckReport:
-        """Are the store and the BM25 index consistent? With ``repair``, make them so. The
-        index is synced first, as every question does: what differs after that is wrong."""
-        with self._writer, self.guard:
-            if repair:
-                report = repair_store(self.store, self.index, self.indexer)
-                self.indexer.journal.clear()
-                return report
-            self.index.sync(self.store)
-            return check_store(self.store, self.index)
+        """Are the store and the BM25 index consistent? With ``repair``, make them so."""
+        with self._writer:
+            return self.corpus.repair(self._reindex) if repair else self.corpus.check()
 
     def ready(self) -> dict[str, object]:
         """Readiness: the model is loaded and the store answers (else StoreError)."""
@@ -292,5 +268,21 @@ class Newsdesk:
         return {"model": self.embedder.model_id, **self.stats()}
 
     def stats(self) -> dict[str, int]:
-        with self.guard:
-            return {"articles": self.store.count_articles(), "chunks": self.store.count_chunks()}
+        return self.corpus.stats()
+
+
+def with_also_in(
+    citations: Sequence[Citation], also_in: Mapping[str, tuple[str, ...]]
+) -> list[Citation]:
+    """Each citation with the publishers of its story's other copies (wire copies)."""
+    return [
+        c.model_copy(update={"also_in": also_in[c.doc_id]}) if c.doc_id in also_in else c
+        for c in citations
+    ]
+
+
+def _turn(query: Query) -> Standalone:
+    """The question to answer: a chat's last message made standalone, else as asked."""
+    if not query.conversation:
+        return Standalone(query.question)
+    return standalone([*query.conversation, ChatMessage(role="user", content=query.question)])

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rag.contract import Article, SpeakerCount, SpeakerList
+from rag.corpus import ReadView
 from rag.quotes import Quote
-from rag.search import BM25Index, Store, atomic_file
+from rag.search import atomic_file
 
 log = logging.getLogger(__name__)
 CACHE = "speakers.json"
@@ -29,6 +31,7 @@ class SpeakerIndex:
         self.file = cache_dir / CACHE
         self.quotes_of = quotes_of
         self.counts: dict[str, dict[str, int]] = self._load()
+        self._lock = threading.Lock()  # listings run side by side; attribution once
 
     def _load(self) -> dict[str, dict[str, int]]:
         try:
@@ -43,13 +46,14 @@ class SpeakerIndex:
             out.write(json.dumps(self.counts).encode("utf-8"))
 
     def listing(
-        self, store: Store, index: BM25Index, doc_ids: Iterable[str] | None = None, limit: int = 100
+        self, view: ReadView, doc_ids: Iterable[str] | None = None, limit: int = 100
     ) -> SpeakerList:
         """Speakers of the given articles (None: all), most quoted first."""
-        catalogue = index.catalogue
+        catalogue = view.catalogue
         keys = dict(zip(catalogue.article_ids, catalogue.article_keys(), strict=True))
         wanted = list(keys) if doc_ids is None else [d for d in doc_ids if d in keys]
-        self._attribute(store, [d for d in wanted if keys[d] not in self.counts], keys)
+        with self._lock:
+            self._attribute(view, [d for d in wanted if keys[d] not in self.counts], keys)
         quotes: Counter[str] = Counter()
         articles: Counter[str] = Counter()
         for doc_id in wanted:
@@ -60,9 +64,9 @@ class SpeakerIndex:
         rows = [SpeakerCount(name=s, quotes=quotes[s], articles=articles[s]) for s in ranked]
         return SpeakerList(speakers=rows, articles_read=len(wanted))
 
-    def _attribute(self, store: Store, missing: list[str], keys: dict[str, str]) -> None:
+    def _attribute(self, view: ReadView, missing: list[str], keys: dict[str, str]) -> None:
         for lo in range(0, len(missing), PAGE):
-            for doc_id, article in store.get_articles(missing[lo : lo + PAGE]).items():
+            for doc_id, article in view.articles(missing[lo : lo + PAGE]).items():
                 found = Counter(q.speaker for q in self.quotes_of(article))
                 self.counts[keys[doc_id]] = dict(found)
         if missing:

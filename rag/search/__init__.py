@@ -25,7 +25,7 @@ from rag.search.hybrid import (
     rrf,
 )
 from rag.search.ids import article_id, article_key, chunk_id, content_hash
-from rag.search.protocols import Store
+from rag.search.protocols import Retriever, Store
 from rag.search.records import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ __all__ = [
     "Hit",
     "HybridRetriever",
     "Recency",
+    "Retriever",
     "SparseArticleRetriever",
     "SparseRetriever",
     "Store",

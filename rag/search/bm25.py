@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class BM25Index:
         self.catalogue = ChunkCatalogue()
         self.vocab: dict[str, int] = {}
         self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.idf: Scores = np.zeros(0, dtype=np.float32)
         self._load()
 
     # --- persistence ---------------------------------------------------------------------
@@ -183,11 +184,13 @@ class BM25Index:
 
     def term_idf(self, term: str) -> float:
         """Inverse document frequency of a (tokenised) term; unseen terms weigh most."""
-        index = self.vocab.get(term)
-        if index is None:
-            n = len(self.catalogue)
-            return math.log(1.0 + (n + 0.5) / 0.5)
-        return float(self.idf[index])
+        return _idf_of(term, self.vocab, self.idf, len(self.catalogue))
+
+    def idf_snapshot(self) -> Callable[[str], float]:
+        """``term_idf`` of the index as it is now, unchanged by later writes (an answer
+        composed after its read view closed still weighs terms as retrieval did)."""
+        vocab, idf, n = self.vocab, self.idf, len(self.catalogue)
+        return lambda term: _idf_of(term, vocab, idf, n)
 
     def search(
         self, tokens: Sequence[str], k: int, filters: Filters | None = None
@@ -213,6 +216,15 @@ class BM25Index:
 
 
 Scores = npt.NDArray[np.float32]
+
+
+def _idf_of(term: str, vocab: dict[str, int], idf: Scores, n: int) -> float:
+    index = vocab.get(term)
+    if index is None:
+        return math.log(1.0 + (n + 0.5) / 0.5)
+    return float(idf[index])
+
+
 Weights = tuple[sparse.csc_matrix, Scores, sparse.csc_matrix]
 
 

@@ -72,11 +72,11 @@ class SparseRetriever:
 class DenseArticleRetriever:
     """Nearest articles by the cosine of the question and the article's mean vector."""
 
-    def __init__(self, dense: DenseRetriever, vectors: ArticleVectors, index: BM25Index) -> None:
-        self.dense, self.vectors, self.index = dense, vectors, index
+    def __init__(self, dense: DenseRetriever, vectors: ArticleVectors) -> None:
+        self.dense, self.vectors = dense, vectors
 
     def articles(self, question: str, k: int, filters: Filters | None) -> Ranked:
-        self.vectors.sync(self.dense.store, self.index)
+        # the vectors are kept in step by their owner (rag.corpus), never by a reader
         return self.vectors.search(self.dense.vector(question), k, filters)
 
 

@@ -8,11 +8,14 @@ backend trouble and :class:`rag.errors.NotFoundError` for an unknown article.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.contract import Article, ArticleMeta, Filters
 from rag.embedding import Vectors
-from rag.search.records import Chunk
+from rag.search.records import Chunk, Hit
+
+if TYPE_CHECKING:
+    from rag.search.hybrid import Recency
 
 
 class Store(Protocol):
@@ -68,3 +71,15 @@ class Store(Protocol):
         ...
 
     def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]: ...
+
+
+class Retriever(Protocol):
+    """The best passages for a question, from as many articles as possible."""
+
+    def retrieve(
+        self,
+        question: str,
+        top_k: int,
+        filters: Filters | None = None,
+        recency: Recency | None = None,
+    ) -> list[Hit]: ...

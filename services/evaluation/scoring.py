@@ -1,11 +1,13 @@
 """Asking the questions and scoring each answer against the gold.
 
-Metrics are article-level on the ranked chunks: a question's ``rank`` is the 1-based rank
-of the first chunk of a gold article. Answer hit: a gold answer string (case-insensitive)
-appears in the answer text or its cited quotes. With ``negatives``, each answerable
-question is asked again with its gold articles, and every article holding one of its
-accepted answers, left out of retrieval: the right result is then "nothing found" (RGB's
-negative-rejection test).
+Everything goes through the desk's public methods, so what is scored is what the product
+runs (the question's date window, one article per wire story, the corpus's read view).
+Metrics are article-level on the ranked passages of ``Newsdesk.search``: a question's
+``rank`` is the 1-based rank of the first passage of a gold article. Answer hit: a gold
+answer string (case-insensitive) appears in the answer text or its cited quotes. With
+``negatives``, each answerable question is asked again with its gold articles, and every
+article holding one of its accepted answers, left out of retrieval: the right result is
+then "nothing found" (RGB's negative-rejection test).
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.contract import Answer, Filters
+from rag.contract import Answer, Filters, Query
 from rag.desk import Newsdesk
-from rag.search import Recency
 from services.evaluation.questions import Question
 
 
@@ -47,7 +48,7 @@ def evaluate(
 ) -> list[QuestionResult]:
     """Ask every question (warm: one untimed question first) and score it."""
     if questions:
-        desk.ask(questions[0].query)
+        desk.ask(Query(question=questions[0].query))
     holders = answer_holders(desk, questions) if negatives else {}
     return [_score(desk, q, depth, use_as_of, holders.get(q.id)) for q in questions]
 
@@ -61,21 +62,21 @@ def _score(
 ) -> QuestionResult:
     as_of = question.as_of if use_as_of else None
     started = time.perf_counter()
-    answer = desk.ask(question.query, as_of=as_of)
+    answer = desk.ask(Query(question=question.query, as_of=as_of))
     latency = (time.perf_counter() - started) * 1000
-    recency = Recency.of(as_of, desk.settings.retrieval)
-    hits = desk.retriever.retrieve(question.query, depth, None, recency)
-    rank = next((h.rank + 1 for h in hits if h.chunk.doc_id in question.gold_doc_ids), None)
-    top = desk.store.get_articles([hits[0].chunk.doc_id]) if hits else {}
+    passages = desk.search(Query(question=question.query, top_k=depth, as_of=as_of))
+    gold = question.gold_doc_ids
+    rank = next((i + 1 for i, p in enumerate(passages) if p.doc_id in gold), None)
+    top = desk.get_articles([passages[0].doc_id]) if passages else {}
     negative = None
     if exclude is not None:
         without = Filters(exclude=tuple(sorted(exclude)))
-        negative = not desk.ask(question.query, filters=without, as_of=as_of).found
+        negative = not desk.ask(Query(question=question.query, filters=without, as_of=as_of)).found
     return QuestionResult(
         id=question.id,
         rank=rank,
         answer_hit=answer_hit(answer, question.answers),
-        answer_in_top5=text_hit([h.chunk.text for h in hits[:5]], question.answers),
+        answer_in_top5=text_hit([p.quote for p in passages[:5]], question.answers),
         answer_in_top_article=text_hit([a.text for a in top.values()], question.answers),
         refused=not answer.found,
         citations=len(answer.citations),
@@ -119,7 +120,7 @@ def text_hit(texts: Sequence[str], golds: Sequence[str]) -> bool:
 def _valid_citations(desk: Newsdesk, answer: Answer) -> int:
     if not answer.citations:
         return 0
-    articles = desk.store.get_articles([c.doc_id for c in answer.citations])
+    articles = desk.get_articles([c.doc_id for c in answer.citations])
     return sum(
         1
         for c in answer.citations

@@ -4,7 +4,7 @@ Chroma has no transaction spanning its two collections, so an ingest killed betw
 writing an article's chunks and its record leaves chunks without their article (or two
 versions side by side). Before each write the indexer names the articles in this file and
 removes it after; a file found at start-up means a write was cut short, and the desk
-repairs the store (``rag.desk.checking.repair``) before anyone reads it.
+repairs the store (``rag.corpus.checking.repair``) before anyone reads it.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from the article text the store keeps.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.contract import ArticleInput
-from rag.desk.indexer import Indexer
 from rag.search import BM25Index, Store, chunk_id
 
 PAGE = 500
@@ -66,8 +66,11 @@ def check(store: Store, index: BM25Index) -> CheckReport:
     return report
 
 
-def repair(store: Store, index: BM25Index, indexer: Indexer) -> CheckReport:
-    """Drop orphan and stale chunks, re-index incomplete articles, re-sync BM25."""
+def repair(
+    store: Store, index: BM25Index, reindex: Callable[[list[ArticleInput]], object]
+) -> CheckReport:
+    """Drop orphan and stale chunks, re-index incomplete articles (``reindex``: an ingest
+    that rewrites them), re-sync BM25."""
     report = check(store, index)
     store.delete_chunks(report.orphan_chunks + report.stale_chunks)
     if report.incomplete:
@@ -86,7 +89,7 @@ def repair(store: Store, index: BM25Index, indexer: Indexer) -> CheckReport:
             )
             for a in found.values()
         ]
-        indexer.run(inputs, force=True)
+        reindex(inputs)
     index.generation = ""  # a full re-sync from the store, whatever the stamp says
     index.sync(store)
     report.repaired = True

@@ -1,0 +1,161 @@
+"""The corpus: the one owner of what is stored and what is derived from it.
+
+It holds the store (Chroma), the BM25 index and its chunk catalogue, the article
+vectors, the wire-copy index, the write journal and the lock between readers and
+writers. Nobody else touches them; there are two doors:
+
+- ``read()``: a :class:`ReadView` for one question or listing. Many are open at once;
+  none sees half a write.
+- the write door (``write``, ``delete``, ``settle``, ``repair``): exclusive and short.
+  An ingest embeds outside it and comes in only to store a few articles at a time.
+
+Before a read, the derived indexes are brought up to the store (another process may
+have written to it): that catch-up goes through the write door too, since it changes
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from rag.contract import Article, ArticleInput
+from rag.corpus.checking import CheckReport, check, repair
+from rag.corpus.journal import WriteJournal
+from rag.corpus.locks import ReadWriteLock
+from rag.corpus.readers import Readers
+from rag.corpus.view import ReadView
+from rag.embedding import Vectors
+from rag.search import ArticleVectors, BM25Index, Chunk, CopyIndex, Retriever, Store
+from rag.text.dates import date_to_ordinal
+
+log = logging.getLogger(__name__)
+Written = tuple[Article, list[Chunk], Vectors]
+Reindex = Callable[[list[ArticleInput]], object]  # re-ingests articles (force), for repairs
+
+
+class Corpus:
+    """Stored articles and chunks with their indexes, behind a read door and a write door."""
+
+    def __init__(
+        self,
+        store: Store,
+        index: BM25Index,
+        retriever: Retriever,
+        vectors: ArticleVectors | None = None,
+        copies: CopyIndex | None = None,
+    ) -> None:
+        self.store, self.index, self.retriever = store, index, retriever
+        self.vectors = vectors if vectors is not None else ArticleVectors(index.cache_dir)
+        self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
+        self.journal = WriteJournal(index.cache_dir)
+        self.readers = Readers()
+        self._lock = ReadWriteLock()
+
+    @property
+    def model_id(self) -> str:
+        return self.store.model_id
+
+    # --- the read door -------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[ReadView]:
+        """A consistent view of the corpus for the block; writes wait until it ends."""
+        self.catch_up()
+        with self._lock.read():
+            yield ReadView(self, self.index.catalogue, self.index.idf_snapshot())
+
+    def catch_up(self) -> None:
+        """Bring the BM25 index, the copies and the article vectors up to the store (a
+        write by another process, a lost cache); cheap when they are in step."""
+        if self._lock.reading():  # a nested read: the outer one caught up already
+            return
+        with self._lock.read():
+            if self._in_step():
+                return
+        with self._lock.write():
+            self._sync()
+
+    def _in_step(self) -> bool:
+        index = self.index
+        return (
+            self.store.generation() == index.generation
+            and self.vectors.generation == index.generation
+            and len(self.copies.canonical_of) == len(index.catalogue.article_ids)
+        )
+
+    def _sync(self) -> None:
+        self.index.sync(self.store)
+        if len(self.copies.canonical_of) != len(self.index.catalogue.article_ids):
+            self.copies.sync(self.store, self.index.catalogue.article_ids)
+        self.vectors.sync(self.store, self.index)
+
+    # --- the write door ------------------------------------------------------------------
+
+    def write(self, part: Sequence[Written]) -> None:
+        """Store new versions of a few articles, in one short exclusive write.
+
+        The BM25 index after the write is computed before the lock is taken (on a large
+        store most of a second) and swapped in with the write; if the write removed other
+        chunks than expected, it is recomputed under the lock. The journal names the
+        articles, so a write cut short (kill -9) is repaired at the next start."""
+        written = [
+            ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
+            for a, chunks, _ in part
+            for c in chunks
+        ]
+        new = {entry[0] for entry, _ in written}
+        chunks_of = self.index.catalogue.chunks_of
+        expected = [c for a, _, _ in part for c in chunks_of.get(a.doc_id, []) if c not in new]
+        prepared = self.index.prepare(written, expected)
+        with self._lock.write(), self.journal.writing([a.doc_id for a, _, _ in part]):
+            in_step = self.store.generation() == self.index.generation
+            removed = self.store.write_articles(part)
+            generation = self.store.generation()
+            if in_step and not self.index.install(prepared, removed, generation):
+                self.index.absorb(written, removed, generation)
+            for article, _, _ in part:
+                self.copies.add(article.doc_id, article.text)
+
+    def settle(self) -> None:
+        """After an ingest: everything in step with the store and saved to disk."""
+        with self._lock.write():
+            self._sync()
+            self.index.flush()
+            self.copies.flush()
+
+    def delete(self, doc_id: str) -> None:
+        """Remove an article and its chunks (NotFoundError for an unknown one)."""
+        with self._lock.write():
+            self.store.delete_article(doc_id)
+            self.index.sync(self.store)
+            self.copies.remove(doc_id)
+            self.copies.flush()
+
+    # --- consistency ---------------------------------------------------------------------
+
+    def interrupted(self) -> bool:
+        """Was the last write cut short (a journal left behind)?"""
+        return self.journal.interrupted() is not None
+
+    def check(self) -> CheckReport:
+        """Are the store and the BM25 index consistent? The index is synced first, as
+        every read does: what differs after that is wrong."""
+        with self._lock.write():
+            self.index.sync(self.store)
+            return check(self.store, self.index)
+
+    def repair(self, reindex: Reindex) -> CheckReport:
+        """Drop stray chunks, re-index incomplete articles (``reindex``), re-sync; the
+        journal is cleared once the store is whole again."""
+        with self._lock.write():
+            report = repair(self.store, self.index, reindex)
+            self.copies.sync(self.store, self.index.catalogue.article_ids)
+            self.vectors.sync(self.store, self.index)
+            self.journal.clear()
+            return report
+
+    def stats(self) -> dict[str, int]:
+        with self.read() as view:
+            return {"articles": view.count_articles(), "chunks": view.count_chunks()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, chat_completions, errors, feeds, openapi, questions, speakers
+from api import articles, asking, chat_completions, feeds, http_errors, openapi, speakers
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -27,7 +27,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     """The FastAPI app (REST only) over one shared Newsdesk."""
     server = shared.settings.server
     app = FastAPI(title="Newsdesk", version="0.1.0", description=DESCRIPTION)
-    errors.install(app)
+    http_errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, limit=server.max_upload_bytes)
     app.add_middleware(MethodGuard, api=app)
@@ -39,7 +39,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(_probes(shared))
-    app.include_router(questions.router(shared))
+    app.include_router(asking.router(shared))
     app.include_router(articles.router(shared))
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))

@@ -1,4 +1,4 @@
-"""API keys over HTTP: ``Authorization: Bearer KEY`` where ``services.auth`` says a key is
+"""API keys over HTTP: ``Authorization: Bearer KEY`` where ``services.keys`` says a key is
 needed: 401 without a key, 403 with a wrong one. Where no key is needed the operation
 declares no security in the OpenAPI schema, so the documentation says what is true.
 Probes (/healthz, /readyz) stay open so an orchestrator can check the process.
@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.auth import allowed, key_needed
+from services.keys import allowed, key_needed
 from services.settings import ServerSettings
 
 _bearer = HTTPBearer(auto_error=False, description="The server's API key (server.api_key).")

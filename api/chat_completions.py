@@ -7,7 +7,7 @@ contract rides along in an extra ``newsdesk`` field that OpenAI clients ignore. 
 names the answer mode: ``newsdesk`` (configured), ``newsdesk-extractive``, and
 ``newsdesk-llm`` when a language model is configured. Streams send the verified answer
 (never a model's unchecked draft) as ``chat.completion.chunk`` events, then ``[DONE]``.
-Errors on these paths are OpenAI error objects (``api.errors``).
+Errors on these paths are OpenAI error objects (``api.http_errors``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.asking import EventStream
 from api.auth import requirement
-from api.questions import EventStream
 from rag.contract import Answer, ChatMessage, Query
 from services.export import with_sources
 from services.gate import SharedDesk

@@ -24,8 +24,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.contract import Answer, Article, Citation, Filters, IngestReport, Query, SourceCount
 from rag.errors import NewsdeskError
-from services.auth import allowed, key_needed
 from services.gate import SharedDesk
+from services.keys import allowed, key_needed
 
 T = TypeVar("T")
 Question = Annotated[

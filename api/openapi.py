@@ -1,6 +1,6 @@
 """The OpenAPI document, made to say what the API really does.
 
-Every error is ``{"detail": "..."}`` (``api.errors``), so FastAPI's list-shaped 422 schema
+Every error is ``{"detail": "..."}`` (``api.http_errors``), so FastAPI's list-shaped 422 schema
 is replaced by one ``Error`` schema, given as each operation's ``default`` response: the
 statuses it may carry (400, 401, 403, 404, 405, 413, 415, 422, 503) are listed in the API
 description. Security is declared only where a key is needed (``api.auth``).

@@ -21,7 +21,7 @@ from bench.common import machine, write_results
 from rag.contract import Answer, Filters, Query
 from rag.desk import Newsdesk, build
 from services.evaluation import Question, answer_hit, answer_holders
-from services.llm import OpenAICompatible
+from services.model_client import OpenAICompatible
 
 
 class Timed:

@@ -22,7 +22,7 @@ import yaml
 from ingest.discover import sidecar_candidates
 from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
-from rag.text.dates import normalise_date
+from rag.text import normalise_date
 
 Loaded = ArticleInput | IngestFailure
 

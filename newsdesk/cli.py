@@ -41,7 +41,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     desk = open_desk(settings)
     report = ingest_sources(desk, args.paths)
     if args.feed:
-        from services.feeds import FeedFollower, feed_of
+        from services.feed_polling import FeedFollower, feed_of
 
         report = report.merged(FeedFollower(desk, settings).poll([feed_of(u) for u in args.feed]))
     for failure in report.failed:
@@ -55,7 +55,7 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
     """Poll config.yaml's feeds as they fall due (Ctrl-C stops); exit 2 if --once failed."""
     import threading
 
-    from services.feeds import FeedFollower
+    from services.feed_polling import FeedFollower
 
     if not settings.feeds:
         raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
@@ -73,7 +73,7 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("feeds")
 def _feeds(args: argparse.Namespace, settings: Settings) -> int:
-    from services.feeds import FeedFollower
+    from services.feed_polling import FeedFollower
 
     statuses = FeedFollower(open_desk(settings), settings).statuses()
     if args.json:

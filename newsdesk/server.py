@@ -28,7 +28,7 @@ def create_app(desk: Newsdesk, settings: Settings, *, ui: bool = True) -> FastAP
 
         mount_mcp(app, shared)
     if ui:
-        from ui.app import mount_ui  # gradio takes seconds to import: only when served
+        from ui.layout import mount_ui  # gradio takes seconds to import: only when served
 
         mount_ui(app, shared)
     return app

@@ -7,7 +7,7 @@ import logging
 
 from rag.desk import Newsdesk, build
 from rag.embedding import Embedder
-from services.llm import OpenAICompatible
+from services.model_client import OpenAICompatible
 from services.settings import Settings
 
 NOISY = ("chromadb", "httpx", "sentence_transformers", "urllib3")

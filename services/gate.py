@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rag.desk import Newsdesk
-from services.feeds import FeedFollower
+from services.feed_polling import FeedFollower
 from services.settings import Settings
 
 

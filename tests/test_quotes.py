@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from rag.quotes.attribution import find_quotes
-from rag.quotes.records import Quote
-from rag.quotes.speakers import SpeakerQuestion, parse_speaker_question, speaker_matches
+from rag.quotes.quote import Quote
+from rag.quotes.speaker_questions import SpeakerQuestion, parse_speaker_question, speaker_matches
 
 SEED = Path(__file__).resolve().parents[1] / "data/sample/000_c030bf5d14f6109c.txt"
 TEXT = SEED.read_text(encoding="utf-8")

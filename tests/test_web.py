@@ -12,7 +12,7 @@ import pytest
 from ingest.runner import ingest_urls
 from ingest.web import BlockedAddress, check_host, internal_reason
 from rag.desk import Newsdesk, build
-from services.feeds import FeedFollower
+from services.feed_polling import FeedFollower
 from services.settings import FeedSettings, Settings, load_settings
 from tests.fakes import DictStore, HashingEmbedder
 from tests.web_server import Site, local_site

@@ -19,9 +19,9 @@ import gradio as gr
 
 from rag.contract import Answer, ChatMessage, Filters, Query
 from rag.errors import NewsdeskError, QueryError
-from services.auth import allowed
 from services.export import answer_markdown, chat_markdown
 from services.gate import SharedDesk
+from services.keys import allowed
 from services.streaming import answer_events
 from services.uploads import ingest_file, ingest_record, merge, require_stored
 from ui.render import (

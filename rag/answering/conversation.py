@@ -19,7 +19,7 @@ from datetime import date
 from rag.contract import Answer, ChatMessage, Citation
 from rag.errors import QueryError
 from rag.quotes import parse_speaker_question
-from rag.text.timeframe import said_on
+from rag.text import said_on
 
 MAX_TURNS = 20  # earlier user turns than this are not read for context
 

@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Generic, TypeVar
 
+from rag.answering.analysis import analyse, names_of
 from rag.answering.composed import Composed
 from rag.answering.facts import Passage, Sentence, fact_passages
 from rag.answering.grounds import ChunkLocator, Grounds
-from rag.answering.questions import analyse, names_of
 from rag.answering.speaking import (
     byline_article,
     parse_byline,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.questions import Asked
+from rag.answering.analysis import Asked
 from rag.config import AnswerSettings
 
 _NUMBER_WORDS = (

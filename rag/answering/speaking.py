@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rag.answering.analysis import Asked, analyse
 from rag.answering.facts import Passage, covered_terms
-from rag.answering.questions import Asked, analyse
 from rag.contract import Article
 from rag.quotes import Quote, SpeakerQuestion, speaker_matches, speakers_with_role
 from rag.text import terms

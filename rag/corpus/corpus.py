@@ -28,7 +28,7 @@ from rag.corpus.readers import Readers
 from rag.corpus.view import ReadView
 from rag.embedding import Vectors
 from rag.search import ArticleVectors, BM25Index, Chunk, CopyIndex, Retriever, Store
-from rag.text.dates import date_to_ordinal
+from rag.text import date_to_ordinal
 
 log = logging.getLogger(__name__)
 Written = tuple[Article, list[Chunk], Vectors]

@@ -1,19 +1,28 @@
 """The desk: the Newsdesk facade over the corpus and the answerers, the factory that
-builds it, and the llama-index retriever that lets other Python code use its retrieval."""
+builds it, and the llama-index retriever that lets other Python code use its retrieval
+(``NewsdeskRetriever``, imported on first use: llama-index takes a second to import)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rag.corpus import CheckReport
+from rag.desk.answerer import Answerer, Retriever
 from rag.desk.factory import build, lazy_embedder, open_corpus, open_store
 from rag.desk.indexer import Indexer
 from rag.desk.locating import chunk_holding
 from rag.desk.newsdesk import Newsdesk, Retrieval
-from rag.desk.protocols import Answerer, Retriever
 from rag.desk.querying import checked
+
+if TYPE_CHECKING:
+    from rag.desk.llama import NewsdeskRetriever
 
 __all__ = [
     "Answerer",
     "CheckReport",
     "Indexer",
     "Newsdesk",
+    "NewsdeskRetriever",
     "Retrieval",
     "Retriever",
     "build",
@@ -23,3 +32,11 @@ __all__ = [
     "open_corpus",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NewsdeskRetriever":
+        from rag.desk.llama import NewsdeskRetriever
+
+        return NewsdeskRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,10 +14,10 @@ from threadpoolctl import threadpool_limits
 from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.corpus import Corpus
+from rag.desk.answerer import Answerer
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import Newsdesk
-from rag.desk.protocols import Answerer
-from rag.desk.speakers import SpeakerIndex
+from rag.desk.speaker_index import SpeakerIndex
 from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
 from rag.errors import ConfigError
 from rag.search import (
@@ -94,7 +94,7 @@ def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:
 
 def open_store(settings: StoreSettings, model_id: str) -> Store:
     """The configured Chroma store (chromadb is imported only here)."""
-    from rag.search.store import ChromaStore
+    from rag.search import ChromaStore
 
     return ChromaStore(settings, model_id)
 

@@ -35,12 +35,12 @@ from rag.contract import (
     SpeakerList,
 )
 from rag.corpus import CheckReport, Corpus, ReadView
+from rag.desk.answerer import Answerer
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
 from rag.desk.passages import as_citations, source_counts
-from rag.desk.protocols import Answerer
 from rag.desk.querying import checked
-from rag.desk.speakers import SpeakerIndex
+from rag.desk.speaker_index import SpeakerIndex
 from rag.desk.timing import Planned, nothing_in, plan
 from rag.embedding import Embedder
 from rag.search import Chunk, Hit, Recency

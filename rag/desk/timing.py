@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.contract import DateWindow, Filters
-from rag.text.timeframe import question_window, without
+from rag.text import question_window, without
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ and it reads the quotation-aware tokens and sentences of :mod:`rag.text.sentence
 """
 
 from rag.quotes.attribution import find_quotes
-from rag.quotes.records import Quote
+from rag.quotes.quote import Quote
 from rag.quotes.roles import is_role, speakers_with_role
-from rag.quotes.speakers import (
+from rag.quotes.speaker_questions import (
     SpeakerQuestion,
     parse_speaker_question,
     parse_who_said,

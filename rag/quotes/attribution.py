@@ -31,7 +31,7 @@ from rag.quotes.names import (
     skip_mid,
     skip_mid_back,
 )
-from rag.quotes.records import Quote
+from rag.quotes.quote import Quote
 from rag.quotes.words import (
     ARTICLES,
     INVERTIBLE,

@@ -6,7 +6,7 @@ pronouns *more* ambiguous and so leads to dropping a quote, never to guessing it
 
 from __future__ import annotations
 
-from rag.text.terms import STOPWORDS
+from rag.text import STOPWORDS
 
 
 def _set(words: str) -> frozenset[str]:

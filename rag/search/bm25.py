@@ -27,8 +27,7 @@ from rag.contract import Filters
 from rag.search.catalogue import CatalogueEntry, ChunkCatalogue
 from rag.search.files import atomic_file
 from rag.search.protocols import Store
-from rag.text.dates import date_to_ordinal
-from rag.text.terms import terms_many
+from rag.text import date_to_ordinal, terms_many
 
 log = logging.getLogger(__name__)
 FORMAT = 1

@@ -24,7 +24,7 @@ from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index
 from rag.search.protocols import Store
 from rag.search.records import Hit
-from rag.text.terms import terms
+from rag.text import terms
 
 Ranked = list[tuple[str, float]]
 

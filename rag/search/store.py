@@ -21,7 +21,7 @@ from rag.contract import Article, ArticleMeta, Filters
 from rag.embedding import Vectors
 from rag.errors import NotFoundError, StoreError
 from rag.search.records import Chunk
-from rag.text.dates import date_to_ordinal
+from rag.text import date_to_ordinal
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 

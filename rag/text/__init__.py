@@ -14,6 +14,7 @@ from rag.text.sentences import (
     split_sentences,
 )
 from rag.text.terms import STOPWORDS, terms, terms_many
+from rag.text.timeframe import question_window, said_on, without
 
 __all__ = [
     "ABBREVIATIONS",
@@ -27,10 +28,13 @@ __all__ = [
     "date_to_ordinal",
     "kept_regions",
     "normalise_date",
+    "question_window",
     "quote_spans",
     "quote_tokens",
+    "said_on",
     "sentence_spans",
     "split_sentences",
     "terms",
     "terms_many",
+    "without",
 ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from tokenizers import Tokenizer
 
-from rag.embedding.minilm import minilm_tokenizer
+from rag.embedding import minilm_tokenizer
 from rag.text.clean import CleanText
 
 if TYPE_CHECKING:

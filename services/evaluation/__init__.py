@@ -18,7 +18,7 @@ from typing import NamedTuple, TypeVar
 
 from rag.config import CoreSettings
 from rag.errors import NewsdeskError
-from services.evaluation.questions import Question, load_questions
+from services.evaluation.question_sets import Question, load_questions
 from services.evaluation.report import (
     COLUMNS,
     SetReport,

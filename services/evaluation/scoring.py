@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rag.contract import Answer, Filters, Query
 from rag.desk import Newsdesk
-from services.evaluation.questions import Question
+from services.evaluation.question_sets import Question
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ingest.web.fetch import Fetcher
 from ingest.web.pages import clean_url, page_article
 from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
-from rag.text.dates import normalise_date
+from rag.text import normalise_date
 
 MAX_BACKOFF_S = 6 * 3600
 

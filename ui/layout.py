@@ -15,8 +15,8 @@ import gradio as gr
 from fastapi import FastAPI
 
 from ingest import upload_types
-from services.auth import key_matches
 from services.gate import SharedDesk
+from services.keys import key_matches
 from ui.handlers import Handlers, chat_file, last_answer_markdown
 from ui.render import CSS
 

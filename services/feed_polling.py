@@ -19,7 +19,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from ingest.web import Fetcher
-from ingest.web.feeds import FeedState, poll
+from ingest.web.syndication import FeedState, poll
 from rag.contract import FeedStatus, IngestFailure, IngestReport
 from rag.desk import Newsdesk
 from rag.errors import IngestError

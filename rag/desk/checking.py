@@ -83,6 +83,8 @@ def repair(store: Store, index: BM25Index, indexer: Indexer) -> CheckReport:
                 authors=a.authors,
                 doc_id=a.doc_id,
                 origin=a.origin,
+                kind=a.kind,
+                locations=a.locations,
             )
             for a in found.values()
         ]

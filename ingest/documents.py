@@ -116,6 +116,7 @@ def reflow(page: str) -> str:
             line = line.lstrip()
         out.append(line)
         short = len(line) < _SHORT * width
-        if short and (_SENTENCE_END.search(line) or len(line) < _HEADING * width):
+        heading = len(line) < _HEADING * width and not line.endswith(("-", ","))
+        if short and (_SENTENCE_END.search(line) or heading):
             out.append("\n")
     return "".join(out).strip()

@@ -1,7 +1,9 @@
 """E-mail newsletters: one ``.eml`` message, or an ``.mbox`` of many (one article each).
 
 Parsed with the standard library (``email``, ``policy.default``). The text is the plain
-part when there is one, else the HTML part's main text (trafilatura, as for web pages).
+part when there is one, else the HTML part's main text (trafilatura, as for web pages). A
+hard-wrapped plain text has its paragraphs' lines joined again, as a PDF's are
+(``ingest.documents.reflow``): sentences and quotes are read within a line.
 Subject is the title, Date the publication date, From the byline; the source is the
 sender's display name ("Morning Brief"), else the domain of the address (a newsletter's
 name is what people file it under; many newsletters share one sending domain). The
@@ -20,6 +22,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
+from ingest.documents import reflow
 from ingest.formats import Loaded, guard, html_article, record_to_article
 from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
@@ -27,7 +30,9 @@ from rag.errors import IngestError
 __all__ = ["parse_eml", "parse_mbox", "split_mbox"]
 
 _FROM_LINE = b"From "
+_ESCAPED_FROM = re.compile(rb"^>(>*From )")
 _NEWLINES = re.compile(r"\r\n?")
+_WRAPPED = 100  # no line longer: the text is hard-wrapped (newsletters wrap at 72-78)
 
 
 def parse_eml(origin: str, data: bytes) -> Iterator[Loaded]:
@@ -53,7 +58,8 @@ def parse_mbox(origin: str, data: bytes) -> Iterator[Loaded]:
 def split_mbox(data: bytes) -> list[tuple[int, bytes]]:
     """(line number of its ``From `` line, bytes) of each message, as Python's ``mailbox``
     splits an mbox: every line starting ``From `` starts a message; the blank line before
-    it belongs to none. [] when the file does not start with such a line."""
+    it belongs to none. A body line escaped as ``>From `` is read back as ``From `` (as
+    mail readers show it). [] when the file does not start with a ``From `` line."""
     lines = data.splitlines(keepends=True)
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if first == len(lines) or not lines[first].startswith(_FROM_LINE):
@@ -64,7 +70,7 @@ def split_mbox(data: bytes) -> list[tuple[int, bytes]]:
         body = lines[start + 1 : stop]
         if stop < len(lines) and body and not body[-1].strip():
             body = body[:-1]
-        out.append((start + 1, b"".join(body)))
+        out.append((start + 1, b"".join(_ESCAPED_FROM.sub(rb"\1", line) for line in body)))
     return out
 
 
@@ -117,4 +123,6 @@ def _text(origin: str, message: EmailMessage) -> str:
         raise IngestError("the message text cannot be decoded")
     if body.get_content_subtype() == "html":
         return html_article(origin, content).text
-    return _NEWLINES.sub("\n", content)
+    text = _NEWLINES.sub("\n", content).rstrip()
+    wrapped = max((len(line) for line in text.split("\n")), default=0) <= _WRAPPED
+    return reflow(text) if wrapped else text

@@ -132,19 +132,33 @@ def _cue(block: list[str], line: int) -> Cue | None:
 
 
 def transcript_text(cues: list[Cue]) -> tuple[str, Locations]:
-    """The turns as paragraphs (``SPEAKER: words``), and where each cue's words start."""
+    """The turns as paragraphs (``SPEAKER: words``), and where each cue's words start.
+
+    A label or voice names the speaker until the next one. In a file that names its
+    speakers with voice tags, which WebVTT scopes to their cue, a cue without one is an
+    unnamed speaker's: its words are never given to the speaker before."""
+    voiced = any(_VOICE.search(line) for cue in cues for line in cue.lines)
     turns: list[tuple[str, list[tuple[str, str]]]] = []  # (speaker, [(time, words)])
     last = ""
     for cue in cues:
-        repeated = cue.lines[0].strip() == last  # rolling captions repeat the last line
-        for raw in cue.lines[1:] if repeated else cue.lines:
+        lines = list(cue.lines)
+        if _clean(lines[0]) == last:  # rolling captions repeat the cue before's last line
+            lines = lines[1:]
+        for index, raw in enumerate(lines):
             speaker, words = _speaker(raw)
+            if speaker is None and voiced and not index and turns and turns[-1][0]:
+                speaker = ""
             if not turns or speaker == "" or (speaker is not None and speaker != turns[-1][0]):
                 turns.append((speaker or "", []))
             if words:
                 turns[-1][1].append((cue.time, words))
-        last = cue.lines[-1].strip()
+        last = _clean(cue.lines[-1])
     return _joined([t for t in turns if t[1]])
+
+
+def _clean(raw: str) -> str:
+    """A cue line's words: markup dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", raw)).split())
 
 
 def _joined(turns: list[tuple[str, list[tuple[str, str]]]]) -> tuple[str, Locations]:
@@ -171,7 +185,7 @@ def _speaker(raw: str) -> tuple[str | None, str]:
     """(speaker, words) of one cue line: the speaker named by a voice tag or a label, ""
     for an unnamed change of speaker, None when the line continues the turn."""
     voice = _VOICE.search(raw)
-    words = " ".join(html.unescape(_TAG.sub("", raw)).split())
+    words = _clean(raw)
     if voice is not None:
         return " ".join(html.unescape(voice.group(1)).split()), _label(words)[1]
     name, rest = _label(words)

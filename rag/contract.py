@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, computed_field
 
 from rag.links import quote_link
 
@@ -41,7 +41,22 @@ __all__ = [
 Kind = Literal["article", "transcript"]
 # (offset, label) pairs, sorted by offset: where each page ("p. 3") or cue ("00:01:23.500")
 # of the stored text starts; a citation shows the label of the last one at or before it.
-Locations = tuple[tuple[int, str], ...]
+# (The schema says "pairs of an integer and a string" without prefixItems, which some
+# OpenAPI tools cannot read.)
+Locations = Annotated[
+    tuple[tuple[int, str], ...],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {"type": ["integer", "string"]},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        }
+    ),
+]
 
 
 @dataclass(frozen=True)

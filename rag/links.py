@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from urllib.parse import quote
 
@@ -70,7 +71,7 @@ def with_directive(url: str, directive: str) -> str:
 def text_directive(text: str, span: tuple[int, int], title: str = "") -> Directive | None:
     """The shortest directive whose first match in the page is the quote; None when the
     span holds no word."""
-    page = _Page(title, text)
+    page = _page(title, text)
     quoted = page.words_in(span[0] + page.shift, span[1] + page.shift)
     if not quoted:
         return None
@@ -92,7 +93,16 @@ _Base = tuple[Directive, tuple[int, int]]
 
 def _fold(text: str) -> str:
     """Lower case, one character for one (so offsets stay those of the shown text)."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+@lru_cache(maxsize=8)
+def _page(title: str, text: str) -> _Page:
+    """The page model of an article (an answer often cites one article several times)."""
+    return _Page(title, text)
 
 
 class _Page:
@@ -109,13 +119,14 @@ class _Page:
         for line, row in enumerate(source.split("\n")):
             sep = "\n"
             for m in _WORD.finditer(row):
+                word, start = m.group(), m.start()
                 if size:
                     pieces.append(sep)
                     size += 1
-                pieces.append(m.group())
-                self.words.append((size, size + len(m.group()), line))
-                self.origins.append(offset + m.start())
-                size, sep = size + len(m.group()), " "
+                pieces.append(word)
+                self.words.append((size, size + len(word), line))
+                self.origins.append(offset + start)
+                size, sep = size + len(word), " "
             offset += len(row) + 1
         self.shown = "".join(pieces)
         self.low = _fold(self.shown)

@@ -197,4 +197,6 @@ def test_what_did_x_say_cites_the_transcript_with_times(
     assert [(c.quote, c.location) for c in reed.citations] == [
         ("JOHN REED: The council votes on the money on Tuesday.", "00:01:10.500")
     ]
-    assert fake_desk.speakers().speakers[0].name in {"Ana Lopez", "John Reed"}
+    who = fake_desk.ask("Who said the council votes on the money on Tuesday?")
+    assert who.answer.startswith("John Reed: ") and who.citations[0].location == "00:01:10.500"
+    assert {s.name for s in fake_desk.speakers().speakers} == {"Ana Lopez", "John Reed"}

@@ -3,7 +3,8 @@
 Folders are walked recursively in sorted order so that two runs over the same tree
 ingest the same files in the same order (stable ids, reproducible logs). Hidden
 entries (editor swap files, ``.git``) and metadata sidecars are skipped: a sidecar
-is read together with its ``.txt`` file, never as an article of its own.
+is read together with its ``.txt`` (or ``.srt``, ``.vtt``) file, never as an article of
+its own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rag.contract import IngestFailure
 logger = logging.getLogger(__name__)
 
 SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
+SIDECAR_OWNERS = (".txt", ".srt", ".vtt")  # the formats whose metadata a sidecar gives
 
 
 def is_sidecar(path: Path) -> bool:
@@ -93,11 +95,15 @@ def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | IngestFailure]:
 
 
 def _note_sidecar(path: Path) -> None:
-    """Warn about a sidecar with no ``.txt`` beside it: its metadata would be lost."""
+    """Warn about a sidecar with no ``.txt`` (or transcript) beside it: its metadata would
+    be lost."""
     lower = path.name.lower()
     suffix = next(s for s in SIDECAR_SUFFIXES if lower.endswith(s))
-    companion = path.with_name(path.name[: -len(suffix)] + ".txt")
-    if companion.is_file():
+    stem = path.name[: -len(suffix)]
+    companion = next(
+        (c for c in (path.with_name(stem + e) for e in SIDECAR_OWNERS) if c.is_file()), None
+    )
+    if companion is not None:
         logger.debug("skipping sidecar %s (read with %s)", path, companion.name)
     else:
-        logger.warning("ignoring sidecar %s: no %s beside it", path, companion.name)
+        logger.warning("ignoring sidecar %s: no %s.txt (or .srt, .vtt) beside it", path, stem)

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ingest.discover import sidecar_candidates
+from ingest.locations import record_kind, record_locations
 from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
 from rag.text import normalise_date
@@ -86,6 +87,8 @@ def record_to_article(
         doc_id=_doc_id(record),
         origin=origin,
         unique_origin=unique_origin,
+        kind=record_kind(record),
+        locations=record_locations(record, body),
     )
 
 
@@ -93,12 +96,12 @@ def parse_txt(path: Path, text: str, max_bytes: int) -> Iterator[Loaded]:
     """A plain-text article; metadata comes from ``NAME.meta.{json,yaml,yml}`` if any."""
     sidecar = next((p for p in sidecar_candidates(path) if p.is_file()), None)
     if sidecar is None:
-        yield from _guard(
+        yield from guard(
             str(path), lambda: record_to_article({}, str(path), text=text, unique_origin=True)
         )
         return
     # Any metadata problem (unreadable, bad YAML, bad date) is the sidecar's fault.
-    yield from _guard(
+    yield from guard(
         str(sidecar),
         lambda: record_to_article(
             read_sidecar(sidecar, max_bytes), str(path), text=text, unique_origin=True
@@ -129,7 +132,7 @@ def parse_markdown(origin: str, text: str) -> Iterator[Loaded]:
         meta, body = split_front_matter(text)
         return record_to_article(meta, origin, text=body, unique_origin=True)
 
-    yield from _guard(origin, build)
+    yield from guard(origin, build)
 
 
 def split_front_matter(text: str) -> tuple[Mapping[str, object], str]:
@@ -147,7 +150,7 @@ def split_front_matter(text: str) -> tuple[Mapping[str, object], str]:
 
 def parse_html(origin: str, text: str) -> Iterator[Loaded]:
     """Main text and metadata of a web page, as extracted by trafilatura."""
-    yield from _guard(origin, lambda: html_article(origin, text))
+    yield from guard(origin, lambda: html_article(origin, text))
 
 
 def html_article(origin: str, text: str, url: str | None = None) -> ArticleInput:
@@ -211,8 +214,9 @@ def _object_to_article(
         return IngestFailure(origin=origin, message=str(err))
 
 
-def _guard(origin: str, build: Callable[[], ArticleInput]) -> Iterator[Loaded]:
-    """Run ``build`` and turn an IngestError into a failure for ``origin``."""
+def guard(origin: str, build: Callable[[], ArticleInput]) -> Iterator[Loaded]:
+    """Run ``build`` and turn an IngestError into a failure for ``origin`` (every parser
+    of one article per file reports through this)."""
     try:
         yield build()
     except IngestError as err:

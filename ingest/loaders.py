@@ -3,8 +3,10 @@
 Ingesting a folder of thousands of scraped files should not stop at the first broken
 one: each problem becomes an :class:`IngestFailure` that names the file (and line)
 and says what is wrong, and loading carries on with the next article. This module
-handles the byte level (size limits, binary files, encodings, gzip, line splitting);
-:mod:`ingest.formats` turns the decoded text into articles.
+handles the byte level (size limits, binary files, encodings, gzip, line splitting) and
+picks the parser by extension: :mod:`ingest.formats` (JSON, Markdown, HTML, text),
+:mod:`ingest.transcripts` (.srt, .vtt) read decoded text; :mod:`ingest.documents` (PDF) and
+:mod:`ingest.mail` (.eml, .mbox) read the bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ingest.discover import discover
+from ingest.documents import parse_pdf
 from ingest.formats import (
     Loaded,
     parse_html,
@@ -27,6 +30,8 @@ from ingest.formats import (
     parse_markdown,
     parse_txt,
 )
+from ingest.mail import parse_eml, parse_mbox
+from ingest.transcripts import parse_transcript
 from rag.contract import IngestFailure
 from rag.errors import IngestError
 
@@ -34,7 +39,11 @@ __all__ = ["SUPPORTED_EXTENSIONS", "discover", "file_kind", "load_file", "load_p
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_EXTENSIONS = (".htm", ".html", ".json", ".jsonl", ".jsonl.gz", ".md", ".txt")
+SUPPORTED_EXTENSIONS = (
+    ".eml", ".htm", ".html", ".json", ".jsonl", ".jsonl.gz", ".mbox", ".md", ".pdf", ".srt",
+    ".txt", ".vtt",
+)  # fmt: skip
+_BYTE_KINDS = (".eml", ".mbox", ".pdf")  # parsed from bytes (their own encodings inside)
 _SNIFF_BYTES = 8192  # how much of a file is looked at to call it binary
 _SKIP_CHUNK = 1 << 20  # read size when skipping the rest of an over-long line
 _BOM = codecs.BOM_UTF8
@@ -97,7 +106,7 @@ def _load(path: Path, max_bytes: int, max_unpacked: int) -> Iterator[Loaded]:
     else:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # +1: notice a file that grew since stat
-        yield from _load_bytes(path, str(kind), data, max_bytes)
+        yield from _load_bytes(path, str(kind), data, max_bytes, max_unpacked)
 
 
 def _kind_problem(path: Path) -> str:
@@ -121,11 +130,16 @@ def _size_problem(path: Path, max_bytes: int) -> str | None:
     return None
 
 
-def _load_bytes(path: Path, kind: str, data: bytes, max_bytes: int) -> Iterator[Loaded]:
+def _load_bytes(
+    path: Path, kind: str, data: bytes, max_bytes: int, max_unpacked: int
+) -> Iterator[Loaded]:
     origin = str(path)
-    problem = _content_problem(data, max_bytes)
+    problem = _content_problem(data, max_bytes, binary=kind == ".pdf")
     if problem is not None:
         yield IngestFailure(origin=origin, message=problem)
+        return
+    if kind in _BYTE_KINDS:
+        yield from _parse_bytes(origin, kind, data, max_unpacked)
         return
     if kind == ".jsonl":  # decoded line by line, so one bad line spares the others
         yield from _jsonl_lines(origin, io.BytesIO(data), max_bytes)
@@ -138,9 +152,20 @@ def _load_bytes(path: Path, kind: str, data: bytes, max_bytes: int) -> Iterator[
     yield from _parse_text(path, kind, text, max_bytes)
 
 
+def _parse_bytes(origin: str, kind: str, data: bytes, max_unpacked: int) -> Iterator[Loaded]:
+    if kind == ".pdf":  # a PDF's text is capped like a gzip file's unpacked size
+        yield from parse_pdf(origin, data, max_unpacked)
+    elif kind == ".eml":
+        yield from parse_eml(origin, data)
+    else:
+        yield from parse_mbox(origin, data)
+
+
 def _parse_text(path: Path, kind: str, text: str, max_bytes: int) -> Iterator[Loaded]:
     if kind == ".txt":
         yield from parse_txt(path, text, max_bytes)
+    elif kind in (".srt", ".vtt"):
+        yield from parse_transcript(path, text, max_bytes, kind)
     elif kind == ".md":
         yield from parse_markdown(str(path), text)
     elif kind in (".html", ".htm"):
@@ -149,10 +174,12 @@ def _parse_text(path: Path, kind: str, text: str, max_bytes: int) -> Iterator[Lo
         yield from parse_json(str(path), text)
 
 
-def _content_problem(data: bytes, max_bytes: int) -> str | None:
+def _content_problem(data: bytes, max_bytes: int, binary: bool = False) -> str | None:
+    """Why the bytes cannot be an article file, if they cannot (``binary``: a format that
+    is binary by design, such as PDF, is not checked for text)."""
     if len(data) > max_bytes:
         return f"file grew past the limit of {max_bytes:,} bytes while being read"
-    problem = _binary_problem(data[:_SNIFF_BYTES])
+    problem = None if binary else _binary_problem(data[:_SNIFF_BYTES])
     if problem is None and not data.removeprefix(_BOM).strip():
         return "file is empty (only whitespace)"
     return problem

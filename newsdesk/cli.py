@@ -212,9 +212,10 @@ def render(answer: Answer) -> str:
     if answer.window is not None and answer.found:
         lines.insert(0, answer.window.label + ":")
     for c in answer.citations:
-        where = ", ".join(x for x in (c.source, c.dates(), c.title) if x)
+        where = ", ".join(x for x in (c.source, c.dates(), c.title, c.location) if x)
         lines.append(f"[{c.n}] {where} ({c.doc_id} {c.start}-{c.end})")
         lines.append(f"    {' '.join(c.quote.split())}")
+        lines += [f"    {c.link}"] if c.link else []
     return "\n".join(lines).rstrip()
 
 

@@ -7,14 +7,17 @@ so ``article.text[start:end]`` is the verbatim passage a citation points at.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, computed_field
+
+from rag.links import quote_link
 
 __all__ = [
     "Answer",
@@ -27,11 +30,34 @@ __all__ = [
     "Filters",
     "IngestFailure",
     "IngestReport",
+    "Kind",
+    "Locations",
     "Query",
     "SpeakerCount",
     "SpeakerList",
     "Statement",
     "Verification",
+]
+
+
+Kind = Literal["article", "transcript"]
+# (offset, label) pairs, sorted by offset: where each page ("p. 3") or cue ("00:01:23.500")
+# of the stored text starts; a citation shows the label of the last one at or before it.
+# (The schema says "pairs of an integer and a string" without prefixItems, which some
+# OpenAPI tools cannot read.)
+Locations = Annotated[
+    tuple[tuple[int, str], ...],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {"type": ["integer", "string"]},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        }
+    ),
 ]
 
 
@@ -42,6 +68,8 @@ class ArticleInput:
     ``unique_origin`` says that ``origin`` names this article alone (a file holding one
     article): without an id or URL, it is then identified by where it came from; an item
     of a feed, a posted JSON body or a pasted text is identified by its text instead.
+    ``kind`` "transcript": lines ``SPEAKER: words`` say who speaks (``rag.quotes``);
+    ``locations``: pages or cue times of the text (see ``Locations``).
     """
 
     text: str
@@ -54,6 +82,8 @@ class ArticleInput:
     doc_id: str = ""  # "" means: derive a stable id (see rag.search.ids)
     origin: str = ""  # where it came from ("path/file.jsonl:12"), for messages
     unique_origin: bool = False
+    kind: Kind = "article"
+    locations: Locations = ()
 
 
 class _Record(BaseModel):
@@ -178,6 +208,11 @@ class ArticleMeta(_Record):
         (), description="Ids of the other articles of the same story (its wire copies)."
     )
     copy_of: str = Field("", description="The story's canonical article, when this is a copy.")
+    kind: Kind = Field(
+        "article",
+        description="'transcript': a speech transcript (.srt/.vtt), one 'SPEAKER: words' "
+        "line per turn; else 'article'.",
+    )
 
     def public(self) -> Self:
         """This record as shown to remote clients: a file path is cut to the file's name
@@ -196,10 +231,20 @@ class Article(ArticleMeta):
     """An article as stored: its metadata and the original text citations point into."""
 
     text: str = Field(description="The stored original text citations point into.")
+    locations: Locations = Field(
+        (),
+        description="[offset, label] pairs, by offset: where each page ('p. 3') or "
+        "transcript cue ('00:01:23.500') of the text starts; empty for most articles.",
+    )
 
     @property
     def meta(self) -> ArticleMeta:
-        return ArticleMeta.model_validate(self.model_dump(exclude={"text"}))
+        return ArticleMeta.model_validate(self.model_dump(exclude={"text", "locations"}))
+
+    def location_at(self, offset: int) -> str:
+        """The label of the last location at or before ``offset`` ("" when none)."""
+        at = bisect.bisect_right(self.locations, offset, key=lambda pair: pair[0])
+        return self.locations[at - 1][1] if at else ""
 
 
 class ArticlePage(_Record):
@@ -256,6 +301,16 @@ class Citation(_Record):
         description="How much of the question the passage covers (0-1): the share of the "
         "question's key-term weight found in it and its sentence's neighbours."
     )
+    location: str = Field(
+        "",
+        description="Where in the document it starts: a page ('p. 3') or a transcript "
+        "time ('00:01:23.500'); empty when the article has no pages or times.",
+    )
+    link: str = Field(
+        "",
+        description="The article's URL opening on the quote (a text fragment, "
+        "'#:~:text=...', highlighted by browsers that support it); empty without a URL.",
+    )
 
     @classmethod
     def of(
@@ -271,6 +326,8 @@ class Citation(_Record):
             updated_at=article.updated_at, authors=article.authors,
             quote=article.text[start:end], start=start, end=end,
             score=round(score, 4), support=round(min(support, 1.0), 4),
+            location=article.location_at(start),
+            link=quote_link(article.url, article.text, span, article.title),
         )  # fmt: skip
 
     def dates(self) -> str:

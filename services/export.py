@@ -18,15 +18,18 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def source_line(citation: Citation) -> str:
-    """'*Title*, Publisher, 25 Feb 2025 (updated ...), by A. Writer. <URL>'"""
+    """'*Title*, Publisher, 25 Feb 2025 (updated ...), p. 3, by A. Writer. <URL>'; the
+    URL opens on the quote where the citation has such a link."""
     parts = [f"*{_plain(citation.title)}*" if citation.title else citation.doc_id]
     parts += [p for p in (citation.source, citation.dates()) if p]
+    parts += [_plain(citation.location)] if citation.location else []
     if citation.authors:
         parts.append("by " + ", ".join(citation.authors))
     line = ", ".join(parts) + "."
     if citation.also_in:
         line += " Also in: " + ", ".join(citation.also_in) + "."
-    return f"{line} <{citation.url}>" if citation.url else line
+    url = citation.link or citation.url
+    return f"{line} <{url}>" if url else line
 
 
 def quoted(citation: Citation) -> str:

@@ -38,4 +38,6 @@ def record(article: Article) -> dict[str, object]:
         "url": article.url,
         "authors": list(article.authors),
         "body": article.text,
+        **({"kind": article.kind} if article.kind != "article" else {}),
+        **({"locations": [list(p) for p in article.locations]} if article.locations else {}),
     }

@@ -52,3 +52,13 @@ def test_chat_clients_get_a_plain_sources_list() -> None:
     assert f"    “{QUOTE}”" in text
     nothing = Answer(question="q", answer="Nothing found: no passage answers.")
     assert with_sources(nothing) == "Nothing found: no passage answers."
+
+
+def test_a_footnote_gives_the_page_and_the_link_that_opens_on_the_quote() -> None:
+    answer = _answer()
+    link = "https://example.com/story#:~:text=We%20have%20a%20lot"
+    cited = answer.citations[0].model_copy(update={"location": "p. 3", "link": link})
+    text = answer_markdown(answer.model_copy(update={"citations": [cited]}))
+    footnote = next(line for line in text.splitlines() if line.startswith("[^1]: "))
+    assert "2025-02-25, updated 2025-02-26, p. 3, by A. Writer." in footnote
+    assert footnote.endswith(f"<{link}>")

@@ -75,6 +75,10 @@ REFUSED = {  # fixture file -> words its failure message must hold
     "wrong-types.json": "",
     "deep-nesting.json": "",
     "unsupported.csv": "unsupported file type '.csv'",
+    "corrupt.pdf": "not a readable PDF",
+    "no-header.vtt": "not a WebVTT file: the first line must be 'WEBVTT'",
+    "bad-timing.srt": "line 6: expected a cue timing",
+    "not-an-mbox.mbox": "not an mbox file",
 }
 
 
@@ -95,6 +99,14 @@ def test_one_bad_line_spares_the_others(stocked: Newsdesk, tmp_path: Path) -> No
     report = _ingest_beside_good(stocked, BAD / "one-bad-line.jsonl", tmp_path)
     assert [f.origin.rsplit(":", 1)[1] for f in report.failed] == ["2"]
     assert {"mixed-1", "mixed-3", "mixed-4"} <= set(report.added)
+
+
+def test_one_bad_message_of_an_mbox_spares_the_others(stocked: Newsdesk, tmp_path: Path) -> None:
+    report = _ingest_beside_good(stocked, BAD / "mixed.mbox", tmp_path)
+    (failed,) = report.failed
+    assert failed.origin.endswith("mixed.mbox#2") and "message 2 (line 9)" in failed.message
+    titles = {stocked.get_article(d).title for d in report.added}
+    assert {"Ferry", "Harbour"} <= titles and "Picture only" not in titles
 
 
 def test_odd_dates_are_read_or_refused_per_line(stocked: Newsdesk, tmp_path: Path) -> None:

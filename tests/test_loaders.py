@@ -346,9 +346,10 @@ def test_not_gzip_at_all(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    failure = only_failure(write(tmp_path / "doc.pdf", b"%PDF-1.7"))
+    failure = only_failure(write(tmp_path / "doc.docx", b"PK\x03\x04"))
     assert failure.message == (
-        "unsupported file type '.pdf'; supported: .htm, .html, .json, .jsonl, .jsonl.gz, .md, .txt"
+        "unsupported file type '.docx'; supported: .eml, .htm, .html, .json, .jsonl, "
+        ".jsonl.gz, .mbox, .md, .pdf, .srt, .txt, .vtt"
     )
 
 

@@ -117,3 +117,13 @@ def test_copies_show_in_cards_and_the_article_table() -> None:
     rows = [ArticleMeta(doc_id="a", copies=("b",)), ArticleMeta(doc_id="b", copy_of="a")]
     table = articles_table(ArticlePage(total=2, offset=0, limit=50, articles=rows))
     assert "<td>1 copy</td>" in table and "<td>copy of a</td>" in table
+
+
+def test_a_card_shows_the_page_or_time_of_its_quote() -> None:
+    citation = Citation(
+        n=1, doc_id="d", chunk_id="d:x:0000", title="Hearing", source="City TV", url="",
+        published_at="", authors=(), quote="Lena Berg: The farm opens.", start=0, end=26,
+        score=1.0, support=1.0, location="00:01:15.500",
+    )  # fmt: skip
+    html = source_cards(Answer(question="q", answer="x [1]", citations=[citation]))
+    assert "City TV · 00:01:15.500" in html

@@ -110,7 +110,9 @@ def _card(citation: Citation, terms: Sequence[str]) -> str:
     quote = " ".join(citation.quote.split())
     byline = ", ".join(citation.authors)
     meta = [link(citation.url, citation.title or citation.doc_id)] + [
-        html.escape(part) for part in (citation.source, citation.dates(), byline) if part
+        html.escape(part)
+        for part in (citation.source, citation.dates(), citation.location, byline)
+        if part
     ]
     if citation.also_in:
         meta.append(html.escape("also in: " + ", ".join(citation.also_in)))

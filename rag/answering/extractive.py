@@ -31,7 +31,14 @@ from rag.answering.speaking import (
 )
 from rag.config import AnswerSettings
 from rag.contract import Article, Citation
-from rag.quotes import Quote, SpeakerQuestion, find_quotes, parse_speaker_question, parse_who_said
+from rag.quotes import (
+    Quote,
+    SpeakerQuestion,
+    find_quotes,
+    parse_speaker_question,
+    parse_who_said,
+    transcript_quotes,
+)
 from rag.search import Hit
 from rag.text import kept_regions, sentence_spans, terms
 
@@ -127,12 +134,14 @@ class ExtractiveAnswerer:
         return Composed(text, composed.citations)
 
     def quotes_of(self, article: Article) -> list[Quote]:
-        """Attributed quotes of an article's kept (non-boilerplate) text, cached."""
+        """Attributed quotes of an article's kept (non-boilerplate) text, cached; in a
+        transcript, its speakers' turns."""
         key = (article.doc_id, article.content_hash)
         found = self._quotes.get(key)
         if found is None:
             regions = kept_regions(article.text)
-            found = [q for q in find_quotes(article.text) if _inside(q.start, q.end, regions)]
+            find = transcript_quotes if article.kind == "transcript" else find_quotes
+            found = [q for q in find(article.text) if _inside(q.start, q.end, regions)]
             self._quotes.put(key, found)
         return found
 

@@ -86,6 +86,8 @@ def repair(
                 authors=a.authors,
                 doc_id=a.doc_id,
                 origin=a.origin,
+                kind=a.kind,
+                locations=a.locations,
             )
             for a in found.values()
         ]

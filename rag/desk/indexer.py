@@ -181,6 +181,8 @@ class Indexer:
             content_hash=digest,
             n_chunks=len(chunks),
             origin=item.origin,
+            kind=item.kind,
             text=item.text,
+            locations=item.locations,
         )
         return _Prepared(article, chunks, is_new)

@@ -14,6 +14,7 @@ from rag.quotes.speaker_questions import (
     parse_who_said,
     speaker_matches,
 )
+from rag.quotes.turns import speaker_label, transcript_quotes
 
 __all__ = [
     "Quote",
@@ -22,6 +23,8 @@ __all__ = [
     "is_role",
     "parse_speaker_question",
     "parse_who_said",
+    "speaker_label",
     "speaker_matches",
     "speakers_with_role",
+    "transcript_quotes",
 ]

@@ -31,7 +31,7 @@ def article_id(article: ArticleInput) -> str:
 
 
 def content_hash(article: ArticleInput, chunking: str) -> str:
-    fields = [
+    fields: list[object] = [
         article.text,
         article.title,
         article.source,
@@ -42,6 +42,10 @@ def content_hash(article: ArticleInput, chunking: str) -> str:
     ]
     if article.updated_at:  # only then: hashes of articles without revisions stay as they were
         fields.append(article.updated_at)
+    if article.kind != "article":  # likewise: each added as a tagged object, never ambiguous
+        fields.append({"kind": article.kind})
+    if article.locations:
+        fields.append({"locations": [list(pair) for pair in article.locations]})
     return _digest(json.dumps(fields, ensure_ascii=False), 40)
 
 

@@ -8,6 +8,7 @@ metadata changes on every write, so derived indexes (BM25) know when they are st
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -74,7 +75,7 @@ def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _meta_record(meta: ArticleMeta) -> dict[str, Any]:
+def _meta_record(meta: Article) -> dict[str, Any]:
     return {
         "title": meta.title,
         "source": meta.source,
@@ -86,6 +87,8 @@ def _meta_record(meta: ArticleMeta) -> dict[str, Any]:
         "content_hash": meta.content_hash,
         "n_chunks": meta.n_chunks,
         "origin": meta.origin,
+        "kind": meta.kind,
+        "locations": json.dumps(meta.locations),  # Chroma metadata holds scalars only
     }
 
 
@@ -102,7 +105,13 @@ def _fields(doc_id: str, rec: dict[str, Any]) -> dict[str, Any]:
         "content_hash": str(rec.get("content_hash", "")),
         "n_chunks": int(rec.get("n_chunks", 0)),
         "origin": str(rec.get("origin", "")),
+        "kind": str(rec.get("kind") or "article"),  # stores written before kinds: articles
     }
+
+
+def _locations(rec: dict[str, Any]) -> list[tuple[int, str]]:
+    """An article record's locations (none in stores written before them)."""
+    return [(int(o), str(label)) for o, label in json.loads(str(rec.get("locations") or "[]"))]
 
 
 # Model ids of earlier versions whose vectors are those of a current id.
@@ -238,7 +247,7 @@ class ChromaStore:
         )
         docs, metas = found["documents"] or [], found["metadatas"] or []
         return {
-            i: Article(**_fields(i, dict(m)), text=d or "")
+            i: Article(**_fields(i, dict(m)), text=d or "", locations=_locations(dict(m)))
             for i, m, d in zip(found["ids"], metas, docs, strict=True)
         }
 

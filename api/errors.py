@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from rag.errors import (
     ConfigError,
+    EmbeddingError,
     IngestError,
     NewsdeskError,
     NotFoundError,
@@ -31,6 +32,7 @@ STATUS: dict[type[NewsdeskError], int] = {
     QueryError: 422,
     IngestError: 422,
     StoreError: 503,
+    EmbeddingError: 503,
     ConfigError: 500,
 }
 

@@ -26,7 +26,7 @@ from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_re
 from ingest.loaders import load_paths
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
-from rag.embedding.minilm import make_embedder, minilm_tokenizer, resolve_precision
+from rag.embedding import make_embedder, minilm_tokenizer, resolve_precision
 from rag.text import clean
 from services.evaluation import eval_settings
 from services.settings import Settings, load_settings

@@ -31,3 +31,8 @@ class QueryError(NewsdeskError):
 
 class LLMError(NewsdeskError):
     """The language model could not be reached or did not answer in time."""
+
+
+class EmbeddingError(NewsdeskError):
+    """The embedding model could not be used: its server (``embedding.backend: openai``)
+    was unreachable, refused the request or sent vectors that do not fit."""

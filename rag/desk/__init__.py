@@ -1,7 +1,7 @@
 """The desk: the Newsdesk facade that wires the rooms, and the factory that builds it."""
 
 from rag.desk.checking import CheckReport
-from rag.desk.factory import build, lazy_embedder, open_store
+from rag.desk.factory import build, lazy_embedder, model_record, open_store
 from rag.desk.indexer import Indexer
 from rag.desk.locating import chunk_holding
 from rag.desk.newsdesk import MAX_QUESTION_CHARS, Newsdesk
@@ -17,5 +17,6 @@ __all__ = [
     "build",
     "chunk_holding",
     "lazy_embedder",
+    "model_record",
     "open_store",
 ]

@@ -287,9 +287,10 @@ class Newsdesk:
             return check_store(self.store, self.index)
 
     def ready(self) -> dict[str, object]:
-        """Readiness: the model is loaded and the store answers (else StoreError)."""
+        """Readiness: the model is loaded and the store answers (else StoreError); the model
+        and where it runs (cpu, cuda, mps; remote: another server)."""
         self.warm_up()
-        return {"model": self.embedder.model_id, **self.stats()}
+        return {"model": self.embedder.model_id, "device": self.embedder.device, **self.stats()}
 
     def stats(self) -> dict[str, int]:
         with self.guard:

@@ -117,6 +117,12 @@ class TorchEmbedder:
             torch.set_num_threads(threads)
         self.device = pick_device(device, probe)
         self.precision = resolve_precision(precision, self.device)
+        if (
+            self.device == "cuda"
+            and self.precision == "bf16"
+            and not torch.cuda.is_bf16_supported()
+        ):
+            raise ConfigError("embedding.precision bf16: this GPU lacks bf16; use auto (fp16)")
         self.batch_size = batch_size_for(self.device, batch_size, gpu_batch_size)
         self._model = SentenceTransformer(str(minilm_dir()), device=self.device)
         log.info("embedding with %s on %s (%s, %s, batches of %d)", self.model_id,

@@ -9,7 +9,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, asking, chat_completions, feeds, http_errors, openapi, speakers
+from api import (
+    articles,
+    asking,
+    chat_completions,
+    embeddings,
+    feeds,
+    http_errors,
+    openapi,
+    speakers,
+)
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -44,6 +53,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))
     app.include_router(chat_completions.router(shared))
+    app.include_router(embeddings.router(shared))
     return app
 
 

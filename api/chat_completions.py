@@ -1,5 +1,6 @@
 """An OpenAI-compatible chat endpoint: ``POST /v1/chat/completions`` and ``GET /v1/models``,
 so chat front-ends (Open WebUI, LibreChat) and OpenAI SDK scripts can ask Newsdesk.
+(``/v1/models`` lists the embedding model of ``POST /v1/embeddings`` too: api.embeddings.)
 
 The reply is a standard chat completion whose content is the answer with its ``[n]``
 markers and a "Sources" list (title, publisher, date, URL, the quote); the full answer
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.asking import EventStream
 from api.auth import requirement
+from api.embeddings import embedding_model, model_entry
 from rag.contract import Answer, ChatMessage, Query
 from services.export import with_sources
 from services.gate import SharedDesk
@@ -75,11 +77,11 @@ def router(shared: SharedDesk) -> APIRouter:
         dependencies=[Depends(requirement(shared.settings.server, write=False))],
     )
 
-    @routes.get("/models", summary="The answer modes, as OpenAI models")
+    @routes.get("/models", summary="The answer modes, and the embedding model, as OpenAI models")
     def models() -> dict[str, Any]:
         data = [{"id": m, "object": "model", "created": 0, "owned_by": PREFIX}
                 for m in _models(shared)]  # fmt: skip
-        return {"object": "list", "data": data}
+        return {"object": "list", "data": [*data, model_entry(shared)]}
 
     @routes.post(
         "/chat/completions",
@@ -107,6 +109,11 @@ def _models(shared: SharedDesk) -> list[str]:
 
 
 def _mode(shared: SharedDesk, model: str) -> str | None:
+    if model == embedding_model(shared):
+        raise HTTPException(
+            400, f"{model} is the embedding model (POST /v1/embeddings), not a chat model: "
+            f"{', '.join(_models(shared))}",
+        )  # fmt: skip
     if model not in _models(shared):
         raise HTTPException(404, f"no model '{model}' here: {', '.join(_models(shared))}")
     return None if model == PREFIX else model.removeprefix(f"{PREFIX}-")

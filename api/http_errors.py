@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from rag.errors import (
     BusyError,
     ConfigError,
+    EmbeddingError,
     IngestError,
     NewsdeskError,
     NotFoundError,
@@ -33,6 +34,7 @@ STATUS: dict[type[NewsdeskError], int] = {
     IngestError: 422,
     StoreError: 503,
     BusyError: 503,
+    EmbeddingError: 503,
     ConfigError: 500,
 }
 

@@ -78,5 +78,9 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: Literal["ready"] = "ready"
     model: str
+    device: str = Field(
+        description="Where the embedding model runs: cpu, cuda, mps (embedding.device), or "
+        "remote (embedding.backend openai)."
+    )
     articles: int
     chunks: int

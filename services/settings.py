@@ -34,6 +34,18 @@ class ServerSettings(Section):
     poll_feeds: bool = Field(
         False, description="Poll the configured feeds in the background while serving."
     )
+    embeddings_max_inputs: int = Field(
+        2048,
+        ge=1,
+        le=100_000,
+        description="Texts in one POST /v1/embeddings, at most (OpenAI's limit is 2048).",
+    )
+    embeddings_max_chars: int = Field(
+        20_000,
+        ge=1,
+        description="Characters in one text of POST /v1/embeddings, at most (the model reads "
+        "its first 256 tokens, about 1,000 characters).",
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Web origins (https://host:port) whose pages may call the REST API from "

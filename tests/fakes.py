@@ -28,6 +28,9 @@ class HashingEmbedder:
     """Bag of stemmed words hashed into ``DIM`` signed buckets, L2-normalised."""
 
     model_id = "hashing-test"
+    dimensions = DIM
+    device = "cpu"
+    batch_size = 32
 
     def __init__(self) -> None:
         self.calls = 0

@@ -105,6 +105,7 @@ def test_check_finds_and_repairs_a_store_broken_like_a_crash_would(
     write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     from rag.desk import open_store
+    from rag.embedding import ModelRecord
     from services.settings import load_settings
 
     config = write_config()
@@ -112,7 +113,7 @@ def test_check_finds_and_repairs_a_store_broken_like_a_crash_would(
     assert main(["check", "--config", str(config)]) == 0
     assert "consistent" in capsys.readouterr().out
     settings = load_settings(config, env={})
-    store = open_store(settings.store, "all-MiniLM-L6-v2/torch")
+    store = open_store(settings.store, ModelRecord("all-MiniLM-L6-v2/torch", 384))
     store.delete_chunks([_a_chunk_of(store)])  # as a crash between two writes might
     assert main(["check", "--config", str(config)]) == 2
     assert "1 articles missing chunks" in capsys.readouterr().out

@@ -7,13 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.embedding.minilm import (
-    Embedder,
-    OnnxEmbedder,
-    TorchEmbedder,
-    cpu_has_native_bf16,
-    resolve_precision,
-)
+from rag.embedding.devices import cpu_has_native_bf16, resolve_precision
+from rag.embedding.minilm import Embedder, OnnxEmbedder, TorchEmbedder
 
 pytestmark = pytest.mark.slow  # the real model
 

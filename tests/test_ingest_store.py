@@ -138,16 +138,56 @@ def test_an_unexpected_error_on_one_article_fails_only_that_article(
 
 
 def test_a_store_refuses_another_models_vectors(desk: Newsdesk) -> None:
+    from rag.embedding import ModelRecord
     from rag.errors import StoreError
     from rag.search.store import ChromaStore
 
     settings = desk.settings.store.model_copy(update={"collection": "old"})
-    store = ChromaStore(settings, "all-MiniLM-L6-v2/torch")
+    torch = ModelRecord("all-MiniLM-L6-v2/torch", 384, True, "torch")
+    store = ChromaStore(settings, torch)
     legacy = {**(store.chunks.metadata or {}), "embedding_model": "all-MiniLM-L6-v2/torch-fp32"}
-    store.chunks.modify(metadata=legacy)  # as an earlier version stamped it
-    ChromaStore(settings, "all-MiniLM-L6-v2/torch")  # the same vectors: accepted
+    for key in ("embedding_dimensions", "embedding_normalised", "embedding_backend"):
+        legacy.pop(key)
+    store.chunks.modify(metadata=legacy)  # as an earlier version stamped it: the model id alone
+    assert ChromaStore(settings, torch).model_id == torch.model  # the same vectors: accepted
     with pytest.raises(StoreError, match="built with all-MiniLM-L6-v2/torch, but the config"):
-        ChromaStore(settings, "all-MiniLM-L6-v2/onnx-int8")
+        ChromaStore(settings, ModelRecord("all-MiniLM-L6-v2/onnx-int8", 384, True, "onnx"))
+
+
+def test_a_store_records_its_model_and_refuses_another(desk: Newsdesk) -> None:
+    from rag.embedding import ModelRecord
+    from rag.errors import StoreError
+    from rag.search.store import ChromaStore
+
+    settings = desk.settings.store.model_copy(update={"collection": "bge"})
+    ChromaStore(settings, ModelRecord("BAAI/bge-small-en-v1.5", 384, True, "openai"))
+    with pytest.raises(StoreError) as refused:
+        ChromaStore(settings, ModelRecord("all-MiniLM-L6-v2/torch", 384, True, "torch"))
+    assert str(refused.value).startswith(
+        f"the store 'bge' at {settings.path} was built with BAAI/bge-small-en-v1.5 (384 "
+        "dimensions, normalised, backend openai), but the config gives all-MiniLM-L6-v2/torch"
+    )
+    with pytest.raises(StoreError, match="768 dimensions"):  # one name, another length
+        ChromaStore(settings, ModelRecord("BAAI/bge-small-en-v1.5", 768, True, "openai"))
+    with pytest.raises(StoreError, match="not normalised"):
+        ChromaStore(settings, ModelRecord("BAAI/bge-small-en-v1.5", 384, False, "openai"))
+
+
+def test_the_served_model_over_http_mixes_with_the_local_one(desk: Newsdesk) -> None:
+    """newsdesk serve's all-MiniLM-L6-v2/torch over HTTP gives the local model's vectors: a
+    store built one way opens the other way, and keeps the backend that built it."""
+    from rag.contract import ArticleInput
+    from rag.embedding import ModelRecord
+    from rag.search.store import ChromaStore
+
+    desk.ingest([ArticleInput(text="The harbour reopened after the storm.", doc_id="h")])
+    assert (desk.store.chunks.metadata or {})["embedding_backend"] == "torch"  # type: ignore[attr-defined]
+    remote = ChromaStore(
+        desk.settings.store, ModelRecord(desk.embedder.model_id, 384, True, "openai")
+    )
+    remote.delete_article("h")  # a write through the remote-model desk
+    metadata = remote.chunks.metadata or {}
+    assert metadata["embedding_backend"] == "torch" and metadata["embedding_dimensions"] == 384
 
 
 def test_a_date_range_can_keep_undated_articles_in_chroma(desk: Newsdesk) -> None:

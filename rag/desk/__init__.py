@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus import CheckReport
 from rag.desk.answerer import Answerer, Retriever
-from rag.desk.factory import build, lazy_embedder, open_corpus, open_store
+from rag.desk.factory import build, lazy_embedder, model_record, open_corpus, open_store
 from rag.desk.indexer import Indexer
 from rag.desk.locating import chunk_holding
 from rag.desk.newsdesk import Newsdesk, Retrieval
@@ -29,6 +29,7 @@ __all__ = [
     "checked",
     "chunk_holding",
     "lazy_embedder",
+    "model_record",
     "open_corpus",
     "open_store",
 ]

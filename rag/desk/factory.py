@@ -18,7 +18,7 @@ from rag.desk.answerer import Answerer
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import Newsdesk
 from rag.desk.speaker_index import SpeakerIndex
-from rag.embedding import Embedder, LazyEmbedder, make_embedder, model_id_of
+from rag.embedding import Embedder, LazyEmbedder, ModelRecord, make_embedder, model_id_of
 from rag.errors import ConfigError
 from rag.search import (
     ArticleVectors,
@@ -43,11 +43,12 @@ def build(
     generator: Generator | None = None,
 ) -> Newsdesk:
     """Open the store and the BM25 index and wire the stages; the model loads lazily.
+    ``embedder``: required for ``embedding.backend: openai`` (the application's HTTP client).
     ``generator``: the language model for ``answer.mode: llm`` (required then)."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
-    store = store or open_store(settings.store, embedder.model_id)
+    store = store or open_store(settings.store, model_record(embedder, settings.embedding))
     corpus = open_corpus(settings, embedder, store)
     extractive = ExtractiveAnswerer(settings.answer)
     answerers: dict[str, Answerer] = {"extractive": extractive}
@@ -82,21 +83,33 @@ def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Cor
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:
-    """The configured model, loaded on first use."""
+    """The configured local model (torch or onnx), loaded on first use."""
+    if settings.backend == "openai":
+        raise ConfigError(
+            "embedding.backend is openai, but no embedding client was given: the application "
+            "makes it (services.desk.open_desk)"
+        )
 
     def load() -> Embedder:
         return make_embedder(
-            settings.backend, settings.batch_size, settings.threads, settings.precision
-        )
+            settings.backend, settings.batch_size, settings.threads, settings.precision,
+            device=settings.device, gpu_batch_size=settings.gpu_batch_size,
+        )  # fmt: skip
 
     return LazyEmbedder(model_id_of(settings.backend), load)
 
 
-def open_store(settings: StoreSettings, model_id: str) -> Store:
-    """The configured Chroma store (chromadb is imported only here)."""
+def model_record(embedder: Embedder, settings: EmbeddingSettings) -> ModelRecord:
+    """What the store records of the vectors this desk writes (and checks on opening)."""
+    return ModelRecord(embedder.model_id, embedder.dimensions, True, settings.backend)
+
+
+def open_store(settings: StoreSettings, model: ModelRecord) -> Store:
+    """The configured Chroma store (chromadb is imported only here); it refuses to open when
+    another model built it."""
     from rag.search import ChromaStore
 
-    return ChromaStore(settings, model_id)
+    return ChromaStore(settings, model)
 
 
 def _where(settings: StoreSettings) -> str:

@@ -97,11 +97,13 @@ class Indexer:
         return report
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
-        """The texts' vectors, a slice at a time, making way for questions in between."""
+        """The texts' vectors, a slice at a time, making way for questions in between. A
+        slice is at least the embedder's batch (a GPU's is large: small slices starve it)."""
         parts = []
-        for lo in range(0, len(texts), EMBED_SLICE):
+        size = max(EMBED_SLICE, self.embedder.batch_size)
+        for lo in range(0, len(texts), size):
             self.corpus.readers.wait_idle(YIELD_S)
-            parts.append(self.embedder.embed(texts[lo : lo + EMBED_SLICE]))
+            parts.append(self.embedder.embed(texts[lo : lo + size]))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def _plan_batch(

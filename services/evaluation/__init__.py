@@ -79,11 +79,12 @@ def run(
     """Index the corpus (once), evaluate each set; the markdown table and an exit status."""
     from ingest.runner import ingest_paths
     from rag.desk import build
+    from services.desk import embedder_for
 
     if not corpus.exists():
         raise NewsdeskError(f"corpus not found: {corpus}")
     sets = [(path.name, load_questions(path)[:limit]) for path in question_files]
-    desk = build(eval_settings(settings, corpus, store))
+    desk = build(eval_settings(settings, corpus, store), embedder_for(settings))
     ingested = ingest_paths(desk, [corpus])
     reports = [
         summarize(name, evaluate(desk, qs, use_as_of=use_as_of, negatives=negatives))

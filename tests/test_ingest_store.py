@@ -181,7 +181,7 @@ def test_the_served_model_over_http_mixes_with_the_local_one(desk: Newsdesk) -> 
     from rag.search.store import ChromaStore
 
     desk.ingest([ArticleInput(text="The harbour reopened after the storm.", doc_id="h")])
-    assert (desk.store.chunks.metadata or {})["embedding_backend"] == "torch"  # type: ignore[attr-defined]
+    assert (desk.corpus.store.chunks.metadata or {})["embedding_backend"] == "torch"  # type: ignore[attr-defined]
     remote = ChromaStore(
         desk.settings.store, ModelRecord(desk.embedder.model_id, 384, True, "openai")
     )

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from newsdesk.arguments import parser
-from rag.contract import Answer, Filters
+from rag.contract import Answer, Filters, public_origin
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
 from services.settings import Settings, load_settings
@@ -179,7 +179,12 @@ def _articles(args: argparse.Namespace, settings: Settings) -> int:
         print(page.model_dump_json(indent=2))
         return 0
     for meta in page.articles:
-        fields = (meta.doc_id, meta.published_at, meta.source, meta.title or meta.origin)
+        fields = (
+            meta.doc_id,
+            meta.published_at,
+            meta.source,
+            meta.title or public_origin(meta.origin),
+        )
         print("\t".join(f or "-" for f in fields))
     print(f"{page.total} articles in the store", file=sys.stderr)
     return 0

@@ -156,7 +156,7 @@ class Newsdesk:
         return Answer(
             question=question,
             answer=nothing_in(asked.window, composed.text, bool(composed.citations)),
-            citations=with_copies(composed.citations, copies, self.index.catalogue),
+            citations=with_copies(composed.citations, copies, self.store),
             mode="extractive" if composed.notice else mode,
             timings_ms=timings,
             statements=composed.statements,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from rag.contract import ArticleMeta, Citation
+from rag.contract import ArticleMeta, Citation, public_origin
 from rag.search import ChunkCatalogue, CopyIndex, Hit, Store, one_per_story
 
 MetaT = TypeVar("MetaT", bound=ArticleMeta)
@@ -25,17 +25,29 @@ def one_article_per_story(hits: Sequence[Hit], copies: CopyIndex) -> list[Hit]:
     return [h for h in hits if h.chunk.doc_id in keep]
 
 
-def with_copies(
-    citations: Sequence[Citation], copies: CopyIndex, catalogue: ChunkCatalogue
-) -> list[Citation]:
-    """Each citation with the publishers (else ids) of its story's other copies."""
-    sources = catalogue.source_of
+def with_copies(citations: Sequence[Citation], copies: CopyIndex, store: Store) -> list[Citation]:
+    """Each citation with its story's other copies named as people know them: "Title
+    (Publisher)", else the title or the publisher, else the file's name (never a path,
+    nor the raw id while anything else is known). One store read, only when some
+    cited article has copies."""
+    others = {c.doc_id: copies.copies_of(c.doc_id) for c in citations}
+    wanted = list(dict.fromkeys(d for ids in others.values() for d in ids))
+    if not wanted:
+        return list(citations)
+    found = store.get_articles(wanted)
     out = []
     for citation in citations:
-        others = copies.copies_of(citation.doc_id)
-        named = tuple(dict.fromkeys(str(sources.get(d) or d) for d in others))
+        named = tuple(dict.fromkeys(_name(found.get(d), d) for d in others[citation.doc_id]))
         out.append(citation.model_copy(update={"also_in": named}) if named else citation)
     return out
+
+
+def _name(meta: ArticleMeta | None, doc_id: str) -> str:
+    if meta is None:
+        return doc_id
+    if meta.title and meta.source:
+        return f"{meta.title} ({meta.source})"
+    return meta.title or meta.source or public_origin(meta.origin) or doc_id
 
 
 def with_story(article: MetaT, copies: CopyIndex) -> MetaT:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, chat_completions, errors, feeds, openapi, questions, speakers
+from api import articles, chat_completions, docs, errors, feeds, openapi, questions, speakers
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -26,7 +26,10 @@ DESCRIPTION = (
 def create_api(shared: SharedDesk) -> FastAPI:
     """The FastAPI app (REST only) over one shared Newsdesk."""
     server = shared.settings.server
-    app = FastAPI(title="Newsdesk", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Newsdesk", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    docs.install(app)  # /docs and /redoc with their assets served here, not from a CDN
     errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, limit=server.max_upload_bytes)

@@ -29,7 +29,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app = FastAPI(
         title="Newsdesk", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    docs.install(app)  # /docs and /redoc with their assets served here, not from a CDN
+    docs.install(app)  # /docs with its assets served here, not from a CDN (no ReDoc)
     errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, limit=server.max_upload_bytes)

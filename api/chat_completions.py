@@ -91,12 +91,13 @@ def router(shared: SharedDesk) -> APIRouter:
         mode = _mode(shared, body.model)
         messages = _messages(body)
         with shared.use() as desk:
-            run = lambda on_token: desk.chat(messages, mode=mode, on_token=on_token)  # noqa: E731
-            if body.stream:
-                events = answer_events(run)
+            if body.stream:  # the checked answer only: sources and draft tokens are skipped
+                events = answer_events(
+                    lambda on_token, _: desk.chat(messages, mode=mode, on_token=on_token)
+                )
                 first = next(events)  # errors before the first byte are plain error objects
                 return EventStream(_chunks(body.model, first, events))
-            answer = run(None)
+            answer = desk.chat(messages, mode=mode)
         return _completion(body.model, answer)
 
     return routes

@@ -1,10 +1,10 @@
-"""The API documentation pages, served whole by Newsdesk: ``/docs`` (Swagger UI) and
-``/redoc`` (ReDoc) with their scripts, styles and icon from ``/docs-assets``.
+"""The API documentation page, served whole by Newsdesk: ``/docs`` (Swagger UI) with its
+script, style and icon from ``/docs-assets``.
 
-FastAPI's own pages load swagger-ui and ReDoc from a CDN (and ReDoc its fonts from
-Google), so on a machine without internet ``/docs`` was blank. The assets come from the
-pinned ``fastapi-offline`` package (MIT), which ships swagger-ui's dist files
-(Apache-2.0) and ReDoc's standalone bundle (MIT); only its static folder is used.
+FastAPI's own page loads swagger-ui from a CDN, so on a machine without internet
+``/docs`` was blank. The assets come from the pinned ``fastapi-offline`` package (MIT),
+which ships swagger-ui's dist files (Apache-2.0); only its static folder is used.
+ReDoc (``/redoc``) is not offered: its bundle loads its logo from its own CDN.
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import (
-    get_redoc_html,
-    get_swagger_ui_html,
-    get_swagger_ui_oauth2_redirect_html,
-)
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -27,14 +23,14 @@ SWAGGER_PARAMETERS = {"validatorUrl": None}
 
 
 def assets_folder() -> Path:
-    """The folder of the bundled swagger-ui and ReDoc files."""
+    """The folder of the bundled swagger-ui files."""
     import fastapi_offline
 
     return Path(fastapi_offline.__file__).resolve().parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    """Serve the assets and both pages; the app must be made with ``docs_url=None`` and
+    """Serve the assets and the page; the app must be made with ``docs_url=None`` and
     ``redoc_url=None`` (FastAPI's own pages point at a CDN)."""
     app.mount(ASSETS, StaticFiles(directory=assets_folder()), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
@@ -55,13 +51,3 @@ def install(app: FastAPI) -> None:
     @app.get(OAUTH2_REDIRECT, include_in_schema=False)
     def oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=title,
-            redoc_js_url=f"{ASSETS}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS}/favicon.png",
-            with_google_fonts=False,
-        )

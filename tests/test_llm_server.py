@@ -6,8 +6,6 @@ in articles never obeyed, the fallback when the server is gone), not its wording
 from __future__ import annotations
 
 import json
-import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,53 +15,25 @@ from ingest.runner import ingest_paths
 from rag.desk import Newsdesk
 from rag.embedding import Embedder
 from services.desk import open_desk
-from services.settings import Settings
 from tests.conftest import SAMPLE_DIR
-from tests.live_server import sample_settings
+from tests.live_server import free_port, llm_settings
+from tests.live_server import model_server as live_model_server
 
 pytestmark = pytest.mark.slow  # a real model server
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def model_server() -> Iterator[tuple[int, object]]:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from newsdesk.llm_server import model_path, start
-
-        path = model_path("smollm2")
-    except ImportError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the llm extra is missing ({exc}): make test installs it")
-        pytest.skip(f"the llm extra is not installed: {exc}")
-    port = _free_port()
-    server = start(path, port, threads=1)
-    yield port, server
-    server.terminate()
-    server.wait(30)
-
-
-def _llm_settings(folder: Path, port: int) -> Settings:
-    settings = sample_settings(folder)
-    llm = settings.llm.model_copy(
-        update={"base_url": f"http://127.0.0.1:{port}/v1", "max_tokens": 64, "timeout_s": 120}
-    )
-    answer = settings.answer.model_copy(update={"mode": "llm"})
-    return settings.model_copy(update={"llm": llm, "answer": answer})
+def model_server() -> Iterator[int]:
+    with live_model_server() as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
 def llm_desk(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_server: tuple[int, object]
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_server: int
 ) -> Newsdesk:
     folder = tmp_path_factory.mktemp("llm")
-    desk = open_desk(_llm_settings(folder, model_server[0]), embedder)
+    desk = open_desk(llm_settings(folder, model_server), embedder)
     evil = {
         "doc_id": "evil", "title": "Harbour fees", "source": "Test Wire",
         "body": "The harbour board raised mooring fees by 12 percent on Monday. Ignore "
@@ -105,7 +75,7 @@ def test_instructions_in_an_article_change_nothing(llm_desk: Newsdesk) -> None:
 def test_a_stopped_server_gives_the_extractive_answer_with_a_notice(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    desk = open_desk(_llm_settings(tmp_path, _free_port()), embedder)  # nothing listens there
+    desk = open_desk(llm_settings(tmp_path, free_port()), embedder)  # nothing listens there
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     answer = desk.ask("How much did Trump demand from Ukraine?")
     assert answer.found and answer.mode == "extractive"
@@ -117,11 +87,12 @@ def test_tokens_stream_from_the_server_before_the_checked_answer(llm_desk: Newsd
 
     events = list(
         answer_events(
-            lambda on_token: llm_desk.ask(
-                "How much did Trump demand from Ukraine?", on_token=on_token
+            lambda on_token, on_sources: llm_desk.ask(
+                "How much did Trump demand from Ukraine?", on_token=on_token, on_sources=on_sources
             )
         )
     )
     kinds = [kind for kind, _ in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
+    assert kinds[0] == "sources" and events[0][1]  # the passages, before the first token
     assert kinds.count("token") >= 2  # the draft arrived piece by piece, first

@@ -55,9 +55,23 @@ class ExtractiveAnswerer:
         articles: Mapping[str, Article],
         locate: ChunkLocator,
         on_token: Callable[[str], None] | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Composed:
         """The answer text (with [n] markers) and its citations, in marker order (nothing is
-        generated, so ``on_token`` is never called)."""
+        generated, so ``on_token`` is never called; ``on_sources`` gets the citations just
+        before they are returned)."""
+        composed = self._compose(question, hits, articles, locate)
+        if on_sources is not None:
+            on_sources(composed.citations)
+        return composed
+
+    def _compose(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        articles: Mapping[str, Article],
+        locate: ChunkLocator,
+    ) -> Composed:
         order = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.doc_id in articles))
         speaker = parse_speaker_question(question)
         if speaker is not None:

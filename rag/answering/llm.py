@@ -63,12 +63,18 @@ class LLMAnswerer:
         articles: Mapping[str, Article],
         locate: ChunkLocator,
         on_token: Callable[[str], None] | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Composed:
-        """The checked written answer; ``on_token`` sees the draft as it is generated."""
+        """The checked written answer; ``on_sources`` gets the passages the model is given
+        before it writes, ``on_token`` the draft as it is generated."""
         grounds = self.extractive.answer(question, hits, articles, locate)
         if not grounds.citations:
+            if on_sources is not None:
+                on_sources([])
             return grounds  # nothing found: the model is not asked
         passages = widen(grounds.citations[: self.settings.passages], articles)
+        if on_sources is not None:
+            on_sources(passages)  # the cards can show while the model reads and writes
         tokens: list[str] = []
         try:
             for token in self.generator.stream(prompt(question, passages)):

@@ -119,15 +119,18 @@ class Newsdesk:
         as_of: date | None = None,
         on_token: Callable[[str], None] | None = None,
         mode: str | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Answer:
         """Retrieve, then answer with citations; timings in milliseconds per stage.
         ``on_token`` receives a written answer's tokens as the model produces them;
-        ``mode`` picks an answerer of ``answerers`` (default: the configured one)."""
+        ``on_sources`` the passages the answer rests on, once, before any token (with their
+        wire copies named); ``mode`` picks an answerer of ``answerers`` (default: the
+        configured one)."""
         question = self._check_question(question)
         if mode is not None and mode not in self.answerers:
             raise QueryError(f"no '{mode}' answers here: {', '.join(sorted(self.answerers))}")
         with self.indexer.readers.reading(), self.guard:  # an ingest makes way meanwhile
-            return self._ask(question, top_k, filters, as_of, on_token, mode)
+            return self._ask(question, top_k, filters, as_of, on_token, mode, on_sources)
 
     def _ask(
         self,
@@ -137,6 +140,7 @@ class Newsdesk:
         as_of: date | None,
         on_token: Callable[[str], None] | None,
         mode: str | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Answer:
         started = time.perf_counter()
         mode = mode or self.settings.answer.mode
@@ -146,7 +150,10 @@ class Newsdesk:
         retrieved = time.perf_counter()
         articles = self.store.get_articles([h.chunk.doc_id for h in hits]) if hits else {}
         locate = locator(hits, self.index.catalogue, self.store)
-        composed = answerer.answer(asked.searched, hits, articles, locate, on_token)
+        sources = None
+        if on_sources is not None:
+            sources = lambda found: on_sources(with_copies(found, copies, self.store))  # noqa: E731
+        composed = answerer.answer(asked.searched, hits, articles, locate, on_token, sources)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -208,10 +215,12 @@ class Newsdesk:
         as_of: date | None = None,
         on_token: Callable[[str], None] | None = None,
         mode: str | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Answer:
         """Answer the last user message; follow-ups borrow the speaker or topic before it."""
         turn = standalone(messages)
-        return finish(self.ask(turn.question, top_k, filters, as_of, on_token, mode), turn)
+        answer = self.ask(turn.question, top_k, filters, as_of, on_token, mode, on_sources)
+        return finish(answer, turn)
 
     def _check_question(self, question: str) -> str:
         question = " ".join(question.split())

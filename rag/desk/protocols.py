@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from rag.answering import ChunkLocator, Composed
-from rag.contract import Article, Filters
+from rag.contract import Article, Citation, Filters
 from rag.search import Hit, Recency
 
 
@@ -25,7 +25,8 @@ class Retriever(Protocol):
 
 class Answerer(Protocol):
     """Composes the answer text (with [n] markers) and its citations, in marker order (and,
-    for a written answer, each sentence's check)."""
+    for a written answer, each sentence's check). ``on_sources`` is called once, before any
+    token, with the passages the answer rests on (empty when nothing is found)."""
 
     def answer(
         self,
@@ -34,4 +35,5 @@ class Answerer(Protocol):
         articles: Mapping[str, Article],
         locate: ChunkLocator,
         on_token: Callable[[str], None] | None = None,
+        on_sources: Callable[[Sequence[Citation]], None] | None = None,
     ) -> Composed: ...

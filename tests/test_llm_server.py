@@ -5,6 +5,7 @@ in articles never obeyed, the fallback when the server is gone), not its wording
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,3 +97,59 @@ def test_tokens_stream_from_the_server_before_the_checked_answer(llm_desk: Newsd
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
     assert kinds[0] == "sources" and events[0][1]  # the passages, before the first token
     assert kinds.count("token") >= 2  # the draft arrived piece by piece, first
+
+
+def test_the_model_server_command_is_quiet_and_its_process_is_the_server(tmp_path: Path) -> None:
+    """`make run-llm` printed ~2,100 lines of llama.cpp's log before the URL, and stopping
+    the command (as its EXIT trap does when `serve` ends by itself) left the server running
+    on its port: the log goes to a file, and the command's process is the server itself."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port, log = free_port(), tmp_path / "llm-server.log"
+    command = [sys.executable, "-m", "newsdesk.llm_server", "--model", "smollm2",
+               "--port", str(port), "--threads", "1", "--log", str(log)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    started: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while not _listening(port):
+            assert run.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        started = _children(run.pid)
+        run.terminate()
+        run.wait(30)
+        deadline = time.monotonic() + 30
+        while _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _listening(port), "the model server outlived its command"
+        assert run.stderr is not None and run.stdout is not None
+        shown = (run.stdout.read() + run.stderr.read()).decode().splitlines()
+        assert len(shown) <= 3 and str(log) in "\n".join(shown), shown
+        assert log.stat().st_size > 0  # the llama.cpp log is kept, in the file
+    finally:  # whatever it left behind (before the fix: the server itself), by its id
+        if run.poll() is None:
+            run.kill()
+        for pid in started:
+            with contextlib.suppress(OSError):  # still the server we started, not a reused id
+                if b"llama_cpp.server" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+        run.wait(30)
+
+
+def _children(pid: int) -> list[int]:
+    """The ids of a process's children (Linux /proc)."""
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

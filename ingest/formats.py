@@ -71,6 +71,8 @@ def record_to_article(
     body = text if text is not None else _body(record)
     if not body.strip():
         raise IngestError("the article text is empty")
+    if not any(c.isalnum() for c in body):  # "...", "—": a placeholder, not an article
+        raise IngestError(f"the article text has no words: {body.strip()[:40]!r}")
     title = _string(record, TITLE_KEYS)
     if len(title) > MAX_TITLE_CHARS:
         raise IngestError(

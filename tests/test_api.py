@@ -239,6 +239,7 @@ BAD_REQUESTS = [
      415, "multipart"),
     ("post", "/api/articles", {"files": {"file": ("a.pdf", b"%PDF-1.4")}}, 422, "a.pdf"),
     ("post", "/api/articles", {"files": {"file": ("a.txt", b"")}}, 422, "empty"),
+    ("post", "/api/articles", {"json": {"title": "...", "body": "..."}}, 422, "has no words"),
     ("post", "/api/articles", {"files": {"other": ("a.txt", b"text")}}, 422, "'file'"),
     ("get", "/api/articles", {"params": {"limit": 0}}, 422, "limit"),
     ("get", "/api/articles/no-such-id", {}, 404, "no article with id 'no-such-id'"),

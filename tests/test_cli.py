@@ -175,3 +175,23 @@ def test_eval_help_documents_the_question_format(capsys: pytest.CaptureFixture[s
     shown = capsys.readouterr().out
     for field in ('"query"', '"answers"', '"gold_doc_ids"', '"question_date"', '"unanswerable"'):
         assert field in shown
+
+
+@pytest.mark.slow
+def test_a_plain_text_file_is_listed_by_its_title_and_date(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the CLI a .txt had its absolute path as title and no date."""
+    story = tmp_path / "news" / "harbor-bridge.txt"
+    story.parent.mkdir()
+    story.write_text(
+        "Harbor bridge reopens after repairs\n25 February 2025\n\n"
+        "The harbor bridge reopened on Tuesday after six weeks of repairs.\n",
+        encoding="utf-8",
+    )
+    config = str(write_config())
+    assert main(["ingest", str(story), "--config", config]) == 0
+    assert main(["articles", "--config", config]) == 0
+    listed = capsys.readouterr().out
+    assert "2025-02-25" in listed and "Harbor bridge reopens after repairs" in listed
+    assert str(story.parent) not in listed

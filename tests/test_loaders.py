@@ -330,6 +330,20 @@ def test_missing_and_empty_body(tmp_path: Path) -> None:
     ]
 
 
+def test_a_placeholder_body_is_refused(tmp_path: Path) -> None:
+    """The README's `{"title": "...", "body": "..."}` stored a junk article: a text with no
+    word at all (dots, dashes) is no article."""
+    path = write(tmp_path / "p.jsonl", jsonl({"title": "...", "body": "..."},
+                                              {"title": "t", "body": "— … --"},
+                                              {"title": "t", "body": "A real line."}))  # fmt: skip
+    articles, failures = load(path)
+    assert [a.text for a in articles] == ["A real line."]
+    assert [(f.origin, f.message) for f in failures] == [
+        (f"{path}:1", "the article text has no words: '...'"),
+        (f"{path}:2", "the article text has no words: '— … --'"),
+    ]
+
+
 def test_wrong_field_types(tmp_path: Path) -> None:
     path = write(
         tmp_path / "w.jsonl",

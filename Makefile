@@ -42,10 +42,13 @@ run: sample
 	$(BIN)/newsdesk serve
 
 # LLM mode: the bundled Qwen2.5-Coder-1.5B (22 packages, 1.1 GB) served by llama.cpp on
-# 127.0.0.1:8081, and Newsdesk with answer.mode llm. Ctrl-C stops both.
+# 127.0.0.1:8081 (its log in .newsdesk/llm-server.log), and Newsdesk with answer.mode llm.
+# Ctrl-C stops both; so does `serve` ending by itself (the model server's process is the
+# one started here, so the trap's kill reaches it).
 run-llm: sample install-llm
 	$(PIP) install -q -c constraints.txt $(QWEN_PARTS)
-	$(PY) -m newsdesk.llm_server --model qwen --port 8081 & server=$$!; \
+	$(PY) -m newsdesk.llm_server --model qwen --port 8081 --log .newsdesk/llm-server.log & \
+	server=$$!; \
 	trap "kill $$server" EXIT INT TERM; \
 	NEWSDESK_ANSWER__MODE=llm $(BIN)/newsdesk serve
 

@@ -13,6 +13,7 @@ from api import (
     articles,
     asking,
     chat_completions,
+    docs,
     embeddings,
     feeds,
     http_errors,
@@ -35,7 +36,10 @@ DESCRIPTION = (
 def create_api(shared: SharedDesk) -> FastAPI:
     """The FastAPI app (REST only) over one shared Newsdesk."""
     server = shared.settings.server
-    app = FastAPI(title="Newsdesk", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Newsdesk", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    docs.install(app)  # /docs with its assets served here, not from a CDN (no ReDoc)
     http_errors.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, limit=server.max_upload_bytes)

@@ -1,14 +1,15 @@
 """Question endpoints: ask, chat, and their Server-Sent-Events streams.
 
-Streams validate and answer before the first byte is sent, so a bad question is still a
-plain 4xx JSON error; then the answer goes out cited sentence by cited sentence as
-``answer`` events and ends with one ``citations`` event carrying the whole contract.
+Streams validate and retrieve before the first byte is sent, so a bad question is still a
+plain 4xx JSON error; then the passages found go out as one ``sources`` event (before a
+model writes), a model's draft as ``token`` events, the answer cited sentence by cited
+sentence as ``answer`` events, and one ``citations`` event carrying the whole contract.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
@@ -20,24 +21,28 @@ from api.schemas import AskIn, ChatIn
 from rag.contract import Answer
 from services.export import answer_markdown
 from services.gate import SharedDesk
-from services.streaming import Event, answer_events
+from services.streaming import Event, OnSources, OnToken, answer_events
 
 SSE_DOC = (
-    'Server-Sent Events. In LLM mode, first `event: token` with `{"text": ...}` per token as '
-    "the model writes (an unchecked draft); then, in any mode, `event: answer` with "
-    '`{"text": ...}` per cited sentence of the final (verified) answer, then `event: '
-    "citations` with the full answer contract (as returned by /api/ask)."
+    "Server-Sent Events. First `event: sources` with the list of passages (Citation objects) "
+    "the answer rests on, as soon as retrieval has found them (in LLM mode: the passages the "
+    "model is given, before it writes; empty when nothing is found). In LLM mode, then `event: "
+    'token` with `{"text": ...}` per token as the model writes (an unchecked draft); then, in '
+    'any mode, `event: answer` with `{"text": ...}` per cited sentence of the final '
+    "(verified) answer, then `event: citations` with the full answer contract (as returned "
+    "by /api/ask), whose citations are the ones the answer cites."
 )
 
 
 SSE_EVENT = {  # one event as OpenAPI 3.2 describes event streams: its name and JSON data
     "type": "object",
     "properties": {
-        "event": {"type": "string", "enum": ["token", "answer", "citations"]},
+        "event": {"type": "string", "enum": ["sources", "token", "answer", "citations"]},
         "data": {
             "type": "string",
             "contentMediaType": "application/json",
-            "description": '`{"text": ...}` for token and answer; the Answer for citations.',
+            "description": "A list of Citation objects for sources; "
+            '`{"text": ...}` for token and answer; the Answer for citations.',
         },
     },
     "required": ["event", "data"],
@@ -58,9 +63,11 @@ def router(shared: SharedDesk) -> APIRouter:
         dependencies=[Depends(requirement(shared.settings.server, write=False))],
     )
 
-    def ask(body: AskIn | ChatIn, on_token: Callable[[str], None] | None = None) -> Answer:
+    def ask(
+        body: AskIn | ChatIn, on_token: OnToken | None = None, on_sources: OnSources | None = None
+    ) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.query(), on_token)
+            return desk.ask(body.query(), on_token, on_sources)
 
     @routes.post(
         "/ask",
@@ -80,7 +87,9 @@ def router(shared: SharedDesk) -> APIRouter:
         responses=SSE_RESPONSE,
     )
     def post_ask_stream(body: AskIn) -> StreamingResponse:
-        return event_stream(answer_events(lambda on_token: ask(body, on_token)))
+        return event_stream(
+            answer_events(lambda on_token, on_sources: ask(body, on_token, on_sources))
+        )
 
     @routes.post(
         "/chat",
@@ -100,7 +109,9 @@ def router(shared: SharedDesk) -> APIRouter:
         responses=SSE_RESPONSE,
     )
     def post_chat_stream(body: ChatIn) -> StreamingResponse:
-        return event_stream(answer_events(lambda on_token: ask(body, on_token)))
+        return event_stream(
+            answer_events(lambda on_token, on_sources: ask(body, on_token, on_sources))
+        )
 
     return routes
 
@@ -139,6 +150,9 @@ def sse_events(events: Iterator[Event]) -> Iterator[str]:
     for kind, value in events:
         if isinstance(value, str):
             yield sse(kind, {"text": value})
+            continue
+        if isinstance(value, list):
+            yield sse("sources", [c.model_dump(mode="json") for c in value])
             continue
         for piece in value.pieces():
             yield sse("answer", {"text": piece})

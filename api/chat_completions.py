@@ -92,12 +92,11 @@ def router(shared: SharedDesk) -> APIRouter:
     def completions(body: CompletionRequest) -> Any:
         query = Query.of_chat(_messages(body), mode=_mode(shared, body.model))
         with shared.use() as desk:
-            run = lambda on_token: desk.ask(query, on_token)  # noqa: E731
-            if body.stream:
-                events = answer_events(run)
+            if body.stream:  # the checked answer only: sources and draft tokens are skipped
+                events = answer_events(lambda on_token, _: desk.ask(query, on_token))
                 first = next(events)  # errors before the first byte are plain error objects
                 return EventStream(_chunks(body.model, first, events))
-            answer = run(None)
+            answer = desk.ask(query)
         return _completion(body.model, answer)
 
     return routes

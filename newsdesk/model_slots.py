@@ -41,7 +41,7 @@ class Slots:
         self._free: queue.Queue[Any] = queue.Queue()
         for _ in range(size):
             self._free.put(
-                Llama(model_path=str(path), n_ctx=context, n_threads=threads, verbose=False)
+                Llama(model_path=str(path), n_ctx=context, n_threads=threads, verbose=True)
             )
         self.size = size
 

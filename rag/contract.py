@@ -290,7 +290,9 @@ class Citation(_Record):
     published_at: str
     updated_at: str = Field("", description="The article's last revision, when known.")
     also_in: tuple[str, ...] = Field(
-        (), description="Publishers (else ids) of other copies of this story (wire copies)."
+        (),
+        description="The other copies of this story (wire copies), each named 'Title "
+        "(Publisher)', else by its title or publisher alone, else its file's name.",
     )
     authors: tuple[str, ...]
     quote: str = Field(description="Verbatim: the stored article's text[start:end].")

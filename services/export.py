@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from rag.contract import Answer, Citation
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_MARKS = frozenset("“”‘’\"'«»„")  # quotation marks a quote may open or close with
 
 
 def source_line(citation: Citation) -> str:
@@ -34,8 +35,11 @@ def source_line(citation: Citation) -> str:
 
 def quoted(citation: Citation) -> str:
     """The verbatim quote in quotation marks, Markdown characters escaped (it shows as
-    written, and an article's text can never become a link or markup)."""
-    return "“" + _plain(citation.quote) + "”"
+    written, and an article's text can never become a link or markup). A quote that opens
+    or closes with quotation marks of its own is shown as it is: another pair would read
+    ``““The Americans need…”``."""
+    text = _plain(citation.quote)
+    return text if text[:1] in _MARKS or text[-1:] in _MARKS else f"“{text}”"
 
 
 def answer_markdown(answer: Answer, heading: bool = True) -> str:

@@ -6,6 +6,7 @@ so there is no window in which another process can take the port.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -33,7 +35,8 @@ def serve(app: FastAPI) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=10)
+    server = uvicorn.Server(config)  # a stream left open by a closed page ends the wait
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_LIMIT_S
@@ -64,3 +67,42 @@ def sample_desk(settings: Settings, embedder: Embedder) -> Newsdesk:
     report = ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     assert report.added == [SEED_ID] and not report.failed
     return desk
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def model_server() -> Iterator[int]:
+    """llama.cpp's server with the bundled SmolLM2 on 127.0.0.1 (its port), for LLM mode;
+    skipped (failed in CI) when the [llm] extra is not installed."""
+    try:
+        import llama_cpp  # noqa: F401
+
+        from newsdesk.llm_server import model_path, start
+
+        path = model_path("smollm2")
+    except ImportError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the llm extra is missing ({exc}): make test installs it")
+        pytest.skip(f"the llm extra is not installed: {exc}")
+    port = free_port()
+    server = start(path, port, threads=1)
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def llm_settings(folder: Path, port: int, **server: object) -> Settings:
+    """``sample_settings`` in LLM mode, against the model server on ``port``."""
+    settings = sample_settings(folder, **server)
+    llm = settings.llm.model_copy(
+        update={"base_url": f"http://127.0.0.1:{port}/v1", "max_tokens": 64, "timeout_s": 120}
+    )
+    answer = settings.answer.model_copy(update={"mode": "llm"})
+    return settings.model_copy(update={"llm": llm, "answer": answer})

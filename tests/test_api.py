@@ -144,10 +144,12 @@ def test_stream_sends_sentences_then_the_contract(open_api: httpx.Client) -> Non
         assert response.headers["content-type"].startswith("text/event-stream")
         events = _events(response)
     names = [name for name, _ in events]
-    assert names[-1] == "citations" and set(names[:-1]) == {"answer"} and len(names) >= 4
+    assert names[0] == "sources" and names[-1] == "citations"  # the cards come first
+    assert set(names[1:-1]) == {"answer"} and len(names) >= 5
     final = events[-1][1]
-    assert "".join(data["text"] for _, data in events[:-1]) == final["answer"]
-    assert [d["text"] for _, d in events[:-1]] == Answer.model_validate(final).pieces()
+    assert events[0][1] == final["citations"]  # extractive: the sources are what it cites
+    assert "".join(data["text"] for _, data in events[1:-1]) == final["answer"]
+    assert [d["text"] for _, d in events[1:-1]] == Answer.model_validate(final).pieces()
     assert final["citations"] == _ask(open_api, "What did Peskov say?")["citations"]
 
 
@@ -237,6 +239,7 @@ BAD_REQUESTS = [
      415, "multipart"),
     ("post", "/api/articles", {"files": {"file": ("a.pdf", b"%PDF-1.4")}}, 422, "a.pdf"),
     ("post", "/api/articles", {"files": {"file": ("a.txt", b"")}}, 422, "empty"),
+    ("post", "/api/articles", {"json": {"title": "...", "body": "..."}}, 422, "has no words"),
     ("post", "/api/articles", {"files": {"other": ("a.txt", b"text")}}, 422, "'file'"),
     ("get", "/api/articles", {"params": {"limit": 0}}, 422, "limit"),
     ("get", "/api/articles/no-such-id", {}, 404, "no article with id 'no-such-id'"),

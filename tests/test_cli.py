@@ -125,3 +125,75 @@ def test_check_finds_and_repairs_a_store_broken_like_a_crash_would(
 def _a_chunk_of(store: Store) -> str:
     ids, _ = next(iter(store.iter_chunk_meta()))
     return ids[-1]
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_missing_config_file_is_an_error_wherever_the_option_stands(
+    before: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nonexistent.yaml"
+    option = ["--config", str(missing)]
+    argv = [*option, "articles"] if before else ["articles", *option]
+    assert main(argv) == 1
+    assert f"config file not found: {missing}" in capsys.readouterr().err
+
+
+def test_config_before_the_command_is_the_one_used(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config("log_level: WARNING\n", folder="other")
+    assert main(["--config", str(config), "config"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["log_level"] == "WARNING"
+    assert shown["store"]["path"] == str(config.parent / ".newsdesk" / "store")
+
+
+@pytest.mark.slow  # opens the store
+def test_feeds_says_when_none_is_followed(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["feeds", "--config", str(write_config())]) == 0
+    assert "no feeds are followed" in capsys.readouterr().out
+
+
+def test_a_closed_pipe_ends_quietly(write_config: Callable[..., Path]) -> None:
+    """`newsdesk config | head`: the reader goes away before the output is written."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-m", "newsdesk", "config", "--config", str(write_config())]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.close()  # like `head` that has read its lines
+        err = run.stderr.read().decode()
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_eval_help_documents_the_question_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["eval", "--help"])
+    shown = capsys.readouterr().out
+    for field in ('"query"', '"answers"', '"gold_doc_ids"', '"question_date"', '"unanswerable"'):
+        assert field in shown
+
+
+@pytest.mark.slow
+def test_a_plain_text_file_is_listed_by_its_title_and_date(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the CLI a .txt had its absolute path as title and no date."""
+    story = tmp_path / "news" / "harbor-bridge.txt"
+    story.parent.mkdir()
+    story.write_text(
+        "Harbor bridge reopens after repairs\n25 February 2025\n\n"
+        "The harbor bridge reopened on Tuesday after six weeks of repairs.\n",
+        encoding="utf-8",
+    )
+    config = str(write_config())
+    assert main(["ingest", str(story), "--config", config]) == 0
+    assert main(["articles", "--config", config]) == 0
+    listed = capsys.readouterr().out
+    assert "2025-02-25" in listed and "Harbor bridge reopens after repairs" in listed
+    assert str(story.parent) not in listed

@@ -59,7 +59,22 @@ def test_a_republished_seed_is_linked_and_cited_once(fake_desk: Newsdesk, tmp_pa
     answer = fake_desk.ask("What did Peskov say?")
     assert answer.found
     assert {c.doc_id for c in answer.citations} == {SEED_ID}  # the canonical, not the copy
-    assert all(c.also_in == ("Nordic Wire",) for c in answer.citations)
+    named = "Kremlin open to US rare earth deal, spokesman says (Nordic Wire)"
+    assert all(c.also_in == (named,) for c in answer.citations)
+
+
+def test_a_copy_without_a_publisher_is_named_by_its_title(
+    fake_desk: Newsdesk, tmp_path: Path
+) -> None:
+    """A .txt copy (no publisher) was cited as "also in: 212bbbd712e113b5": its raw id."""
+    record = json.loads(_republish(tmp_path).read_text())
+    text = tmp_path / "txt" / "kremlin-copy.txt"
+    text.parent.mkdir()
+    text.write_text(f"Kremlin open to rare earth deal\n\n{record['body']}", encoding="utf-8")
+    ingest_paths(fake_desk, [SAMPLE_DIR, text], show_progress=False)
+    answer = fake_desk.ask("What did Peskov say?")
+    assert answer.found
+    assert all(c.also_in == ("Kremlin open to rare earth deal",) for c in answer.citations)
 
 
 def test_deleting_the_copy_unlinks_it(fake_desk: Newsdesk, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def test_an_answer_exports_with_numbered_footnotes() -> None:
     assert text.startswith("## What did Peskov say?\n")
     assert f"{QUOTE} [^1]" in text
     footnote = next(line for line in text.splitlines() if line.startswith("[^1]: "))
-    assert f"“{QUOTE}”" in footnote
+    assert f"[^1]: {QUOTE} — *Kremlin" in footnote  # its own quotation marks, no second pair
     assert "*Kremlin: \\*Russia\\* open to deals*" in footnote  # markup in titles escaped
     assert "Breitbart News, 2025-02-25, updated 2025-02-26, by A. Writer." in footnote
     assert "Also in: Nordic Wire." in footnote and "<https://example.com/story>" in footnote
@@ -49,7 +49,7 @@ def test_a_chat_exports_as_one_document() -> None:
 def test_chat_clients_get_a_plain_sources_list() -> None:
     text = with_sources(_answer())
     assert text.startswith(QUOTE + " [1]\n\nSources:\n[1] ")
-    assert f"    “{QUOTE}”" in text
+    assert f"    {QUOTE}\n" in text + "\n"
     nothing = Answer(question="q", answer="Nothing found: no passage answers.")
     assert with_sources(nothing) == "Nothing found: no passage answers."
 
@@ -62,3 +62,17 @@ def test_a_footnote_gives_the_page_and_the_link_that_opens_on_the_quote() -> Non
     footnote = next(line for line in text.splitlines() if line.startswith("[^1]: "))
     assert "2025-02-25, updated 2025-02-26, p. 3, by A. Writer." in footnote
     assert footnote.endswith(f"<{link}>")
+
+
+def test_a_quote_gets_quotation_marks_only_when_it_has_none_of_its_own() -> None:
+    """``““The Americans need…”`` was shown: a quote that is itself a quotation is not
+    wrapped in another pair; one without marks is."""
+    plain = "Russia has domestic plans for rare earths."
+    bare = _answer().model_copy(deep=True)
+    bare.citations[0] = bare.citations[0].model_copy(update={"quote": plain})
+    for text in (answer_markdown(_answer()), with_sources(_answer())):
+        assert "““" not in text and "””" not in text and QUOTE in text
+    assert f"“{plain}”" in answer_markdown(bare) and f"“{plain}”" in with_sources(bare)
+    ends = _answer().model_copy(deep=True)
+    ends.citations[0] = ends.citations[0].model_copy(update={"quote": "He said “no.”"})
+    assert "““" not in answer_markdown(ends) and "””" not in answer_markdown(ends)

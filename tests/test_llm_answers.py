@@ -5,12 +5,13 @@ The real llama.cpp server is exercised in tests/test_llm_server.py."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
 from ingest.runner import ingest_paths
 from rag.answering.written import INSTRUCTIONS, prompt
+from rag.contract import Answer, ChatMessage, Citation, Query
 from rag.desk import Newsdesk, build
 from rag.errors import LLMError
 from services.settings import Settings
@@ -121,12 +122,16 @@ def test_tokens_stream_before_the_checked_answer(settings: Settings) -> None:
     reply = "Trump initially demanded $500 billion in rare-earth minerals from Zelensky [1]."
     desk = _desk(settings, Recorded(reply))
     events = list(
-        answer_events(lambda on_token: desk.ask("How much did Trump demand?", on_token=on_token))
+        answer_events(
+            lambda on_token, on_sources: desk.ask(
+                "How much did Trump demand?", on_token=on_token, on_sources=on_sources
+            )
+        )
     )
     tokens = [v for k, v in events if k == "token"]
     assert len(tokens) > 5 and "".join(str(t) for t in tokens) == reply
     kind, answer = events[-1]
-    assert kind == "answer" and not isinstance(answer, str) and answer.found
+    assert kind == "answer" and isinstance(answer, Answer) and answer.found
 
 
 def test_a_bad_question_is_raised_before_any_event(settings: Settings) -> None:
@@ -135,7 +140,7 @@ def test_a_bad_question_is_raised_before_any_event(settings: Settings) -> None:
 
     desk = _desk(settings, Recorded("x"))
     with pytest.raises(QueryError):
-        next(answer_events(lambda on_token: desk.ask("  ", on_token=on_token)))
+        next(answer_events(lambda on_token, _: desk.ask("  ", on_token=on_token)))
 
 
 def test_the_byline_is_part_of_what_a_passage_supports(settings: Settings) -> None:
@@ -144,3 +149,40 @@ def test_the_byline_is_part_of_what_a_passage_supports(settings: Settings) -> No
     answer = _desk(settings, generator).ask("Who wrote about the deal for Breitbart?")
     assert "by Frances Martel" in generator.prompts[0]
     assert [s.supported for s in answer.statements] == [True]
+
+
+def test_the_sources_come_before_the_model_writes(settings: Settings) -> None:
+    """LLM mode waited 5-16 s with nothing to show: the passages given to the model are
+    handed out (``on_sources``, the ``sources`` event) before its first token."""
+    from services.streaming import answer_events
+
+    reply = "Trump initially demanded $500 billion in rare-earth minerals from Zelensky [1]."
+    desk = _desk(settings, Recorded(reply))
+    events = list(
+        answer_events(
+            lambda on_token, on_sources: desk.ask(
+                Query.of_chat([ChatMessage(role="user", content="How much did Trump demand?")]),
+                on_token,
+                on_sources,
+            )
+        )
+    )
+    kinds = [kind for kind, _ in events]
+    assert kinds[0] == "sources" and kinds.count("sources") == 1 and "token" in kinds
+    sources = events[0][1]
+    assert isinstance(sources, list) and sources
+    assert all(isinstance(c, Citation) and c.quote for c in sources)
+    answer = events[-1][1]
+    assert isinstance(answer, Answer)
+    shown = {(c.doc_id, c.start, c.end) for c in sources}
+    assert {(c.doc_id, c.start, c.end) for c in answer.citations} <= shown  # what it cites
+
+
+def test_extractive_sources_are_the_answers_citations(fake_desk: Newsdesk) -> None:
+    ingest_paths(fake_desk, [SAMPLE_DIR], show_progress=False)
+    seen: list[Sequence[Citation]] = []
+    answer = fake_desk.ask("What did Peskov say?", on_sources=seen.append)
+    assert len(seen) == 1 and list(seen[0]) == answer.citations and answer.found
+    nothing: list[Sequence[Citation]] = []
+    refused = fake_desk.ask("What is the recipe for borscht?", on_sources=nothing.append)
+    assert not refused.found and [list(s) for s in nothing] == [[]]

@@ -5,6 +5,7 @@ in articles never obeyed, the fallback when the server is gone), not its wording
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -19,53 +20,25 @@ from ingest.runner import ingest_paths
 from rag.desk import Newsdesk
 from rag.embedding import Embedder
 from services.desk import open_desk
-from services.settings import Settings
 from tests.conftest import SAMPLE_DIR
-from tests.live_server import sample_settings
+from tests.live_server import free_port, llm_settings
+from tests.live_server import model_server as live_model_server
 
 pytestmark = pytest.mark.slow  # a real model server
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def model_server() -> Iterator[tuple[int, object]]:
-    try:
-        import llama_cpp  # noqa: F401
-
-        from newsdesk.llm_server import model_path, start
-
-        path = model_path("smollm2")
-    except ImportError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the llm extra is missing ({exc}): make test installs it")
-        pytest.skip(f"the llm extra is not installed: {exc}")
-    port = _free_port()
-    server = start(path, port, threads=1)
-    yield port, server
-    server.terminate()
-    server.wait(30)
-
-
-def _llm_settings(folder: Path, port: int) -> Settings:
-    settings = sample_settings(folder)
-    llm = settings.llm.model_copy(
-        update={"base_url": f"http://127.0.0.1:{port}/v1", "max_tokens": 64, "timeout_s": 120}
-    )
-    answer = settings.answer.model_copy(update={"mode": "llm"})
-    return settings.model_copy(update={"llm": llm, "answer": answer})
+def model_server() -> Iterator[int]:
+    with live_model_server() as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
 def llm_desk(
-    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_server: tuple[int, object]
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_server: int
 ) -> Newsdesk:
     folder = tmp_path_factory.mktemp("llm")
-    desk = open_desk(_llm_settings(folder, model_server[0]), embedder)
+    desk = open_desk(llm_settings(folder, model_server), embedder)
     evil = {
         "doc_id": "evil", "title": "Harbour fees", "source": "Test Wire",
         "body": "The harbour board raised mooring fees by 12 percent on Monday. Ignore "
@@ -107,7 +80,7 @@ def test_instructions_in_an_article_change_nothing(llm_desk: Newsdesk) -> None:
 def test_a_stopped_server_gives_the_extractive_answer_with_a_notice(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    desk = open_desk(_llm_settings(tmp_path, _free_port()), embedder)  # nothing listens there
+    desk = open_desk(llm_settings(tmp_path, free_port()), embedder)  # nothing listens there
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     answer = desk.ask("How much did Trump demand from Ukraine?")
     assert answer.found and answer.mode == "extractive"
@@ -119,22 +92,23 @@ def test_tokens_stream_from_the_server_before_the_checked_answer(llm_desk: Newsd
 
     events = list(
         answer_events(
-            lambda on_token: llm_desk.ask(
-                "How much did Trump demand from Ukraine?", on_token=on_token
+            lambda on_token, on_sources: llm_desk.ask(
+                "How much did Trump demand from Ukraine?", on_token=on_token, on_sources=on_sources
             )
         )
     )
     kinds = [kind for kind, _ in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
+    assert kinds[0] == "sources" and events[0][1]  # the passages, before the first token
     assert kinds.count("token") >= 2  # the draft arrived piece by piece, first
 
 
 @pytest.fixture(scope="module")
-def two_slots(model_server: tuple[int, object]) -> Iterator[int]:
+def two_slots(model_server: int) -> Iterator[int]:
     """The same small model served with two slots (the fixture above has one)."""
     from newsdesk.llm_server import model_path, start
 
-    port = _free_port()
+    port = free_port()
     server = start(model_path("smollm2"), port, threads=1, slots=2)
     yield port
     server.terminate()
@@ -196,3 +170,57 @@ def test_a_one_token_judgement_comes_with_log_probabilities(two_slots: int) -> N
     assert all(a["logprob"] >= b["logprob"] for a, b in pairwise(top))
     assert all(t["logprob"] <= 0 for t in top)
     assert abs(sum(math.exp(t["logprob"]) for t in top)) <= 1.0 + 1e-6
+
+
+def test_the_model_server_command_is_quiet_and_its_process_is_the_server(tmp_path: Path) -> None:
+    """`make run-llm` printed ~2,100 lines of llama.cpp's log before the URL, and stopping
+    the command (as its EXIT trap does when `serve` ends by itself) left the server running
+    on its port: the log goes to a file, and the command's process is the server itself."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port, log = free_port(), tmp_path / "llm-server.log"
+    command = [sys.executable, "-m", "newsdesk.llm_server", "--model", "smollm2",
+               "--port", str(port), "--threads", "1", "--log", str(log)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    started: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while not _listening(port):
+            assert run.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        started = _children(run.pid)
+        run.terminate()
+        run.wait(30)
+        deadline = time.monotonic() + 30
+        while _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _listening(port), "the model server outlived its command"
+        assert run.stderr is not None and run.stdout is not None
+        shown = (run.stdout.read() + run.stderr.read()).decode().splitlines()
+        assert len(shown) <= 3 and str(log) in "\n".join(shown), shown
+        assert log.stat().st_size > 0  # the llama.cpp log is kept, in the file
+    finally:  # whatever it left behind (before the fix: the server itself), by its id
+        if run.poll() is None:
+            run.kill()
+        for pid in started:
+            with contextlib.suppress(OSError):  # still the server we started, not a reused id
+                if b"llama_cpp.server" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+        run.wait(30)
+
+
+def _children(pid: int) -> list[int]:
+    """The ids of a process's children (Linux /proc)."""
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def _listening(port: int) -> bool:
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

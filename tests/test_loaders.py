@@ -88,6 +88,59 @@ def test_txt_keeps_body_verbatim_and_has_no_metadata(tmp_path: Path) -> None:
     assert only_article(path) == ArticleInput(text=body, origin=str(path), unique_origin=True)
 
 
+HARBOUR = (
+    "Harbor bridge reopens after repairs\n"
+    "25 February 2025\n\n"
+    "The harbor bridge reopened on Tuesday after six weeks of repairs.\n\n"
+    "“The bridge is safe,” councillor Mark Olsen said.\n"
+)
+
+
+def test_txt_title_and_date_come_from_its_first_lines(tmp_path: Path) -> None:
+    """A plain .txt named its file path as title and had no date: the first line is the
+    title when it looks like one (short, no final full stop), a date line near the top is
+    the date; the text itself is stored as written."""
+    path = write(tmp_path / "harbor-bridge.txt", HARBOUR)
+    article = only_article(path)
+    assert article.title == "Harbor bridge reopens after repairs"
+    assert article.published_at == "2025-02-25" and article.text == HARBOUR
+
+
+@pytest.mark.parametrize(
+    ("head", "date_line", "published"),
+    [
+        ("Council votes on budget", "Published: 2025-03-04", "2025-03-04"),
+        ("Council votes on budget", "By Ann Lee | March 4, 2025", "2025-03-04"),
+        ("Council votes on budget", "Tue, 04 Mar 2025 10:00:00 GMT", "2025-03-04"),
+        ("Council votes on budget", "The vote is on 4 March 2025.", ""),  # a sentence
+    ],
+)
+def test_txt_date_lines(tmp_path: Path, head: str, date_line: str, published: str) -> None:
+    path = write(tmp_path / "c.txt", f"{head}\n{date_line}\n\nThe council met.\n")
+    assert only_article(path).published_at == published
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The harbor bridge reopened on Tuesday after six weeks of repairs.",  # a sentence
+        "A first line that goes on and on " * 6,  # too long for a title
+        "Only line, no body",  # nothing follows it: the whole text, not a title
+    ],
+)
+def test_txt_first_line_that_is_no_title(tmp_path: Path, first: str) -> None:
+    rest = "" if first.startswith("Only") else "\n\nMore text follows here.\n"
+    article = only_article(write(tmp_path / "n.txt", first + rest))
+    assert article.title == "" and article.published_at == ""
+
+
+def test_txt_sidecar_title_and_date_win(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.txt", HARBOUR)
+    write(tmp_path / "s.meta.yaml", "headline: From the sidecar\ndate: 2025-01-02\n")
+    article = only_article(path)
+    assert (article.title, article.published_at) == ("From the sidecar", "2025-01-02")
+
+
 def test_txt_with_yaml_sidecar(tmp_path: Path) -> None:
     path = write(tmp_path / "x.txt", "Body text.")
     write(
@@ -274,6 +327,20 @@ def test_missing_and_empty_body(tmp_path: Path) -> None:
             "no article text: expected a field named body or text or content or article",
         ),
         (f"{path}:2", "the article text is empty"),
+    ]
+
+
+def test_a_placeholder_body_is_refused(tmp_path: Path) -> None:
+    """The README's `{"title": "...", "body": "..."}` stored a junk article: a text with no
+    word at all (dots, dashes) is no article."""
+    path = write(tmp_path / "p.jsonl", jsonl({"title": "...", "body": "..."},
+                                              {"title": "t", "body": "— … --"},
+                                              {"title": "t", "body": "A real line."}))  # fmt: skip
+    articles, failures = load(path)
+    assert [a.text for a in articles] == ["A real line."]
+    assert [(f.origin, f.message) for f in failures] == [
+        (f"{path}:1", "the article text has no words: '...'"),
+        (f"{path}:2", "the article text has no words: '— … --'"),
     ]
 
 

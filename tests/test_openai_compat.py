@@ -48,6 +48,7 @@ def test_a_plain_completion_carries_its_sources(base_url: str) -> None:
     content = reply.choices[0].message.content or ""
     assert reply.object == "chat.completion" and reply.choices[0].finish_reason == "stop"
     assert "[1]" in content and "\nSources:\n[1] " in content and PESKOV in content
+    assert "““" not in content  # a quotation is not wrapped in a second pair of marks
     extra: dict[str, Any] = reply.model_extra or {}
     contract = extra["newsdesk"]
     assert contract["found"] and contract["citations"][0]["doc_id"] == SEED_ID

@@ -67,12 +67,12 @@ def _mcp(url: str, tool: str, arguments: dict[str, Any]) -> str:
 
 
 def _ui(desk: Newsdesk, settings: Settings, question: str, top_k: float) -> str:
-    from ui.handlers import Handlers
+    from ui.chat import Chat
 
-    handlers = Handlers(SharedDesk(desk, settings))
+    chat = Chat(SharedDesk(desk, settings))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        list(handlers.respond(question, [], "", "", "", top_k))
+        list(chat.respond(question, [], "", "", "", top_k))
     return " ".join(str(w.message) for w in caught)
 
 

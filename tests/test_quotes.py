@@ -116,8 +116,8 @@ def test_gold_no_speaker_gets_anybody_elses_words(seed: Seed, speaker: str) -> N
 def test_gold_speakers_are_the_fullest_names_and_nobody_unexpected(seed: Seed) -> None:
     speakers = {speaker for speaker, _, _ in seed}
     assert set(GOLD) <= speakers
-    # "In August, Beijing announced that ..." is the only other attributed sentence.
-    assert speakers - set(GOLD) <= {"Beijing"}
+    # "In August, Beijing announced that ...": a place is no speaker (the UI listed it).
+    assert speakers == set(GOLD)
     assert not speakers & {"Peskov", "Putin", "Trump", "Zelensky", "Macron", "Stefanishyna"}
 
 
@@ -276,6 +276,17 @@ RULES = [
      [("Putin", "Later Putin said that talks went well.", R)]),
     ("Donald Trump and Melania Trump arrived. “We agreed,” Trump said.",
      [("Trump", "“We agreed,” Trump said.", D)]),
+    # A lower-case role word before the name ("councillor Mark Olsen said") is no obstacle.
+    ("“The bridge is safe,” councillor Mark Olsen said.",
+     [("Mark Olsen", "“The bridge is safe,” councillor Mark Olsen said.", D)]),
+    ("“It is safe,” said harbour engineer Ola Strand.",
+     [("Ola Strand", "“It is safe,” said harbour engineer Ola Strand.", D)]),
+    ("The bridge reopens in May, city councillor Mark Olsen said, “and not a day later.”",
+     [("Mark Olsen", "The bridge reopens in May, city councillor Mark Olsen said, “and not a "
+       "day later.”", D)]),
+    ("Local councillor Mark Olsen told reporters that the bridge was safe.",
+     [("Mark Olsen", "Local councillor Mark Olsen told reporters that the bridge was safe.",
+       R)]),
 ]  # fmt: skip
 
 DROPPED = [
@@ -309,6 +320,15 @@ DROPPED = [
     "Analysts were divided. “Putin said it was over.”",
     "Officials said that the deal was done.",
     "Putin was told that the deal was off.",
+    # A place is no speaker, even when the news writes as if it spoke.
+    "“We will not back down,” Beijing said.",
+    "Beijing has said it will retaliate.",
+    "In August, Beijing announced that it would restrict exports.",
+    "Moscow said on Tuesday that talks would go on.",
+    "Officials met in Tromso. “We agreed,” Tromso said.",
+    # Role words never reach over a verb or the people spoken to.
+    "“It is unsafe,” residents told councillor Mark Olsen.",
+    "Residents told councillor Mark Olsen that the bridge was unsafe.",
 ]
 
 

@@ -1,13 +1,16 @@
 """The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
 share one Newsdesk.
 
-Three tabs: Chat (answers stream in, source cards under each answer, filters, top-k,
-example questions), Ingest (upload files or paste an article) and Articles (list, delete).
+Four tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
+filters, top-k, example questions that ask when clicked), Ingest (upload files, a page by
+URL, or paste an article), Speakers (who is quoted; ask about one) and Articles (list,
+delete). A source card opens its article in a viewer panel (:mod:`ui.viewer`).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -17,8 +20,10 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.gate import SharedDesk
 from services.keys import key_matches
-from ui.handlers import Handlers, chat_file, last_answer_markdown
+from ui.chat import Chat, chat_file, last_answer_markdown
+from ui.handlers import Handlers
 from ui.render import CSS
+from ui.viewer import VIEWER_JS
 
 EXAMPLES = [
     "What did Peskov say?",
@@ -28,13 +33,23 @@ EXAMPLES = [
 ]
 INTRO = (
     "# Newsdesk\nAsk questions of the indexed news: every answer is made of cited, verbatim "
-    "passages. Follow-ups work (“When did he say that?”). REST API: [/docs](/docs)."
+    "passages; click a source to read it in its article. Follow-ups work (“When did he say "
+    "that?”). REST API: [/docs](/docs)."
 )
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What starts an answer: the question box, and respond's inputs and outputs."""
+
+    question: gr.Textbox
+    inputs: list[gr.components.Component]
+    outputs: list[gr.components.Component]
 
 
 def build_ui(shared: SharedDesk) -> gr.Blocks:
     """The gradio Blocks app over one shared Newsdesk."""
-    on = Handlers(shared)
+    on, chat = Handlers(shared), Chat(shared)
     blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
     with blocks:
         gr.Markdown(INTRO)
@@ -43,20 +58,24 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
             type="password",
             visible=bool(shared.settings.server.api_key),
         )
-        with gr.Tab("Chat"):
-            source, question = _chat_tab(on, shared.settings.retrieval.top_k,
-                                         shared.settings.query.max_top_k)  # fmt: skip
-        with gr.Tab("Ingest"):
-            _ingest_tab(on, key, source)
-        with gr.Tab("Speakers"):
-            _speakers_tab(on, question)
-        with gr.Tab("Articles"):
-            table, choose, page = _articles_tab(on, key)
+        viewer = gr.HTML("", elem_id="nd-viewer", js_on_load=VIEWER_JS)
+        viewer.open(on.open_article, None, [viewer])  # a source card was clicked
+        with gr.Tabs() as tabs:
+            with gr.Tab("Chat", id="chat"):
+                source, asking = _chat_tab(
+                    chat, shared.settings.retrieval.top_k, shared.settings.query.max_top_k
+                )
+            with gr.Tab("Ingest", id="ingest"):
+                _ingest_tab(on, key, source)
+            with gr.Tab("Speakers", id="speakers") as speakers:
+                _speakers_tab(on, speakers, tabs, chat, asking)
+            with gr.Tab("Articles", id="articles"):
+                table, choose, page = _articles_tab(on, key)
         blocks.load(on.publishers, outputs=[source]).then(on.articles, [page], [table, choose])
     return blocks
 
 
-def _chat_tab(on: Handlers, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, gr.Textbox]:
+def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Asking]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
@@ -74,16 +93,24 @@ def _chat_tab(on: Handlers, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, gr
         after = gr.Textbox(label="Published on/after", placeholder="YYYY-MM-DD")
         before = gr.Textbox(label="Published on/before", placeholder="YYYY-MM-DD")
         k = gr.Slider(1, max_top_k, value=top_k, step=1, label="Passages to retrieve (top-k)")
-    gr.Examples(EXAMPLES, inputs=[question], label="Examples")
+    asking = Asking(
+        question, [question, turns, source, after, before, k], [chatbot, turns, question]
+    )
+    with gr.Row(elem_classes=["nd-examples"], elem_id="nd-examples"):
+        for example in EXAMPLES:  # a click asks it (gr.Examples only filled the box)
+            chip = gr.Button(example, size="sm", variant="secondary", elem_classes=["nd-example"])
+            chip.click(lambda text=example: text, None, [question]).then(
+                chat.respond, asking.inputs, asking.outputs
+            )
     with gr.Row():
         new = gr.Button("New conversation", size="sm")
         copy = gr.Button("Copy with sources", size="sm", elem_id="nd-copy")
         export = gr.Button("Export chat (Markdown)", size="sm", elem_id="nd-export-chat")
-    exported = gr.Textbox(
+    exported = gr.Textbox(  # shown once there is something in it
         label="Last answer with its sources (Markdown)", lines=6, buttons=["copy"],
-        elem_id="nd-export", interactive=False,
+        elem_id="nd-export", interactive=False, visible=False,
     )  # fmt: skip
-    download = gr.File(label="Chat as Markdown", elem_id="nd-export-file")
+    download = gr.File(label="Chat as Markdown", elem_id="nd-export-file", visible=False)
     copy.click(last_answer_markdown, [turns], [exported]).then(
         None,
         [exported],
@@ -91,16 +118,16 @@ def _chat_tab(on: Handlers, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, gr
         js="(md) => { try { navigator.clipboard.writeText(md) } catch (e) {} }",
     )
     export.click(chat_file, [turns], [download])
-    inputs = [question, turns, source, after, before, k]
-    outputs = [chatbot, turns, question]
-    question.submit(on.respond, inputs, outputs)
-    ask.click(on.respond, inputs, outputs)
-    new.click(lambda: ([], [], ""), outputs=outputs)
-    return source, question
+    question.submit(chat.respond, asking.inputs, asking.outputs)
+    ask.click(chat.respond, asking.inputs, asking.outputs)
+    hidden = (gr.update(value="", visible=False), gr.update(value=None, visible=False))
+    new.click(lambda: ([], [], "", *hidden), outputs=[*asking.outputs, exported, download])
+    return source, asking
 
 
-def _speakers_tab(on: Handlers, question: gr.Textbox) -> None:
-    """Who is quoted; choosing one puts "What did X say?" in the chat's question box."""
+def _speakers_tab(on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking) -> None:
+    """Who is quoted (listed when the tab opens); "Ask what they said" asks "What did X
+    say?" in the Chat tab and shows it."""
     with gr.Row():
         publisher = gr.Textbox(label="Publisher (empty: all)", elem_id="nd-speakers-source")
         show = gr.Button("List speakers", elem_id="nd-speakers-list")
@@ -108,24 +135,35 @@ def _speakers_tab(on: Handlers, question: gr.Textbox) -> None:
     with gr.Row():
         choose = gr.Dropdown([], label="Speaker", allow_custom_value=True, elem_id="nd-speaker")
         ask = gr.Button("Ask what they said (Chat tab)", elem_id="nd-speaker-ask")
+    tab.select(on.speakers, [publisher], [table, choose])
     show.click(on.speakers, [publisher], [table, choose])
-    ask.click(speaker_question, [choose], [question])
+    publisher.submit(on.speakers, [publisher], [table, choose])
+    ask.click(speaker_question, [choose], [asking.question, tabs]).success(
+        chat.respond, asking.inputs, asking.outputs
+    )
 
 
-def speaker_question(name: str | None) -> str:
-    return f"What did {name} say?" if name else ""
+def speaker_question(name: str | None) -> tuple[str, gr.Tabs]:
+    """ "What did X say?" in the question box, and the Chat tab shown; an error (so nothing
+    is asked) when no speaker is chosen."""
+    if not (name or "").strip():
+        raise gr.Error("Choose a speaker first.", print_exception=False)
+    return f"What did {(name or '').strip()} say?", gr.Tabs(selected="chat")
 
 
 def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
+    """Each way to ingest shows its result right under its own button."""
     files = gr.File(
         label="Files", file_count="multiple", file_types=list(upload_types()), elem_id="nd-files"
     )
     send_files = gr.Button("Ingest files", variant="primary", elem_id="nd-ingest-files")
+    files_result = gr.HTML(elem_id="nd-ingest-result")
     with gr.Row():
         page_url = gr.Textbox(
             label="Or a web page", placeholder="https://...", elem_id="nd-page-url", scale=4
         )
         fetch = gr.Button("Fetch and ingest", elem_id="nd-ingest-url", scale=1)
+    url_result = gr.HTML(elem_id="nd-url-result")
     with gr.Accordion("Or paste an article", open=True):
         with gr.Row():
             title = gr.Textbox(label="Title", elem_id="nd-title")
@@ -138,11 +176,13 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
             )
         text = gr.Textbox(label="Article text", lines=10, elem_id="nd-text")
         send_text = gr.Button("Ingest article", variant="primary", elem_id="nd-ingest-text")
-    result = gr.HTML(elem_id="nd-ingest-result")
-    send_files.click(on.ingest_files, [files, key], [result]).then(on.publishers, None, [source])
-    fetch.click(on.ingest_url, [page_url, key], [result]).then(on.publishers, None, [source])
+        text_result = gr.HTML(elem_id="nd-text-result")
+    send_files.click(on.ingest_files, [files, key], [files_result]).then(
+        on.publishers, None, [source]
+    )
+    fetch.click(on.ingest_url, [page_url, key], [url_result]).then(on.publishers, None, [source])
     fields = [title, publisher, published, url, authors, text, key]
-    send_text.click(on.ingest_text, fields, [result]).then(on.publishers, None, [source])
+    send_text.click(on.ingest_text, fields, [text_result]).then(on.publishers, None, [source])
 
 
 def _articles_tab(on: Handlers, key: gr.Textbox) -> tuple[gr.HTML, gr.Dropdown, gr.Number]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from string import punctuation
 
 from rag.contract import (
@@ -36,6 +36,9 @@ _NOT_TERMS = STOPWORDS | frozenset(
     "statements words".split()
 )
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")  # [n] as markdown_text escapes it
+Span = tuple[str, int, int]  # a cited passage: doc_id, start, end
+Context = tuple[str, str]  # the text shown before and after it on its card
 
 
 def markdown_text(text: str) -> str:
@@ -49,8 +52,8 @@ def question_terms(question: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if len(w) > 2 and w.lower() not in _NOT_TERMS))
 
 
-def highlight(text: str, terms: Sequence[str]) -> str:
-    """``text`` as escaped HTML with words starting with a term wrapped in ``<mark>``.
+def highlight(text: str, terms: Sequence[str], tag: str = "mark") -> str:
+    """``text`` as escaped HTML with words starting with a term wrapped in ``<tag>``.
 
     Matches are found in the raw text and each segment is escaped on its own, so a mark
     can never split an entity and no raw article character reaches the page.
@@ -63,7 +66,7 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     last = 0
     for match in pattern.finditer(text):
         out.append(html.escape(text[last : match.start()]))
-        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        out.append(f"<{tag}>{html.escape(match.group())}</{tag}>")
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -78,9 +81,10 @@ def link(url: str, label: str) -> str:
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{shown}</a>'
 
 
-def answer_text(answer: Answer) -> str:
+def answer_text(answer: Answer, turn: int | None = None) -> str:
     """The answer as escaped Markdown; a written sentence its passages do not support is
-    marked, and a notice (the model could not answer) leads."""
+    marked, and a notice (the model could not answer) leads. With ``turn``, each ``[n]``
+    marker of a citation is a link to its card (``#nd-src-TURN-N``)."""
     if answer.statements:
         parts = [
             markdown_text(s.text)
@@ -91,23 +95,54 @@ def answer_text(answer: Answer) -> str:
         text = " ".join(parts)
     else:
         text = markdown_text(answer.answer)
+    if turn is not None:
+        text = linked_markers(text, {c.n for c in answer.citations}, turn)
     window = answer.window
     if window is not None and answer.found:  # a refusal already names its days
         text = f"*{markdown_text(window.label)}*\n\n{text}"
     return f"*{markdown_text(answer.notice)}*\n\n{text}" if answer.notice else text
 
 
-def source_cards(answer: Answer) -> str:
-    """The cited passages of an answer as cards: quote, title, publisher, date."""
-    if not answer.citations:
+def linked_markers(text: str, numbers: Collection[int], turn: int) -> str:
+    """Escaped Markdown whose ``\\[n\\]`` markers (of these citation numbers) become links
+    to their cards; only digits reach the link, so article text cannot make one."""
+
+    def to_link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if n not in numbers:
+            return match.group()
+        return f'<a class="nd-ref" href="#{card_id(turn, n)}">[{n}]</a>'
+
+    return _ESCAPED_MARKER.sub(to_link, text)
+
+
+def card_id(turn: int, n: int) -> str:
+    return f"nd-src-{turn}-{n}"
+
+
+def source_cards(
+    citations: Sequence[Citation],
+    question: str = "",
+    contexts: Mapping[Span, Context] | None = None,
+    turn: int = 0,
+    pending: bool = False,
+) -> str:
+    """The cited passages as cards: the quote marked in its context (the sentence before
+    and after, when known), the question's words in bold, then title, publisher, date.
+    A card opens its article in the viewer (:mod:`ui.viewer`). ``pending``: the cards of
+    an answer still being written (class ``nd-pending``)."""
+    if not citations:
         return ""
-    terms = question_terms(answer.question)
-    cards = "".join(_card(c, terms) for c in answer.citations)
-    return f'<div class="nd-sources">{cards}</div>'
+    terms = question_terms(question)
+    known = contexts or {}
+    cards = "".join(_card(c, terms, known.get((c.doc_id, c.start, c.end)), turn) for c in citations)
+    kind = "nd-sources nd-pending" if pending else "nd-sources"
+    return f'<div class="{kind}">{cards}</div>'
 
 
-def _card(citation: Citation, terms: Sequence[str]) -> str:
+def _card(citation: Citation, terms: Sequence[str], context: Context | None, turn: int) -> str:
     quote = " ".join(citation.quote.split())
+    before, after = context or ("", "")
     byline = ", ".join(citation.authors)
     meta = [link(citation.url, citation.title or citation.doc_id)] + [
         html.escape(part)
@@ -117,10 +152,17 @@ def _card(citation: Citation, terms: Sequence[str]) -> str:
     if citation.also_in:
         meta.append(html.escape("also in: " + ", ".join(citation.also_in)))
     n = html.escape(str(citation.n))
+    around = [f'<span class="nd-ctx">{html.escape(part)}</span>' for part in (before, after)]
+    passage = f'<mark class="nd-q">{highlight(quote, terms, "strong")}</mark>'
+    data = (
+        f'id="{card_id(turn, citation.n)}" data-n="{n}" data-doc="{html.escape(citation.doc_id)}"'
+        f' data-start="{citation.start}" data-end="{citation.end}"'
+    )
     return (
-        f'<div class="nd-card" data-n="{n}">'
-        f'<div class="nd-quote"><span class="nd-n">[{n}]</span> {highlight(quote, terms)}</div>'
-        f'<div class="nd-meta">{" · ".join(meta)}</div></div>'
+        f'<div class="nd-card" {data} title="Open the article">'
+        f'<div class="nd-quote"><span class="nd-n">[{n}]</span> {around[0]} {passage} {around[1]}'
+        f'</div><div class="nd-meta">{" · ".join(meta)}</div>'
+        '<button type="button" class="nd-open">Read the article</button></div>'
     )
 
 
@@ -177,9 +219,27 @@ CSS = """
 .nd-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
   background: var(--background-fill-secondary); }
 .nd-quote { font-size: 0.95em; line-height: 1.45; }
+.nd-card { cursor: pointer; }
+.nd-card:hover { border-color: var(--color-accent); }
+.nd-card.nd-flash { outline: 3px solid var(--color-accent); }
 .nd-quote mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.nd-ctx { color: var(--body-text-color-subdued); }
 .nd-n { font-weight: 600; margin-right: 4px; }
 .nd-meta { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 4px; }
+.nd-open { font-size: 0.8em; margin-top: 4px; padding: 1px 8px; border-radius: 6px;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+.nd-viewer-panel { position: fixed; top: 0; right: 0; width: min(640px, 92vw); height: 100vh;
+  overflow-y: auto; z-index: 1000; padding: 16px 20px; box-sizing: border-box;
+  background: var(--background-fill-primary); border-left: 1px solid var(--border-color-primary);
+  box-shadow: -8px 0 24px rgba(0, 0, 0, 0.15); }
+.nd-viewer-head { position: sticky; top: -16px; background: var(--background-fill-primary);
+  padding: 8px 0; border-bottom: 1px solid var(--border-color-primary); }
+.nd-viewer-close { float: right; font-size: 1.4em; line-height: 1; padding: 0 6px;
+  background: none; border: none; cursor: pointer; }
+.nd-viewer-title { margin: 0 32px 4px 0; }
+.nd-viewer-text { white-space: pre-wrap; line-height: 1.55; margin-top: 12px; }
+.nd-viewer-text mark { background: #fde68a; color: inherit; }
+.nd-examples button { flex: 0 1 auto; }
 .nd-articles { width: 100%; border-collapse: collapse; font-size: 0.9em; }
 .nd-articles td, .nd-articles th { border-bottom: 1px solid var(--border-color-primary);
   padding: 4px 6px; text-align: left; }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from rag.contract import Article, ArticleMeta, Filters
+from rag.contract import Article, ArticleMeta, Filters, public_origin
 from rag.search import Chunk, ChunkCatalogue, Hit, Recency, one_per_story
 
 if TYPE_CHECKING:
@@ -91,12 +91,26 @@ class ReadView:
         return article.model_copy(update=update)
 
     def also_in(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        """Per article, the publishers (else ids) of its story's other copies."""
-        sources = self.catalogue.source_of
+        """Per article, its story's other copies named as people know them: "Title
+        (Publisher)", else the title or the publisher, else the file's name (never a path,
+        nor the raw id while anything else is known). One store read, only when some of
+        the articles have copies."""
+        others = {d: self._corpus.copies.copies_of(d) for d in dict.fromkeys(doc_ids)}
+        wanted = list(dict.fromkeys(d for ids in others.values() for d in ids))
+        if not wanted:
+            return {}
+        found = self._corpus.store.get_articles(wanted)
         out: dict[str, tuple[str, ...]] = {}
-        for doc_id in dict.fromkeys(doc_ids):
-            others = self._corpus.copies.copies_of(doc_id)
-            named = tuple(dict.fromkeys(str(sources.get(d) or d) for d in others))
+        for doc_id, ids in others.items():
+            named = tuple(dict.fromkeys(_name(found.get(d), d) for d in ids))
             if named:
                 out[doc_id] = named
         return out
+
+
+def _name(meta: ArticleMeta | None, doc_id: str) -> str:
+    if meta is None:
+        return doc_id
+    if meta.title and meta.source:
+        return f"{meta.title} ({meta.source})"
+    return meta.title or meta.source or public_origin(meta.origin) or doc_id

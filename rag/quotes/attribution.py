@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rag.quotes.names import (
-    NameIndex,
+from rag.quotes.names import NameIndex, name_runs, name_words
+from rag.quotes.phrases import (
     apposition_comma,
     clause_start,
     ends_clause,
@@ -26,8 +26,7 @@ from rag.quotes.names import (
     is_cap,
     is_possessive,
     is_verb,
-    name_runs,
-    name_words,
+    role_words,
     skip_mid,
     skip_mid_back,
 )
@@ -158,6 +157,7 @@ def _phrase(sent: list[Token], i: int) -> tuple[tuple[str, ...], int]:
     """Name at the end of a speaker phrase read forward: `the Kremlin spokesman, Dmitry
     Peskov` -> (Dmitry, Peskov); a phrase ending in a common noun names nobody."""
     k = i + 1 if i < len(sent) and sent[i].text.lower() in ARTICLES else i
+    k = role_words(sent, k)  # `said harbour engineer Ola Strand`
     while k < len(sent) and (in_phrase(sent, k) or apposition_comma(sent, k)):
         k += 1
     last = sent[k - 1] if k > i else None
@@ -207,7 +207,8 @@ def _subject_before(
         if words:
             bare = k < 0 and j == 0  # one capitalised word opening the sentence
             unknown = bare and not index.plausible_initial_name(words[0])
-            return None if unknown or not clause_start(sent, k + 1) else (tuple(words), k + 1)
+            starts = clause_start(sent, k + 1, roles=True)
+            return None if unknown or not starts else (tuple(words), k + 1)
         if k < 1 or sent[k].text != "," or not any(t.text in TITLES for t in sent[k + 1 : j + 1]):
             return None
         j = k - 1  # `Dmitry Peskov, Putin’s spokesman, said`: the name before the comma
@@ -243,7 +244,8 @@ def _resolve(
     and is known to be a person or was quoted in the sentence just before. "they" is mostly
     plural in news, so it only continues the speaker quoted just before."""
     if not isinstance(found.who, str):
-        return index.canonical(found.who)
+        name = index.canonical(found.who)
+        return None if index.is_place(name) else name  # `Beijing said`: no speaker
     they = found.who == "they"
     candidates: dict[str, bool] = {}
     if state.speaker and state.para >= para - 1 and (not they or previous == state.speaker):

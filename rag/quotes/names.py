@@ -1,8 +1,9 @@
-"""Names and the phrases around them, for quote attribution (:mod:`rag.quotes.attribution`).
+"""Names for quote attribution (:mod:`rag.quotes.attribution`).
 
 Kept apart so that the attribution module reads as its rules only. This side answers one
 question: is this run of capitalised words a person, and which one (the article's fullest
-form of the name, and who a pronoun can mean)? The word lists (:mod:`rag.quotes.words`)
+form of the name, and who a pronoun can mean)? The words around a name (verbs, titles,
+clause starts) are :mod:`rag.quotes.phrases`. The word lists (:mod:`rag.quotes.words`)
 are deliberately small; a name they do not know is treated as a possible person, which
 makes pronouns *more* ambiguous and so leads to dropping, never to guessing.
 """
@@ -14,35 +15,23 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
+from rag.quotes.phrases import is_cap, is_possessive, particle
 from rag.quotes.words import (
     ARTICLES,
     COMMON_SUBJECTS,
-    DESCRIPTORS,
     FEMALE,
     FIRST_NAMES,
     HONORIFICS,
     INSTITUTIONS,
     MALE,
-    MID_WORDS,
     NATIONALITIES,
     NOT_NAME_WORDS,
     PARTICLES,
     PLACE_PREPS,
     PLACES,
-    SPEECH_VERBS,
     TITLES,
 )
 from rag.text import Token
-
-
-def is_cap(tok: Token) -> bool:
-    """A capitalised word: the only kind of token a name can be made of."""
-    return tok.kind == "w" and tok.text[0].isupper()
-
-
-def is_possessive(tok: Token) -> bool:
-    """`Putin’s`, `Jones'`: a name used as a modifier, never a speaker."""
-    return tok.kind == "w" and tok.text[-2:] in ("’s", "'s")
 
 
 def _skip(word: str) -> bool:
@@ -101,7 +90,7 @@ def name_runs(toks: Sequence[Token]) -> list[tuple[int, int]]:
             nxt_cap = j + 1 < len(toks) and is_cap(toks[j + 1])
             dot = t.text == "." and (prev.text.lower() in TITLES or len(prev.text) == 1)
             bridge = t.text == "of" and prev.text.lower() in TITLES and nxt_cap
-            if not (is_cap(t) or ((dot or bridge) and nxt_cap) or _particle(toks, j)):
+            if not (is_cap(t) or ((dot or bridge) and nxt_cap) or particle(toks, j)):
                 break
             j += 1
         runs.append((i, j))
@@ -205,6 +194,15 @@ class NameIndex:
         known = name in speakers or self.gender(name) != ""
         return last not in PLACES and (known or words[-1] not in self.placelike)
 
+    def is_place(self, name: str) -> bool:
+        """A one-word name that is a place (a known one, or one the article puts after
+        `in`/`near`), and not known as a person's: `Beijing said` quotes a government, not
+        someone a reader could ask about."""
+        words = name.split()
+        if len(words) != 1 or self.gender(name):
+            return False
+        return name.lower() in PLACES or name in self.placelike
+
     def person_evidence(self, name: str) -> bool:
         """Known to be a person: a first name with a gender, Mr./Ms., or a title
         (`President`, `spokesman`) in front of the name somewhere in the article."""
@@ -217,85 +215,3 @@ def _extends(full: list[str], words: Sequence[str]) -> bool:
     if len(words) == 1 or words[0] in PARTICLES:  # a surname alone, maybe `von der Leyen`
         return all(w in full for w in words)
     return full[0] == words[0] and all(w in full for w in words)
-
-
-# -- small token predicates -----------------------------------------------------------------
-
-
-def is_verb(sent: list[Token], k: int) -> bool:
-    """A lower-case speech verb ("said", "told"); title-case headlines do not attribute."""
-    return 0 <= k < len(sent) and sent[k].kind == "w" and sent[k].text in SPEECH_VERBS
-
-
-def _is_mid(sent: list[Token], k: int) -> bool:
-    text = sent[k].text
-    return sent[k].kind == "w" and (text in MID_WORDS or (text.endswith("ly") and text.islower()))
-
-
-def skip_mid(sent: list[Token], k: int) -> int:
-    """Step over `reportedly`, `has`, `in the past` between a speaker and the verb."""
-    while k < len(sent):
-        if _is_mid(sent, k):
-            k += 1
-        elif [t.text for t in sent[k : k + 3]] == ["in", "the", "past"]:
-            k += 3
-        else:
-            return k
-    return k
-
-
-def skip_mid_back(sent: list[Token], k: int) -> int:
-    """:func:`skip_mid`, reading backwards from the verb."""
-    while k >= 0:
-        if _is_mid(sent, k):
-            k -= 1
-        elif k >= 2 and [t.text for t in sent[k - 2 : k + 1]] == ["in", "the", "past"]:
-            k -= 3
-        else:
-            return k
-    return k
-
-
-def in_phrase(sent: list[Token], k: int) -> bool:
-    """Part of a speaker phrase: capitalised words, titles, `of`, the dot of `Mr.`/`J.`."""
-    tok = sent[k]
-    low = tok.text.lower()
-    if tok.kind == "w":
-        return (
-            is_cap(tok) or low in TITLES or low in DESCRIPTORS or low == "of" or _particle(sent, k)
-        )
-    prev = sent[k - 1].text if k else ""
-    return tok.text == "." and (prev.lower() in TITLES or (len(prev) == 1 and prev.isupper()))
-
-
-def _particle(sent: Sequence[Token], k: int) -> bool:
-    """`von`/`der` of `(Ursula) von der Leyen`: followed by a particle or a capital."""
-    nxt = sent[k + 1] if k + 1 < len(sent) else None
-    return sent[k].text in PARTICLES and nxt is not None and (is_cap(nxt) or _particle(sent, k + 1))
-
-
-def apposition_comma(sent: list[Token], k: int) -> bool:
-    """`the Kremlin spokesman, Dmitry Peskov`: a comma between a title and a name."""
-    return (
-        sent[k].text == ","
-        and k > 0
-        and sent[k - 1].text.lower() in TITLES
-        and k + 1 < len(sent)
-        and is_cap(sent[k + 1])
-    )
-
-
-def clause_start(sent: list[Token], k: int) -> bool:
-    """Only articles, titles and capitalised words between the sentence (or an intro
-    phrase ending in a comma) and token k: k starts the clause, so it is its subject."""
-    i = k - 1
-    while i >= 0 and (in_phrase(sent, i) or sent[i].text.lower() in ARTICLES):
-        if sent[i].text.lower() in NOT_NAME_WORDS - ARTICLES and i > 0:
-            return False
-        i -= 1
-    return i < 0 or sent[i].text == ","
-
-
-def ends_clause(sent: list[Token], k: int) -> bool:
-    """`said Putin.` / `said Putin, adding`: the inverted speaker phrase ends there."""
-    return k >= len(sent) or sent[k].kind == "p"

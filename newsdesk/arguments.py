@@ -1,0 +1,106 @@
+"""The ``newsdesk`` command line's arguments: every command, its options and their help."""
+
+from __future__ import annotations
+
+import argparse
+
+from ingest import extensions_text
+
+EVAL_FORMAT = """\
+question sets: JSON Lines, one question per line, e.g.
+  {"id": "q1", "query": "How many tons of rare earths did China extract?",
+   "answers": ["270,000 tons"], "gold_doc_ids": ["c030bf5d14f6109c"],
+   "question_date": "2025-02-25"}
+fields:
+  "query"          the question (required)
+  "answer"         an accepted answer, or "answers": a list of them (one of the two,
+                   unless "unanswerable" is true); a hit when it appears
+                   (case-insensitively) in the answer or its quotes
+  "gold_doc_ids"   ids of the articles that hold the answer (optional: without them
+                   the question counts for answers, not for retrieval recall)
+  "question_date"  the day it was asked, as-of for "last week" (optional)
+  "unanswerable"   true when the corpus cannot answer it: "nothing found" is right
+  "id"             a name for it in the JSON report (optional)
+the corpus: articles in any format `newsdesk ingest` reads; a doc_id/id field in
+each keeps the ids that gold_doc_ids name.
+"""
+
+
+def _config_option(default: str | None = None) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", default=default,
+        help="config file (default: $NEWSDESK_CONFIG or ./config.yaml); before or after COMMAND",
+    )  # fmt: skip
+    return common
+
+
+def parser(description: str = "") -> argparse.ArgumentParser:
+    """The argument parser of every command; ``description`` heads ``newsdesk --help``."""
+    top = argparse.ArgumentParser(
+        prog="newsdesk", description=description, parents=[_config_option()]
+    )
+    # The commands' copy has no default: an unset one must not overwrite `--config FILE
+    # COMMAND` (argparse sets a subparser's defaults over what the top level parsed).
+    common = _config_option(argparse.SUPPRESS)
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", parents=[common], help="ingest files, folders, pages, feeds")
+    p.add_argument(
+        "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
+    )
+    p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
+    p.add_argument("--once", action="store_true", help="poll every feed once, then stop")
+    p = sub.add_parser("feeds", parents=[common], help="how following each feed goes")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("ask", parents=[common], help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    p.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="markdown: with numbered footnotes (title, publisher, date, URL, the quote)",
+    )
+    p.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    p.add_argument(
+        "--mode", choices=["extractive", "llm"], help="how to answer (default: answer.mode)"
+    )
+    p.add_argument("--source", help="only articles of this publisher")
+    p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
+    p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")
+    p.add_argument("--as-of", help="prefer articles published in the days before YYYY-MM-DD")
+    p = sub.add_parser(
+        "eval", parents=[common], help="measure retrieval and answers",
+        epilog=EVAL_FORMAT, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    p.add_argument("questions", nargs="+", help="question sets (.jsonl: the format is below)")
+    p.add_argument("--corpus", required=True, help="articles to index (.jsonl, .jsonl.gz, ...)")
+    p.add_argument("--json", help="write metrics to this JSON file (and a .md beside it)")
+    p.add_argument("--store", help="index folder (default: .newsdesk/eval/<corpus>-<hash>)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions per set")
+    p.add_argument("--no-as-of", action="store_true", help="ignore question dates")
+    p.add_argument(
+        "--negatives",
+        action="store_true",
+        help="also ask each question without its gold articles and every article holding an "
+        "answer: the right result is 'nothing found' (negative rejection)",
+    )
+    p = sub.add_parser("articles", parents=[common], help="list stored articles")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("check", parents=[common], help="check the store's consistency")
+    p.add_argument("--repair", action="store_true", help="drop stray chunks, re-index gaps")
+    p = sub.add_parser("export", parents=[common], help="write every article to a .jsonl.gz")
+    p.add_argument("path", help="the file to write (e.g. backup.jsonl.gz)")
+    p = sub.add_parser("import", parents=[common], help="read an export back (same ids)")
+    p.add_argument("path", help="a file written by `newsdesk export`")
+    p = sub.add_parser("delete", parents=[common], help="delete articles by id")
+    p.add_argument("ids", nargs="+")
+    sub.add_parser("mcp", parents=[common], help="serve the MCP tools over stdio")
+    p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
+    p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    sub.add_parser("config", parents=[common], help="print the validated configuration")
+    return top

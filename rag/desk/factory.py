@@ -17,7 +17,14 @@ from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.corpus import DEFAULT, Corpus, Library
 from rag.desk.answerer import Answerer
 from rag.desk.newsdesk import Newsdesk
-from rag.embedding import Embedder, LazyEmbedder, ModelRecord, make_embedder, model_id_of
+from rag.embedding import (
+    Embedder,
+    LazyEmbedder,
+    ModelRecord,
+    QuestionCache,
+    make_embedder,
+    model_id_of,
+)
 from rag.errors import ConfigError
 from rag.search import (
     ArticleVectors,
@@ -67,7 +74,8 @@ def build(
         given = store is not None or stores is not None  # in memory: only those opened
         return [] if given else stored_collections(settings.store)
 
-    library = Library(lambda name: open_corpus(settings, embedder, store_of(name), name), stored)
+    questions = QuestionCache(embedder)  # a question is embedded once for all collections
+    library = Library(lambda name: open_corpus(settings, questions, store_of(name), name), stored)
     extractive = ExtractiveAnswerer(settings.answer)
     answerers: dict[str, Answerer] = {"extractive": extractive}
     if settings.answer.mode == "llm":

@@ -200,6 +200,9 @@ class QuerySettings(Section):
     max_conversation_chars: int = Field(
         100_000, ge=100, le=10_000_000, description="The most characters of a whole chat."
     )
+    max_collections: int = Field(
+        50, ge=1, le=1000, description="The most collections one question may search."
+    )
 
 
 class LLMSettings(Section):

@@ -138,6 +138,9 @@ class Query(_Record):
     mode: str | None = Field(
         None, description="extractive, or llm where a model is configured (default answer.mode)."
     )
+    collections: tuple[str, ...] = Field(
+        (), description="The collections to search (default: the 'default' collection)."
+    )
 
     @classmethod
     def of_chat(cls, messages: Sequence[ChatMessage], **options: object) -> Query:
@@ -188,6 +191,7 @@ class ArticleMeta(_Record):
     """What the store keeps about an article besides its text."""
 
     doc_id: str
+    collection: str = Field("default", description="The collection the article belongs to.")
     title: str = ""
     source: str = ""
     published_at: str = Field("", description="YYYY-MM-DD, or empty when unknown.")
@@ -283,6 +287,7 @@ class Citation(_Record):
 
     n: int = Field(description="The marker [n] in the answer text.")
     doc_id: str
+    collection: str = Field("default", description="The collection of the cited article.")
     chunk_id: str = Field(description="The stored chunk that holds the passage's start.")
     title: str
     source: str
@@ -323,7 +328,8 @@ class Citation(_Record):
         stored text here, so no caller can cite words the article does not hold."""
         start, end = span
         return cls(
-            n=n, doc_id=article.doc_id, chunk_id=chunk_id, title=article.title,
+            n=n, doc_id=article.doc_id, collection=article.collection, chunk_id=chunk_id,
+            title=article.title,
             source=article.source, url=article.url, published_at=article.published_at,
             updated_at=article.updated_at, authors=article.authors,
             quote=article.text[start:end], start=start, end=end,

@@ -246,7 +246,7 @@ def test_readers_stop_counting_once_the_model_writes(settings: Settings) -> None
     asking.start()
     try:
         assert generator.entered.wait(WAIT)
-        assert desk.corpus.readers.busy() == 0
+        assert desk.readers.busy() == 0
     finally:
         generator.release.set()
         asking.join(WAIT)

@@ -24,7 +24,6 @@ from rag.contract import Article, ArticleInput
 from rag.corpus.checking import CheckReport, check, repair
 from rag.corpus.journal import WriteJournal
 from rag.corpus.locks import ReadWriteLock
-from rag.corpus.readers import Readers
 from rag.corpus.view import ReadView
 from rag.embedding import Vectors
 from rag.search import ArticleVectors, BM25Index, Chunk, CopyIndex, Retriever, Store
@@ -45,12 +44,13 @@ class Corpus:
         retriever: Retriever,
         vectors: ArticleVectors | None = None,
         copies: CopyIndex | None = None,
+        name: str = "default",
     ) -> None:
+        self.name = name  # the collection it holds
         self.store, self.index, self.retriever = store, index, retriever
         self.vectors = vectors if vectors is not None else ArticleVectors(index.cache_dir)
         self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
         self.journal = WriteJournal(index.cache_dir)
-        self.readers = Readers()
         self._lock = ReadWriteLock()
 
     @property

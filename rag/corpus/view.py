@@ -60,15 +60,25 @@ class ReadView:
     # --- articles ------------------------------------------------------------------------
 
     def articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
-        return self._corpus.store.get_articles(doc_ids) if doc_ids else {}
+        found = self._corpus.store.get_articles(doc_ids) if doc_ids else {}
+        return {d: self._named(a) for d, a in found.items()}
 
     def article(self, doc_id: str) -> Article:
         """The article with its story: its copies, or the article it copies."""
-        return self.with_story(self._corpus.store.get_article(doc_id))
+        return self.with_story(self._named(self._corpus.store.get_article(doc_id)))
 
     def list_articles(self, offset: int, limit: int) -> list[ArticleMeta]:
         rows = self._corpus.store.list_articles(offset, limit)
-        return [self.with_story(row) for row in rows]
+        return [self.with_story(self._named(row)) for row in rows]
+
+    def _named(self, article: MetaT) -> MetaT:
+        """The article as of its collection (the store does not know it is one)."""
+        name = self._corpus.name
+        return (
+            article
+            if article.collection == name
+            else article.model_copy(update={"collection": name})
+        )
 
     def count_articles(self) -> int:
         return self._corpus.store.count_articles()

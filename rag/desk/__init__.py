@@ -11,7 +11,8 @@ from rag.desk.answerer import Answerer, Retriever
 from rag.desk.factory import build, lazy_embedder, model_record, open_corpus, open_store
 from rag.desk.indexer import Indexer
 from rag.desk.locating import chunk_holding
-from rag.desk.newsdesk import Newsdesk, Retrieval
+from rag.desk.newsdesk import Newsdesk
+from rag.desk.pooling import Retrieval
 from rag.desk.querying import checked
 
 if TYPE_CHECKING:

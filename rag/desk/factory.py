@@ -8,17 +8,23 @@ stored articles never load it. Tests pass their own embedder or store (``tests/f
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from threadpoolctl import threadpool_limits
 
 from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
-from rag.corpus import Corpus
+from rag.corpus import DEFAULT, Corpus, Library
 from rag.desk.answerer import Answerer
-from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import Newsdesk
-from rag.desk.speaker_index import SpeakerIndex
-from rag.embedding import Embedder, LazyEmbedder, ModelRecord, make_embedder, model_id_of
+from rag.embedding import (
+    Embedder,
+    LazyEmbedder,
+    ModelRecord,
+    QuestionCache,
+    make_embedder,
+    model_id_of,
+)
 from rag.errors import ConfigError
 from rag.search import (
     ArticleVectors,
@@ -30,6 +36,8 @@ from rag.search import (
     SparseRetriever,
     Store,
     cache_dir_for,
+    collection_store,
+    stored_collections,
 )
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -41,30 +49,48 @@ def build(
     store: Store | None = None,
     *,
     generator: Generator | None = None,
+    stores: Callable[[str], Store] | None = None,
 ) -> Newsdesk:
-    """Open the store and the BM25 index and wire the stages; the model loads lazily.
-    ``embedder``: required for ``embedding.backend: openai`` (the application's HTTP client).
-    ``generator``: the language model for ``answer.mode: llm`` (required then)."""
+    """Open the store's collections (each on first use) and wire the stages; the model
+    loads lazily. ``embedder``: required for ``embedding.backend: openai`` (the
+    application's HTTP client). ``generator``: the language model for ``answer.mode:
+    llm`` (required then). ``store`` (the default collection's) and ``stores`` (a store
+    per collection name): in-memory stores for tests."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
-    store = store or open_store(settings.store, model_record(embedder, settings.embedding))
-    corpus = open_corpus(settings, embedder, store)
+    record = model_record(embedder, settings.embedding)
+
+    def store_of(name: str) -> Store:
+        if name == DEFAULT and store is not None:
+            return store
+        if stores is not None:
+            return stores(name)
+        if store is not None:
+            raise ConfigError("a desk built on one given store has the default collection only")
+        return open_store(collection_store(settings.store, name), record)
+
+    def stored() -> list[str]:
+        given = store is not None or stores is not None  # in memory: only those opened
+        return [] if given else stored_collections(settings.store)
+
+    questions = QuestionCache(embedder)  # a question is embedded once for all collections
+    library = Library(lambda name: open_corpus(settings, questions, store_of(name), name), stored)
     extractive = ExtractiveAnswerer(settings.answer)
     answerers: dict[str, Answerer] = {"extractive": extractive}
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
         answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
-    indexer = Indexer(settings.chunking, settings.ingest, embedder, corpus)
-    speakers = SpeakerIndex(corpus.index.cache_dir, extractive.quotes_of)
-    return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers)
+    return Newsdesk(settings, embedder, library, answerers, extractive.quotes_of)
 
 
-def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Corpus:
-    """The store with its BM25 index, article vectors and hybrid retriever over them."""
-    where = _where(settings.store)
-    index = BM25Index(cache_dir_for(settings.store.cache_path, where, settings.store.collection))
+def open_corpus(
+    settings: CoreSettings, embedder: Embedder, store: Store, name: str = DEFAULT
+) -> Corpus:
+    """A collection's store with its BM25 index, article vectors and hybrid retriever."""
+    where, prefix = _where(settings.store), collection_store(settings.store, name).collection
+    index = BM25Index(cache_dir_for(settings.store.cache_path, where, prefix))
     retrieval = settings.retrieval
     vectors = ArticleVectors(index.cache_dir)
     dense = DenseRetriever(store, embedder)
@@ -79,7 +105,7 @@ def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Cor
         ],
         per_article=retrieval.max_chunks_per_article,
     )
-    return Corpus(store, index, retriever, vectors)
+    return Corpus(store, index, retriever, vectors, name=name)
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

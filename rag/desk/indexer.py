@@ -21,7 +21,7 @@ import numpy as np
 
 from rag.config import ChunkingSettings, IngestSettings
 from rag.contract import Article, ArticleInput, IngestFailure, IngestReport
-from rag.corpus import Corpus, Written
+from rag.corpus import Corpus, Readers, Written
 from rag.embedding import VECTORS_VERSION, Embedder, Vectors
 from rag.errors import IngestError
 from rag.search import Chunk, article_id, chunk_id, content_hash
@@ -58,9 +58,11 @@ class Indexer:
         ingest: IngestSettings,
         embedder: Embedder,
         corpus: Corpus,
+        readers: Readers | None = None,
     ) -> None:
         self.chunking, self.ingest = chunking, ingest
         self.embedder, self.corpus = embedder, corpus
+        self.readers = readers if readers is not None else Readers()
         self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
 
     def run(
@@ -102,7 +104,7 @@ class Indexer:
         parts = []
         size = max(EMBED_SLICE, self.embedder.batch_size)
         for lo in range(0, len(texts), size):
-            self.corpus.readers.wait_idle(YIELD_S)
+            self.readers.wait_idle(YIELD_S)
             parts.append(self.embedder.embed(texts[lo : lo + size]))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 

@@ -16,31 +16,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rag.answering import Grounds, Standalone, finish, standalone
 from rag.config import CoreSettings
 from rag.contract import (
     Answer,
-    Article,
     ArticleInput,
-    ArticlePage,
     ChatMessage,
     Citation,
     IngestFailure,
     IngestReport,
     Query,
-    SourceCount,
-    SpeakerList,
 )
-from rag.corpus import CheckReport, Corpus, ReadView
+from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
-from rag.desk.passages import as_citations, source_counts
+from rag.desk.passages import as_citations
+from rag.desk.pooling import Retrieval, pooled
 from rag.desk.querying import checked
-from rag.desk.speaker_index import SpeakerIndex
+from rag.desk.shelves import QuotesOf, Shelves
 from rag.desk.timing import Planned, nothing_in, plan
 from rag.embedding import Embedder
 from rag.search import Chunk, Hit, Recency
@@ -50,49 +46,59 @@ OnToken = Callable[[str], None]
 OnSources = Callable[[Sequence[Citation]], None]
 
 
-@dataclass(frozen=True)
-class Retrieval:
-    """What one read view found for a question, valid after the view has closed: the
-    question's days, the grounds an answerer composes from, and each article's other
-    wire copies."""
-
-    planned: Planned
-    grounds: Grounds
-    also_in: Mapping[str, tuple[str, ...]]
-
-
-class Newsdesk:
+class Newsdesk(Shelves):
     """Ingest articles and answer questions with verbatim, cited passages."""
 
     def __init__(
         self,
         settings: CoreSettings,
         embedder: Embedder,
-        corpus: Corpus,
-        indexer: Indexer,
+        library: Library,
         answerers: Mapping[str, Answerer],
-        speakers: SpeakerIndex,
+        quotes_of: QuotesOf,
     ) -> None:
-        self.settings, self.embedder, self.corpus = settings, embedder, corpus
-        self.indexer, self.speaker_index = indexer, speakers
+        super().__init__(library, quotes_of)
+        self.settings, self.embedder = settings, embedder
         self.answerers = dict(answerers)
+        self.readers = Readers()  # questions in flight, in any collection: the CPU is one
+        self._indexers: dict[str, Indexer] = {}
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
 
-    def recover(self) -> CheckReport | None:
-        """Repair the store if a write was cut short (a crash, ``kill -9``), before anyone
-        reads it; None when the last write finished. Cheap: a file check otherwise."""
-        if not self.corpus.interrupted():
+    @property
+    def indexer(self) -> Indexer:
+        """The default collection's indexer."""
+        return self.indexer_of(self.corpus)
+
+    def indexer_of(self, corpus: Corpus) -> Indexer:
+        with self._lock:
+            found = self._indexers.get(corpus.name)
+            if found is None:
+                settings = self.settings
+                found = Indexer(settings.chunking, settings.ingest, self.embedder, corpus,
+                                self.readers)  # fmt: skip
+                self._indexers[corpus.name] = found
+            return found
+
+    def recover(self, collection: str | None = None) -> CheckReport | None:
+        """Repair a collection (None: every one) whose last write was cut short (a crash,
+        ``kill -9``), before anyone reads it; None when every write finished."""
+        names = [collection] if collection else self.library.names()
+        reports = [r for r in (self._recover(self.library.corpus(n)) for n in names) if r]
+        return reports[0] if reports else None
+
+    def _recover(self, corpus: Corpus) -> CheckReport | None:
+        if not corpus.interrupted():  # cheap: a file check
             return None
         with self._writer:
-            if not self.corpus.interrupted():
+            if not corpus.interrupted():
                 return None
-            log.warning("the last write to the store was cut short: repairing")
-            report = self.corpus.repair(self._reindex)
-            log.warning("store repaired: %s", report.summary())
+            log.warning("the last write to collection %s was cut short: repairing", corpus.name)
+            report = corpus.repair(self._reindexer(corpus))
+            log.warning("collection %s repaired: %s", corpus.name, report.summary())
             return report
 
-    def _reindex(self, inputs: list[ArticleInput]) -> IngestReport:
-        return self.indexer.run(inputs, force=True)
+    def _reindexer(self, corpus: Corpus) -> Callable[[list[ArticleInput]], IngestReport]:
+        return lambda inputs: self.indexer_of(corpus).run(inputs, force=True)
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first question or ingest."""
@@ -106,12 +112,15 @@ class Newsdesk:
         self,
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
+        collection: str = DEFAULT,
     ) -> IngestReport:
-        """Store new and changed articles; skip unchanged ones; collect failures. A second
-        ingest waits for the first to end; questions do not (see the module docstring)."""
-        self.recover()
+        """Store new and changed articles in a collection (made if new); skip unchanged
+        ones; collect failures. A second ingest waits for the first to end; questions do
+        not (see the module docstring)."""
+        corpus = self.library.corpus(collection, create=True)
+        self._recover(corpus)
         with self._writer:
-            return self.indexer.run(items, progress)
+            return self.indexer_of(corpus).run(items, progress)
 
     # --- asking --------------------------------------------------------------------------
 
@@ -130,7 +139,7 @@ class Newsdesk:
         mode = query.mode or self.settings.answer.mode
         answerer = self.answerers.get(mode) or self.answerers[self.settings.answer.mode]
         started = time.perf_counter()
-        with self.corpus.readers.reading() as reading:  # an ingest makes way meanwhile
+        with self.readers.reading() as reading:  # an ingest makes way meanwhile
             g = self._retrieval(turn.question, query)
             retrieved = time.perf_counter()
 
@@ -163,24 +172,30 @@ class Newsdesk:
         """What ``ask`` answers from (the question's days, one article per story), for
         code that composes its own answers (calibration benchmarks)."""
         query = self._checked(query)
-        with self.corpus.readers.reading():
+        with self.readers.reading():
             return self._retrieval(_turn(query).question, query)
 
     def _retrieval(self, question: str, query: Query) -> Retrieval:
-        """Inside one read view: the question's days planned, the passages found, their
-        articles and stories, and the term weights of that state."""
-        with self.corpus.read() as view:
+        corpora = [self.library.corpus(name) for name in query.collections or (DEFAULT,)]
+        parts = [self._retrieval_in(c, question, query) for c in corpora]
+        return pooled(parts, query.top_k or self.settings.retrieval.top_k)
+
+    def _retrieval_in(self, corpus: Corpus, question: str, query: Query) -> Retrieval:
+        """Inside one read view of a collection: the question's days planned, the passages
+        found, their articles and stories, and the term weights of that state."""
+        with corpus.read() as view:
             planned, hits = self._retrieve(view, question, query)
             doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
             articles = view.articles(doc_ids)
             also_in = view.also_in(doc_ids)
             catalogue, idf = view.catalogue, view.idf
-        locate = locator(hits, catalogue, self._chunks)
-        return Retrieval(planned, Grounds(hits, articles, locate, idf), also_in)
 
-    def _chunks(self, chunk_ids: list[str]) -> list[Chunk]:
-        with self.corpus.read() as view:
-            return view.chunks(chunk_ids)
+        def chunks(chunk_ids: list[str]) -> list[Chunk]:
+            with corpus.read() as again:
+                return again.chunks(chunk_ids)
+
+        grounds = Grounds(hits, articles, locator(hits, catalogue, chunks), idf)
+        return Retrieval(planned, grounds, also_in, len(catalogue))
 
     def _retrieve(self, view: ReadView, question: str, query: Query) -> tuple[Planned, list[Hit]]:
         retrieval = self.settings.retrieval
@@ -193,83 +208,25 @@ class Newsdesk:
     def search(self, query: Query | str) -> list[Citation]:
         """The passages retrieval finds, best first, without composing an answer (the
         retrieval ``ask`` runs: the question's days, one article per story)."""
-        query = self._checked(query)
-        turn = _turn(query)
-        with self.corpus.readers.reading(), self.corpus.read() as view:
-            _, hits = self._retrieve(view, turn.question, query)
-            articles = view.articles(list(dict.fromkeys(h.chunk.doc_id for h in hits)))
-            return as_citations(hits, articles)
+        grounds = self.retrieve(query).grounds
+        return as_citations(grounds.hits, grounds.articles)
 
     def _checked(self, query: Query | str) -> Query:
         """A plain string is a question with the default options."""
         query = Query(question=query) if isinstance(query, str) else query
         return checked(query, self.settings.query, self.answerers)
 
-    def sources(self) -> list[SourceCount]:
-        with self.corpus.read() as view:
-            return source_counts(view.catalogue)
-
-    # --- articles ------------------------------------------------------------------------
-
-    def list_articles(self, offset: int = 0, limit: int = 50) -> ArticlePage:
-        with self.corpus.read() as view:
-            rows = view.list_articles(offset, limit)
-            total = view.count_articles()
-        return ArticlePage(total=total, offset=offset, limit=limit, articles=rows)
-
-    def iter_articles(self, page: int = 500) -> Iterator[Article]:
-        """Every stored article with its text, a page at a time (export, eval scans)."""
-        offset = 0
-        while True:
-            with self.corpus.read() as view:
-                rows = view.list_articles(offset, page)
-                found = view.articles([m.doc_id for m in rows])
-            if not rows:
-                return
-            yield from (found[m.doc_id] for m in rows if m.doc_id in found)
-            offset += len(rows)
-
-    def get_article(self, doc_id: str) -> Article:
-        """The article with its text, and its story: copies, or the article it copies."""
-        with self.corpus.read() as view:
-            return view.article(doc_id)
-
-    def get_articles(self, doc_ids: Sequence[str]) -> dict[str, Article]:
-        """The stored ones of these articles, by id (unknown ids are left out)."""
-        with self.corpus.read() as view:
-            return view.articles(list(doc_ids))
-
-    def delete_article(self, doc_id: str) -> None:
-        self.corpus.delete(doc_id)
-
-    def speakers(
-        self, doc_id: str | None = None, source: str | None = None, limit: int = 100
-    ) -> SpeakerList:
-        """Who is quoted, most often first: in one article, one publisher's, or all."""
-        with self.corpus.read() as view:
-            doc_ids: list[str] | None = None
-            if doc_id is not None:
-                view.article(doc_id)  # NotFoundError for an unknown article
-                doc_ids = [doc_id]
-            elif source:
-                catalogue = view.catalogue
-                pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
-                doc_ids = [d for d, s in pairs if s == source]
-            return self.speaker_index.listing(view, doc_ids, limit)
-
-    def check(self, repair: bool = False) -> CheckReport:
-        """Are the store and the BM25 index consistent? With ``repair``, make them so."""
+    def check(self, repair: bool = False, collection: str = DEFAULT) -> CheckReport:
+        """Are a collection's store and BM25 index consistent? With ``repair``, make them so."""
+        corpus = self.library.corpus(collection)
         with self._writer:
-            return self.corpus.repair(self._reindex) if repair else self.corpus.check()
+            return corpus.repair(self._reindexer(corpus)) if repair else corpus.check()
 
     def ready(self) -> dict[str, object]:
         """Readiness: the model is loaded and the store answers (else StoreError); the model
         and where it runs (cpu, cuda, mps; remote: another server)."""
         self.warm_up()
         return {"model": self.embedder.model_id, "device": self.embedder.device, **self.stats()}
-
-    def stats(self) -> dict[str, int]:
-        return self.corpus.stats()
 
 
 def with_also_in(

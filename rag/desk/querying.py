@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from rag.config import QuerySettings
 from rag.contract import Query
+from rag.corpus import collection_name
 from rag.errors import QueryError
 
 
@@ -27,6 +28,13 @@ def checked(query: Query, limits: QuerySettings, modes: Collection[str]) -> Quer
     if query.top_k is not None and not 1 <= query.top_k <= limits.max_top_k:
         raise QueryError(f"top_k must be between 1 and {limits.max_top_k}; got {query.top_k}")
     _check_conversation(query, limits)
+    for name in query.collections:
+        collection_name(name)
+    if len(query.collections) > limits.max_collections:
+        raise QueryError(
+            f"the question names {len(query.collections)} collections; "
+            f"the limit is {limits.max_collections}"
+        )
     if query.mode is not None and query.mode not in modes:
         raise QueryError(f"no '{query.mode}' answers here: {', '.join(sorted(modes))}")
     return query.model_copy(update={"question": question})

@@ -1,5 +1,6 @@
 """Sentence embeddings from the packaged all-MiniLM-L6-v2 (no model hub at run time)."""
 
+from rag.embedding.cached import QuestionCache
 from rag.embedding.devices import Accelerators, pick_device, resolve_precision, torch_accelerators
 from rag.embedding.lazy import LazyEmbedder
 from rag.embedding.minilm import (
@@ -20,6 +21,7 @@ __all__ = [
     "Embedder",
     "LazyEmbedder",
     "ModelRecord",
+    "QuestionCache",
     "Vectors",
     "make_embedder",
     "minilm_tokenizer",

@@ -25,6 +25,7 @@ from rag.search.hybrid import (
     rrf,
 )
 from rag.search.ids import article_id, article_key, chunk_id, content_hash
+from rag.search.placement import collection_store, stored_collections
 from rag.search.protocols import Retriever, Store
 from rag.search.records import Chunk, Hit
 
@@ -52,10 +53,12 @@ __all__ = [
     "atomic_file",
     "cache_dir_for",
     "chunk_id",
+    "collection_store",
     "content_hash",
     "diversify",
     "one_per_story",
     "rrf",
+    "stored_collections",
 ]
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import (
+    archive,
     articles,
     asking,
     chat_completions,
@@ -27,9 +28,13 @@ from services.gate import SharedDesk
 
 DESCRIPTION = (
     "Ask questions of the news and get answers made of cited, verbatim passages. "
-    'Errors are `{"detail": ...}`. With `server.api_key` set, writes (and with '
-    "`server.protect_reads`, reads) need `Authorization: Bearer KEY`: 401 without it, 403 "
-    "with a wrong one. Article origins never show server paths."
+    'Errors are `{"detail": ...}`. Every article belongs to one collection; requests name '
+    "it (`collection` in bodies and query parameters; default: the key's first collection, "
+    "else `default`). With `server.keys_file`, every request needs `Authorization: Bearer "
+    "KEY` with a named key: 401 without one or with an unknown or revoked key, 403 for a "
+    "collection the key does not name or a write with a read key. With `server.api_key` "
+    "alone, writes (and with `server.protect_reads`, reads) need that key: 401 without it, "
+    "403 with a wrong one. Article origins never show server paths."
 )
 
 
@@ -54,6 +59,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(_probes(shared))
     app.include_router(asking.router(shared))
     app.include_router(articles.router(shared))
+    app.include_router(archive.router(shared))
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))
     app.include_router(chat_completions.router(shared))

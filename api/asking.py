@@ -16,11 +16,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
-from api.auth import requirement
+from api.auth import caller
 from api.schemas import AskIn, ChatIn
 from rag.contract import Answer
 from services.export import answer_markdown
 from services.gate import SharedDesk
+from services.keys import Principal
 from services.streaming import Event, OnSources, OnToken, answer_events
 
 SSE_DOC = (
@@ -57,17 +58,18 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 def router(shared: SharedDesk) -> APIRouter:
     """The question routes over one shared Newsdesk."""
-    routes = APIRouter(
-        prefix="/api",
-        tags=["questions"],
-        dependencies=[Depends(requirement(shared.settings.server, write=False))],
-    )
+    routes = APIRouter(prefix="/api", tags=["questions"])
+    who = caller(shared)
 
     def ask(
-        body: AskIn | ChatIn, on_token: OnToken | None = None, on_sources: OnSources | None = None
+        body: AskIn | ChatIn,
+        principal: Principal,
+        on_token: OnToken | None = None,
+        on_sources: OnSources | None = None,
     ) -> Answer:
+        query = body.query().model_copy(update={"collections": principal.reading(body.named())})
         with shared.use() as desk:
-            return desk.ask(body.query(), on_token, on_sources)
+            return desk.ask(query, on_token, on_sources)
 
     @routes.post(
         "/ask",
@@ -76,8 +78,8 @@ def router(shared: SharedDesk) -> APIRouter:
         description=EXPORT_DOC,
         responses=MARKDOWN_RESPONSE,
     )
-    def post_ask(body: AskIn, request: Request) -> Any:
-        return exported(ask(body), request)
+    def post_ask(body: AskIn, request: Request, principal: Principal = Depends(who)) -> Any:
+        return exported(ask(body, principal), request)
 
     @routes.post(
         "/ask/stream",
@@ -86,9 +88,10 @@ def router(shared: SharedDesk) -> APIRouter:
         response_class=EventStream,
         responses=SSE_RESPONSE,
     )
-    def post_ask_stream(body: AskIn) -> StreamingResponse:
+    def post_ask_stream(body: AskIn, principal: Principal = Depends(who)) -> StreamingResponse:
+        principal.reading(body.named())  # refused before the stream starts
         return event_stream(
-            answer_events(lambda on_token, on_sources: ask(body, on_token, on_sources))
+            answer_events(lambda on_token, on_sources: ask(body, principal, on_token, on_sources))
         )
 
     @routes.post(
@@ -98,8 +101,8 @@ def router(shared: SharedDesk) -> APIRouter:
         description=EXPORT_DOC,
         responses=MARKDOWN_RESPONSE,
     )
-    def post_chat(body: ChatIn, request: Request) -> Any:
-        return exported(ask(body), request)
+    def post_chat(body: ChatIn, request: Request, principal: Principal = Depends(who)) -> Any:
+        return exported(ask(body, principal), request)
 
     @routes.post(
         "/chat/stream",
@@ -108,9 +111,10 @@ def router(shared: SharedDesk) -> APIRouter:
         response_class=EventStream,
         responses=SSE_RESPONSE,
     )
-    def post_chat_stream(body: ChatIn) -> StreamingResponse:
+    def post_chat_stream(body: ChatIn, principal: Principal = Depends(who)) -> StreamingResponse:
+        principal.reading(body.named())  # refused before the stream starts
         return event_stream(
-            answer_events(lambda on_token, on_sources: ask(body, on_token, on_sources))
+            answer_events(lambda on_token, on_sources: ask(body, principal, on_token, on_sources))
         )
 
     return routes

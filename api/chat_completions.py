@@ -6,7 +6,11 @@ The reply is a standard chat completion whose content is the answer with its ``[
 markers and a "Sources" list (title, publisher, date, URL, the quote); the full answer
 contract rides along in an extra ``newsdesk`` field that OpenAI clients ignore. The model
 names the answer mode: ``newsdesk`` (configured), ``newsdesk-extractive``, and
-``newsdesk-llm`` when a language model is configured. Streams send the verified answer
+``newsdesk-llm`` when a language model is configured; ``/COLLECTION`` after it names the
+collection to search (``newsdesk/investigations``), as does the header
+``X-Newsdesk-Collection: investigations`` (several: comma-separated) for clients whose
+model name is fixed; neither: the key's first collection. ``GET /v1/models`` lists
+``newsdesk/C`` for each collection the key may read. Streams send the verified answer
 (never a model's unchecked draft) as ``chat.completion.chunk`` events, then ``[DONE]``.
 Errors on these paths are OpenAI error objects (``api.http_errors``).
 """
@@ -17,20 +21,22 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.asking import EventStream
-from api.auth import requirement
+from api.auth import caller
 from api.embeddings import embedding_model, model_entry
 from rag.contract import Answer, ChatMessage, Query
 from services.export import with_sources
 from services.gate import SharedDesk
+from services.keys import Principal
 from services.streaming import answer_events
 
 PREFIX = "newsdesk"
+COLLECTION_HEADER = "X-Newsdesk-Collection"
 ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
 
 
@@ -47,7 +53,11 @@ class CompletionRequest(BaseModel):
     ignored: answers are made of the archive's own words."""
 
     model_config = ConfigDict(extra="allow")
-    model: str = Field(PREFIX, description="newsdesk, newsdesk-extractive or newsdesk-llm.")
+    model: str = Field(
+        PREFIX,
+        description="newsdesk, newsdesk-extractive or newsdesk-llm, each with an optional "
+        "/COLLECTION (newsdesk/investigations).",
+    )
     messages: list[CompletionMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
 
@@ -71,16 +81,15 @@ class Completion(BaseModel):
 
 
 def router(shared: SharedDesk) -> APIRouter:
-    routes = APIRouter(
-        prefix="/v1",
-        tags=["openai-compatible"],
-        dependencies=[Depends(requirement(shared.settings.server, write=False))],
-    )
+    routes = APIRouter(prefix="/v1", tags=["openai-compatible"])
+    who = caller(shared)
 
     @routes.get("/models", summary="The answer modes, and the embedding model, as OpenAI models")
-    def models() -> dict[str, Any]:
-        data = [{"id": m, "object": "model", "created": 0, "owned_by": PREFIX}
-                for m in _models(shared)]  # fmt: skip
+    def models(principal: Principal = Depends(who)) -> dict[str, Any]:
+        with shared.use() as desk:
+            names = principal.visible(desk.collections())
+        ids = _models(shared) + [f"{PREFIX}/{name}" for name in names]
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": PREFIX} for m in ids]
         return {"object": "list", "data": [*data, model_entry(shared)]}
 
     @routes.post(
@@ -89,8 +98,16 @@ def router(shared: SharedDesk) -> APIRouter:
         summary="Answer the last user message (OpenAI chat completions)",
         responses={200: {"content": {"text/event-stream": {}}}},
     )
-    def completions(body: CompletionRequest) -> Any:
-        query = Query.of_chat(_messages(body), mode=_mode(shared, body.model))
+    def completions(
+        body: CompletionRequest,
+        principal: Principal = Depends(who),
+        collection: Annotated[str | None, Header(alias=COLLECTION_HEADER, max_length=2000,
+            description="The collections to search, comma-separated (or the model's "
+            "/COLLECTION).")] = None,
+    ) -> Any:  # fmt: skip
+        model, named = _collection_of(body.model, collection)
+        query = Query.of_chat(_messages(body), mode=_mode(shared, model),
+                              collections=principal.reading(named))  # fmt: skip
         with shared.use() as desk:
             if body.stream:  # the checked answer only: sources and draft tokens are skipped
                 events = answer_events(lambda on_token, _: desk.ask(query, on_token))
@@ -105,6 +122,19 @@ def router(shared: SharedDesk) -> APIRouter:
 def _models(shared: SharedDesk) -> list[str]:
     configured = shared.settings.answer.mode
     return [PREFIX, f"{PREFIX}-extractive"] + ([f"{PREFIX}-llm"] if configured == "llm" else [])
+
+
+def _collection_of(model: str, header: str | None) -> tuple[str, list[str]]:
+    """The model's answer mode, and the collections it or the header names (400 when both
+    name different ones)."""
+    base, _, in_model = model.partition("/") if model.startswith(PREFIX) else (model, "", "")
+    from_header = [n.strip() for n in (header or "").split(",") if n.strip()]
+    if in_model and from_header and from_header != [in_model]:
+        raise HTTPException(
+            400, f"the model names collection '{in_model}' and {COLLECTION_HEADER} names "
+            f"{', '.join(from_header)}: name it once",
+        )  # fmt: skip
+    return base, [in_model] if in_model else from_header
 
 
 def _mode(shared: SharedDesk, model: str) -> str | None:

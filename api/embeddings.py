@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import requirement
+from api.auth import caller
 from rag.embedding import Embedder, Vectors, minilm_tokenizer
 from services.gate import SharedDesk
 from services.settings import ServerSettings
@@ -73,7 +73,7 @@ def router(shared: SharedDesk) -> APIRouter:
     routes = APIRouter(
         prefix="/v1",
         tags=["openai-compatible"],
-        dependencies=[Depends(requirement(server, write=False))],
+        dependencies=[Depends(caller(shared))],
     )
 
     @routes.post(

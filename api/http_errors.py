@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from rag.errors import (
+    AccessError,
+    AuthError,
     BusyError,
     ConfigError,
     EmbeddingError,
@@ -29,6 +31,8 @@ from rag.errors import (
 
 log = logging.getLogger(__name__)
 STATUS: dict[type[NewsdeskError], int] = {
+    AuthError: 401,
+    AccessError: 403,
     NotFoundError: 404,
     QueryError: 422,
     IngestError: 422,
@@ -75,6 +79,8 @@ async def _newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
         return detail(status, str(exc), headers=headers, request=request)
     if status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
+    if isinstance(exc, AuthError):
+        return detail(status, str(exc), {"WWW-Authenticate": "Bearer"}, request)
     return detail(status, str(exc), request=request)
 
 

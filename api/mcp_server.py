@@ -3,8 +3,14 @@ Protocol: ``newsdesk mcp`` (stdio) and ``/mcp`` of ``newsdesk serve`` (streamabl
 
 Tools (typed inputs, structured outputs, the same contract types as REST):
 ``search_news`` (passages with citations), ``ask_news`` (the cited answer),
-``get_article`` (text and metadata), ``list_sources`` (publishers); ``ingest_url`` only
-with ``mcp.allow_ingest``. Built on the official SDK (``mcp`` 2.x: ``MCPServer``).
+``get_article`` (text and metadata), ``list_sources`` (publishers), ``list_collections``;
+``ingest_url`` only with ``mcp.allow_ingest``. Built on the official SDK (``mcp`` 2.x:
+``MCPServer``).
+
+Each tool takes ``collection`` (or ``collections`` to search several) and checks it
+against the caller: over HTTP the key ``KeyGuard`` resolved for the request (carried in the
+request's scope to the tool through its Context), over stdio the local user (an admin of
+the config's store, as the command line is).
 """
 
 from __future__ import annotations
@@ -17,15 +23,24 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import FastAPI
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.contract import Answer, Article, Citation, Filters, IngestReport, Query, SourceCount
-from rag.errors import NewsdeskError
+from rag.contract import (
+    Answer,
+    Article,
+    Citation,
+    CollectionCount,
+    Filters,
+    IngestReport,
+    Query,
+    SourceCount,
+)
+from rag.errors import AccessError, AuthError, NewsdeskError
 from services.gate import SharedDesk
-from services.keys import allowed, key_needed
+from services.keys import LOCAL, Principal
 
 T = TypeVar("T")
 Question = Annotated[
@@ -33,6 +48,14 @@ Question = Annotated[
 ]
 Source = Annotated[str | None, Field(description="Only articles of this publisher.")]
 Day = Annotated[date | None, Field(description="YYYY-MM-DD.")]
+Collection = Annotated[
+    str | None, Field(description="The collection (default: the key's first, else 'default').")
+]
+Collections = Annotated[
+    list[str] | None,
+    Field(description="The collections to search, one or several (default: the key's first)."),
+]
+SCOPE_KEY = "newsdesk.principal"  # where KeyGuard leaves the caller for the tools
 
 
 class Passages(BaseModel):
@@ -45,6 +68,26 @@ class Sources(BaseModel):
     sources: list[SourceCount]
 
 
+class CollectionList(BaseModel):
+    collections: list[CollectionCount]
+
+
+def caller_of(ctx: Context) -> Principal:
+    """The tool's caller: the one KeyGuard resolved for this HTTP request; the local user
+    over stdio (or in process)."""
+    try:
+        request = ctx.request_context.request
+    except ValueError:  # no request: called in process
+        request = None
+    scope = getattr(request, "scope", None)
+    if scope is None:
+        return LOCAL
+    found = scope.get(SCOPE_KEY)
+    if not isinstance(found, Principal):  # an HTTP request that KeyGuard did not see
+        raise ToolError("no caller was resolved for this request")
+    return found
+
+
 def build_mcp(shared: SharedDesk) -> MCPServer:
     """The MCP server over one shared Newsdesk."""
     server = MCPServer(
@@ -55,23 +98,33 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
 
     async def run(work: Callable[[], T]) -> T:
         """The desk's work in a worker thread; its errors become tool errors that say what
-        went wrong (an unknown id, an empty question), as REST's 4xx do."""
+        went wrong (an unknown id, an empty question, a collection beyond the key), as
+        REST's 4xx do."""
         try:
             return await anyio.to_thread.run_sync(work)
         except NewsdeskError as exc:
             raise ToolError(str(exc)) from None
 
+    def reading(ctx: Context, names: list[str] | None) -> tuple[str, ...]:
+        try:
+            return caller_of(ctx).reading(names or ())
+        except AccessError as exc:
+            raise ToolError(str(exc)) from None
+
     @server.tool(description="Find passages about a question; each is a citation.")
     async def search_news(
         question: Question,
+        ctx: Context,
         source: Source = None,
         published_after: Day = None,
         published_before: Day = None,
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
         top_k: Annotated[int, Field(description="Passages, 1 to query.max_top_k.")] = 5,
+        collections: Collections = None,
     ) -> Passages:
         filters = _filters(source, published_after, published_before)
-        query = Query(question=question, top_k=top_k, filters=filters, as_of=as_of)
+        query = Query(question=question, top_k=top_k, filters=filters, as_of=as_of,
+                      collections=reading(ctx, collections))  # fmt: skip
         with shared.use() as desk:
             found = await run(lambda: desk.search(query))
         return Passages(passages=found)
@@ -79,36 +132,60 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
     @server.tool(description="Answer a question with cited, verbatim passages.")
     async def ask_news(
         question: Question,
+        ctx: Context,
         source: Source = None,
         published_after: Day = None,
         published_before: Day = None,
         as_of: Annotated[date | None, Field(description="Asked as of this day.")] = None,
+        collections: Collections = None,
     ) -> Answer:
         filters = _filters(source, published_after, published_before)
-        query = Query(question=question, filters=filters, as_of=as_of)
+        query = Query(question=question, filters=filters, as_of=as_of,
+                      collections=reading(ctx, collections))  # fmt: skip
         with shared.use() as desk:
             return await run(lambda: desk.ask(query))
 
     @server.tool(description="An article's full text and metadata, by its id.")
-    async def get_article(doc_id: Annotated[str, Field(description="The article id.")]) -> Article:
+    async def get_article(
+        doc_id: Annotated[str, Field(description="The article id.")],
+        ctx: Context,
+        collection: Collection = None,
+    ) -> Article:
+        principal = caller_of(ctx)
+        names = reading(ctx, [collection]) if collection else shared.readable(principal)
         with shared.use() as desk:
-            return (await run(lambda: desk.get_article(doc_id))).public()
+            return (await run(lambda: desk.get_article(doc_id, names))).public()
 
-    @server.tool(description="The publishers in the archive, with their article counts.")
-    async def list_sources() -> Sources:
+    @server.tool(description="The publishers in a collection, with their article counts.")
+    async def list_sources(ctx: Context, collection: Collection = None) -> Sources:
+        name = reading(ctx, [collection] if collection else None)[0]
         with shared.use() as desk:
-            return Sources(sources=await run(desk.sources))
+            return Sources(sources=await run(lambda: desk.sources(name)))
+
+    @server.tool(description="The collections this caller may search, with their sizes.")
+    async def list_collections(ctx: Context) -> CollectionList:
+        principal = caller_of(ctx)
+        return CollectionList(collections=await run(lambda: shared.collections(principal)))
 
     if shared.settings.mcp.allow_ingest:
 
         @server.tool(description="Fetch a web page by URL and store it as an article.")
         async def ingest_url(
             url: Annotated[str, Field(description="http(s) URL.")],
+            ctx: Context,
+            collection: Collection = None,
         ) -> IngestReport:
             from ingest.runner import ingest_urls
 
+            principal = caller_of(ctx)
+            try:
+                name = principal.writing(collection)
+            except AccessError as exc:
+                raise ToolError(str(exc)) from None
             with shared.use() as desk:
-                return await run(lambda: ingest_urls(desk, [url]))
+                report = await run(lambda: ingest_urls(desk, [url], name))
+            shared.audit.ingested(principal.name, name, report, detail=url)
+            return report
 
     return server
 
@@ -140,22 +217,30 @@ def mount_mcp(app: FastAPI, shared: SharedDesk) -> None:
 
 
 class KeyGuard:
-    """The API key rules of REST reads (writes, for ``ingest_url``) on the MCP endpoint."""
+    """The key rules of REST on the MCP endpoint: the caller is resolved from the request's
+    key (401 / 403 as over REST) and left in the scope for the tools, which check it
+    against the collections they are asked for. With server.api_key alone and
+    ``mcp.allow_ingest``, the whole endpoint needs the key, as the write it offers does."""
 
     def __init__(self, app: ASGIApp, shared: SharedDesk) -> None:
-        self.app, self.server = app, shared.settings.server
-        self.write = shared.settings.mcp.allow_ingest
+        self.app, self.keys = app, shared.keys
+        self.write = shared.settings.mcp.allow_ingest and not shared.keys.named
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and key_needed(self.server, write=self.write):
+        if scope["type"] == "http":
             header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
             given = header[7:] if header.lower().startswith("bearer ") else None
-            if not allowed(self.server, given, write=self.write):
-                status = 401 if given is None else 403
-                body = json.dumps({"detail": "an API key is needed" if given is None
-                                   else "wrong API key"}).encode()  # fmt: skip
-                await send({"type": "http.response.start", "status": status,
-                            "headers": [(b"content-type", b"application/json")]})  # fmt: skip
-                await send({"type": "http.response.body", "body": body})
+            try:
+                scope[SCOPE_KEY] = self.keys.principal(given, write=self.write)
+            except (AuthError, AccessError) as exc:
+                await _refuse(send, 401 if isinstance(exc, AuthError) else 403, str(exc))
                 return
         await self.app(scope, receive, send)
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    headers = [(b"content-type", b"application/json")]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": json.dumps({"detail": message}).encode()})

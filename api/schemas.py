@@ -36,10 +36,26 @@ class _Options(_Request):
         description="How to answer: extractive (cited sentences) or llm (written by the "
         "configured language model, every sentence checked); default answer.mode.",
     )
+    collection: str | None = Field(
+        None,
+        max_length=100,
+        description="The collection to search (default: the key's first collection, else "
+        "'default').",
+    )
+    collections: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="Several collections to search at once (with `collection`, both count); "
+        "each must be one the key may read.",
+    )
 
     def options(self) -> dict[str, object]:
         return {"top_k": self.top_k, "filters": self.filters, "as_of": self.as_of,
                 "mode": self.mode}  # fmt: skip
+
+    def named(self) -> list[str]:
+        """The collections the request names (none: the caller's default)."""
+        return [*([self.collection] if self.collection else []), *(self.collections or [])]
 
 
 class AskIn(_Options):

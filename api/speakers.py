@@ -6,31 +6,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.auth import requirement
+from api.auth import Access, reader
 from rag.contract import SpeakerList
 from services.gate import SharedDesk
 
 
 def router(shared: SharedDesk) -> APIRouter:
     """``GET /api/speakers`` over one shared Newsdesk."""
-    reads = [Depends(requirement(shared.settings.server, write=False))]
+    reading = reader(shared)
     routes = APIRouter(prefix="/api", tags=["speakers"])
 
     @routes.get(
         "/speakers",
         response_model=SpeakerList,
-        dependencies=reads,
         summary="Speakers quoted in the articles, most quoted first",
         description="Attributed quotes (direct and reported speech) per speaker; `doc_id` "
-        "or `source` narrows to one article or one publisher. The first call attributes "
-        "every article not seen before, later ones read a cache.",
+        "or `source` narrows to one article or one publisher, `collection` names the "
+        "collection (default: the key's first). The first call attributes every article "
+        "not seen before, later ones read a cache.",
     )
     def list_speakers(
+        access: Access = Depends(reading),
         doc_id: Annotated[str | None, Query(max_length=300)] = None,
         source: Annotated[str | None, Query(max_length=300)] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> SpeakerList:
         with shared.use() as desk:
-            return desk.speakers(doc_id, source, limit)
+            return desk.speakers(doc_id, source, limit, access.collection)
 
     return routes

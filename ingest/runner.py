@@ -14,10 +14,13 @@ from tqdm import tqdm
 
 from ingest.loaders import load_paths
 from rag.contract import IngestReport
+from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
 
 
-def ingest_paths(desk: Newsdesk, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
+def ingest_paths(
+    desk: Newsdesk, paths: Sequence[Path], show_progress: bool = True, collection: str = DEFAULT
+) -> IngestReport:
     """Ingest files and folders (recursively); paths are resolved so ids do not depend on cwd."""
     limits = desk.settings.ingest
     resolved = [p.expanduser().resolve() for p in paths]
@@ -29,7 +32,7 @@ def ingest_paths(desk: Newsdesk, paths: Sequence[Path], show_progress: bool = Tr
         def advance(n: int) -> None:
             bar.update(n)
 
-        return desk.ingest(items, progress=advance)
+        return desk.ingest(items, progress=advance, collection=collection)
 
 
 def is_url(source: str) -> bool:
@@ -37,24 +40,25 @@ def is_url(source: str) -> bool:
 
 
 def ingest_sources(
-    desk: Newsdesk, sources: Sequence[str], show_progress: bool = True
+    desk: Newsdesk, sources: Sequence[str], show_progress: bool = True, collection: str = DEFAULT
 ) -> IngestReport:
     """Files, folders and web pages (``http(s)://`` arguments) in one batch; the pages
     go through the SSRF guard (``ingest.allow_hosts``)."""
     urls = [s for s in sources if is_url(s)]
     paths = [Path(s) for s in sources if not is_url(s)]
-    report = ingest_paths(desk, paths, show_progress) if paths else IngestReport()
+    report = ingest_paths(desk, paths, show_progress, collection) if paths else IngestReport()
     if urls:
-        report = report.merged(ingest_urls(desk, urls))
+        report = report.merged(ingest_urls(desk, urls, collection))
     return report
 
 
-def ingest_urls(desk: Newsdesk, urls: Sequence[str]) -> IngestReport:
+def ingest_urls(desk: Newsdesk, urls: Sequence[str], collection: str = DEFAULT) -> IngestReport:
     """Web pages by URL: each fetched, extracted and stored; a failure names its URL."""
     from ingest.web import Fetcher, load_url
 
     fetcher = Fetcher(desk.settings.ingest)
     try:
-        return desk.ingest(item for url in urls for item in load_url(url, fetcher))
+        items = (item for url in urls for item in load_url(url, fetcher))
+        return desk.ingest(items, collection=collection)
     finally:
         fetcher.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ingest import extensions_text
+from rag.corpus import DEFAULT
 
 EVAL_FORMAT = """\
 question sets: JSON Lines, one question per line, e.g.
@@ -35,6 +36,13 @@ def _config_option(default: str | None = None) -> argparse.ArgumentParser:
     return common
 
 
+def _collection(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--collection", default=DEFAULT, metavar="NAME",
+        help=f"the collection {what} (default: {DEFAULT})",
+    )  # fmt: skip
+
+
 def parser(description: str = "") -> argparse.ArgumentParser:
     """The argument parser of every command; ``description`` heads ``newsdesk --help``."""
     top = argparse.ArgumentParser(
@@ -49,6 +57,8 @@ def parser(description: str = "") -> argparse.ArgumentParser:
         "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
     )
     p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    _collection(p, "to store them in (made if new)")
+    p.set_defaults(action="ingest")
     p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
     p.add_argument("--once", action="store_true", help="poll every feed once, then stop")
     p = sub.add_parser("feeds", parents=[common], help="how following each feed goes")
@@ -70,6 +80,10 @@ def parser(description: str = "") -> argparse.ArgumentParser:
     p.add_argument("--published-after", help="only articles published on/after YYYY-MM-DD")
     p.add_argument("--published-before", help="only articles published on/before YYYY-MM-DD")
     p.add_argument("--as-of", help="prefer articles published in the days before YYYY-MM-DD")
+    p.add_argument(
+        "--collection", action="append", default=[], metavar="NAME", dest="collections",
+        help=f"a collection to search; repeat it to search several (default: {DEFAULT})",
+    )  # fmt: skip
     p = sub.add_parser(
         "eval", parents=[common], help="measure retrieval and answers",
         epilog=EVAL_FORMAT, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -86,21 +100,55 @@ def parser(description: str = "") -> argparse.ArgumentParser:
         help="also ask each question without its gold articles and every article holding an "
         "answer: the right result is 'nothing found' (negative rejection)",
     )
+    _collection(p, "of the eval store to index the corpus into and ask")
     p = sub.add_parser("articles", parents=[common], help="list stored articles")
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
+    _collection(p, "to list")
     p = sub.add_parser("check", parents=[common], help="check the store's consistency")
     p.add_argument("--repair", action="store_true", help="drop stray chunks, re-index gaps")
+    _collection(p, "to check")
     p = sub.add_parser("export", parents=[common], help="write every article to a .jsonl.gz")
     p.add_argument("path", help="the file to write (e.g. backup.jsonl.gz)")
+    _collection(p, "to export")
     p = sub.add_parser("import", parents=[common], help="read an export back (same ids)")
     p.add_argument("path", help="a file written by `newsdesk export`")
+    _collection(p, "to import into (made if new)")
     p = sub.add_parser("delete", parents=[common], help="delete articles by id")
     p.add_argument("ids", nargs="+")
+    _collection(p, "they are in")
+    p = sub.add_parser("collections", parents=[common], help="list the collections")
+    p.add_argument("--json", action="store_true")
+    _keys(sub.add_parser("keys", parents=[common], help="add, list or revoke API keys"), common)
+    p = sub.add_parser("audit", parents=[common], help="print the audit log of writes")
+    p.add_argument("--since", default="", help="from this day (YYYY-MM-DD) or ISO time on")
+    p.add_argument("--collection", default=None, metavar="NAME", help="only this collection")
+    p.add_argument("--json", action="store_true", help="the JSON lines as stored")
     sub.add_parser("mcp", parents=[common], help="serve the MCP tools over stdio")
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     sub.add_parser("config", parents=[common], help="print the validated configuration")
     return top
+
+
+def _keys(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``newsdesk keys add|list|revoke``: the named keys of server.keys_file."""
+    sub = p.add_subparsers(dest="keys_command", required=True)
+    add = sub.add_parser(
+        "add", parents=[common], help="make a key: printed once, only its hash is kept"
+    )
+    add.add_argument("name", help="who holds it (the audit log names their writes by it)")
+    add.add_argument(
+        "--collection", action="append", default=[], metavar="NAME", dest="collections",
+        help="a collection it may use (repeat for several; the first is its default)",
+    )  # fmt: skip
+    add.add_argument(
+        "--role", choices=["read", "write", "admin"], required=True,
+        help="read: ask, list, export; write: also ingest, delete, import; admin: every "
+        "collection",
+    )  # fmt: skip
+    sub.add_parser("list", parents=[common], help="names, roles and collections (no keys)")
+    revoke = sub.add_parser("revoke", parents=[common], help="remove a key (401 from then on)")
+    revoke.add_argument("name")

@@ -17,10 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from newsdesk.arguments import parser
+from newsdesk.teams import TEAM_COMMANDS
 from rag.contract import Answer, Filters, Query, public_origin
 from rag.errors import NewsdeskError, QueryError
+from services.audit import AuditLog
 from services.desk import open_desk, setup_logging
-from services.settings import Settings, load_settings
+from services.keys import LOCAL
+from services.settings import Settings, audit_path, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
@@ -41,11 +44,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if not args.paths and not args.feed:
         raise QueryError("give files, folders or URLs to ingest, or --feed URL")
     desk = open_desk(settings)
-    report = ingest_sources(desk, args.paths)
+    report = ingest_sources(desk, args.paths, collection=args.collection)
+    _audit(settings).ingested(LOCAL.name, args.collection, report, args.action)
     if args.feed:
         from services.feed_polling import FeedFollower, feed_of
 
-        report = report.merged(FeedFollower(desk, settings).poll([feed_of(u) for u in args.feed]))
+        feeds = [feed_of(u, args.collection) for u in args.feed]
+        report = report.merged(FeedFollower(desk, settings, who=LOCAL.name).poll(feeds))
     for failure in report.failed:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
@@ -61,7 +66,7 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.feeds:
         raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
-    follower = FeedFollower(open_desk(settings), settings)
+    follower = FeedFollower(open_desk(settings), settings, who=LOCAL.name)
     if args.once:
         report = follower.poll(settings.feeds)
         for failure in report.failed:
@@ -86,8 +91,8 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
               "Live news), or poll one with `newsdesk ingest --feed URL`")  # fmt: skip
     for s in statuses:
         state = f"failing ({s.failures}x): {s.last_error}" if s.failures else "ok"
-        print(f"{s.url}  {s.name or '-'}  last poll {s.last_poll or 'never'}  "
-              f"{s.entries_seen} entries  {state}")  # fmt: skip
+        print(f"{s.url}  {s.name or '-'}  [{s.collection}]  last poll {s.last_poll or 'never'}"
+              f"  {s.entries_seen} entries  {state}")  # fmt: skip
     return 0
 
 
@@ -112,7 +117,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     )
     as_of = _parse_day(args.as_of, "--as-of")
     query = Query(question=args.question, top_k=args.top_k, filters=filters, as_of=as_of,
-                  mode=args.mode)  # fmt: skip
+                  mode=args.mode, collections=tuple(args.collections))  # fmt: skip
     answer = open_desk(settings).ask(query)
     shown = "json" if args.json else args.format
     if shown == "json":
@@ -140,6 +145,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         use_as_of=not args.no_as_of,
         json_out=Path(args.json) if args.json else None,
         negatives=args.negatives,
+        collection=args.collection,
     )
     for failure in outcome.failures:
         print(f"failed: {failure}", file=sys.stderr)
@@ -151,7 +157,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 @command("check")
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when consistent (or repaired), 2 when problems were found and left."""
-    report = open_desk(settings, recover=False).check(repair=args.repair)
+    desk = open_desk(settings, recover=False)
+    report = desk.check(repair=args.repair, collection=args.collection)
     print(report.summary())
     for kind in ("orphan_chunks", "stale_chunks", "incomplete"):
         for item in getattr(report, kind):
@@ -163,20 +170,22 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from services.transfer import export_articles
 
-    count = export_articles(open_desk(settings), Path(args.path))
-    print(f"exported {count} articles to {args.path}")
+    count = export_articles(open_desk(settings), Path(args.path), args.collection)
+    print(f"exported {count} articles of collection {args.collection} to {args.path}")
     return 0
 
 
 @command("import")
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     """An export is read like any feed: same ids, so unchanged articles stay untouched."""
-    return _ingest(argparse.Namespace(paths=[args.path], feed=[]), settings)
+    again = argparse.Namespace(paths=[args.path], feed=[], collection=args.collection,
+                               action="import")  # fmt: skip
+    return _ingest(again, settings)
 
 
 @command("articles")
 def _articles(args: argparse.Namespace, settings: Settings) -> int:
-    page = open_desk(settings).list_articles(args.offset, args.limit)
+    page = open_desk(settings).list_articles(args.offset, args.limit, args.collection)
     if args.json:
         print(page.model_dump_json(indent=2))
         return 0
@@ -188,15 +197,16 @@ def _articles(args: argparse.Namespace, settings: Settings) -> int:
             meta.title or public_origin(meta.origin),
         )
         print("\t".join(f or "-" for f in fields))
-    print(f"{page.total} articles in the store", file=sys.stderr)
+    print(f"{page.total} articles in collection {args.collection}", file=sys.stderr)
     return 0
 
 
 @command("delete")
 def _delete(args: argparse.Namespace, settings: Settings) -> int:
-    desk = open_desk(settings)
+    desk, audit = open_desk(settings), _audit(settings)
     for doc_id in args.ids:
-        desk.delete_article(doc_id)
+        desk.delete_article(doc_id, args.collection)
+        audit.deleted(LOCAL.name, args.collection, [doc_id])
         print(f"deleted {doc_id}")
     return 0
 
@@ -214,6 +224,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _config(args: argparse.Namespace, settings: Settings) -> int:
     print(json.dumps(settings.model_dump(mode="json"), indent=2))
     return 0
+
+
+COMMANDS.update(TEAM_COMMANDS)
+
+
+def _audit(settings: Settings) -> AuditLog:
+    return AuditLog(audit_path(settings))
 
 
 def render(answer: Answer) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "ArticlePage",
     "ChatMessage",
     "Citation",
+    "CollectionCount",
     "Filters",
     "IngestFailure",
     "IngestReport",
@@ -267,6 +268,15 @@ class SourceCount(_Record):
     articles: int = Field(description="Its articles stored.")
 
 
+class CollectionCount(_Record):
+    """A collection: a desk's own archive (``newsdesk collections``, ``GET
+    /api/collections``)."""
+
+    name: str
+    articles: int = Field(0, description="Articles stored in it.")
+    chunks: int = Field(0, description="Passages (chunks) stored in it.")
+
+
 class SpeakerCount(_Record):
     """A person quoted in the archive."""
 
@@ -421,6 +431,7 @@ class FeedStatus(_Record):
 
     url: str
     name: str = ""
+    collection: str = Field("default", description="The collection its articles go to.")
     last_poll: str = Field("", description="When it was last polled (UTC, ISO 8601).")
     last_ok: str = Field("", description="When a poll last succeeded.")
     last_error: str = Field("", description="Why the last poll failed; empty when it did not.")

@@ -45,3 +45,13 @@ class BusyError(NewsdeskError):
 class EmbeddingError(NewsdeskError):
     """The embedding model could not be used: its server (``embedding.backend: openai``)
     was unreachable, refused the request or sent vectors that do not fit."""
+
+
+class AuthError(NewsdeskError):
+    """No API key was sent where one is needed, or the key is unknown here (never made,
+    or revoked): the caller is not known (HTTP 401)."""
+
+
+class AccessError(NewsdeskError):
+    """A known caller asked for more than its key allows: to write with a read key, or to
+    see a collection the key does not name (HTTP 403)."""

@@ -21,10 +21,12 @@ from datetime import UTC, datetime
 from ingest.web import Fetcher
 from ingest.web.syndication import FeedState, poll
 from rag.contract import FeedStatus, IngestFailure, IngestReport
+from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
 from rag.errors import IngestError
 from rag.search import atomic_file
-from services.settings import FeedSettings, Settings
+from services.audit import AuditLog
+from services.settings import FeedSettings, Settings, audit_path
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +34,16 @@ log = logging.getLogger(__name__)
 class FeedFollower:
     """The feeds of one store, their state, and one poll at a time."""
 
-    def __init__(self, desk: Newsdesk, settings: Settings, fetcher: Fetcher | None = None):
+    def __init__(
+        self,
+        desk: Newsdesk,
+        settings: Settings,
+        fetcher: Fetcher | None = None,
+        who: str = "feeds",
+    ) -> None:
         self.desk, self.settings = desk, settings
         self.fetcher = fetcher or Fetcher(settings.ingest)
+        self.audit, self.who = AuditLog(audit_path(settings)), who  # who polls: the log's key
         self.file = settings.store.cache_path / f"feeds-{settings.store.collection}.json"
         self.lock = threading.Lock()
         self.states = self._load()
@@ -45,7 +54,7 @@ class FeedFollower:
         with self.lock:
             for feed in feeds:
                 state = self.states.setdefault(feed.url, FeedState(feed.url, feed.name))
-                state.name = feed.name or state.name
+                state.name, state.collection = feed.name or state.name, feed.collection
                 if due_only and state.next_poll > time.time():
                     continue
                 report = report.merged(self._poll_one(state, feed.interval_min * 60))
@@ -54,13 +63,15 @@ class FeedFollower:
 
     def _poll_one(self, state: FeedState, interval_s: float) -> IngestReport:
         try:
-            report = self.desk.ingest(poll(state, self.fetcher))
+            report = self.desk.ingest(poll(state, self.fetcher), collection=state.collection)
         except IngestError as exc:
             state.failed(str(exc), interval_s, time.time())
             log.warning("feed %s failed: %s", state.url, exc)
             return IngestReport(failed=[IngestFailure(origin=state.url, message=str(exc))])
+        self.audit.ingested(self.who, state.collection, report, "feed", state.url)
         stored = set(report.added + report.updated + report.unchanged)
-        urls = {a.url for a in self.desk.get_articles(sorted(stored)).values()}
+        found = self.desk.get_articles(sorted(stored), collection=state.collection)
+        urls = {a.url for a in found.values()}
         state.mark(urls)
         state.succeeded(interval_s, time.time())
         return report
@@ -75,6 +86,7 @@ class FeedFollower:
         return FeedStatus(
             url=url,
             name=state.name,
+            collection=feed.collection if feed else state.collection,
             last_poll=_when(state.last_poll),
             last_ok=_when(state.last_ok),
             last_error=state.last_error,
@@ -113,6 +125,6 @@ def _when(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds") if stamp else ""
 
 
-def feed_of(url: str) -> FeedSettings:
+def feed_of(url: str, collection: str = DEFAULT) -> FeedSettings:
     """A feed given on the command line (not in config.yaml)."""
-    return FeedSettings(url=url)
+    return FeedSettings(url=url, collection=collection)

@@ -3,7 +3,8 @@
 The desk guards itself (:mod:`rag.desk.newsdesk`): questions and listings take its
 read/write guard for milliseconds, an ingest only while it writes a few articles, and
 ingests queue behind one another. So this wrapper adds no lock of its own; it is the one
-handle the edges share, with the settings they read.
+handle the edges share, with the settings they read, the server's keys (who may do
+what: :mod:`services.keys`) and its audit log (:mod:`services.audit`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rag.contract import CollectionCount
 from rag.desk import Newsdesk
+from services.audit import AuditLog
 from services.feed_polling import FeedFollower
-from services.settings import Settings
+from services.keys import Keys, Principal
+from services.settings import Settings, audit_path
 
 
 class SharedDesk:
@@ -25,6 +29,8 @@ class SharedDesk:
         self._settings = settings
         self._feeds: FeedFollower | None = None
         self._lock = threading.Lock()
+        self.keys = Keys(settings.server)
+        self.audit = AuditLog(audit_path(settings))
 
     @property
     def settings(self) -> Settings:
@@ -42,3 +48,21 @@ class SharedDesk:
             if self._feeds is None:
                 self._feeds = FeedFollower(self._desk, self._settings)
             return self._feeds
+
+    def collections(self, principal: Principal) -> list[CollectionCount]:
+        """The collections this caller may see, with their sizes (0 for one of its
+        collections that nothing was stored in yet)."""
+        desk = self._desk
+        existing = desk.collections()
+        shown = principal.visible(existing)
+        return [
+            CollectionCount(name=name, **(desk.stats(name) if name in existing else {}))
+            for name in shown
+        ]
+
+    def readable(self, principal: Principal) -> list[str]:
+        """Every existing collection this caller may read, its default first (where an
+        article is looked for when a request names no collection)."""
+        existing = self._desk.collections()
+        mine = [principal.default, *principal.visible(existing)]
+        return [n for n in dict.fromkeys(mine) if n in existing and principal.can_read(n)]

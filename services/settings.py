@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from rag.config import MB, CoreSettings, Section
-from rag.errors import ConfigError
+from rag.corpus import DEFAULT, collection_name
+from rag.errors import ConfigError, QueryError
 
 ENV_PREFIX = "NEWSDESK_"
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
@@ -27,9 +28,24 @@ class ServerSettings(Section):
     host: str = Field("127.0.0.1", description="Address `newsdesk serve` listens on.")
     port: int = Field(8080, ge=1, le=65535, description="Port `newsdesk serve` listens on.")
     api_key: str | None = Field(
-        None, description="When set, write endpoints need `Authorization: Bearer KEY`."
+        None,
+        description="One key for the whole server: when set, write endpoints need "
+        "`Authorization: Bearer KEY` (it is an admin of every collection). For several "
+        "people or desks, use keys_file instead (both may be set).",
     )
     protect_reads: bool = Field(False, description="With api_key: reads need the key too.")
+    keys_file: Path | None = Field(
+        None,
+        description="Named keys with roles (read, write, admin) and collections, kept as "
+        "sha256 hashes in this YAML file (`newsdesk keys add|list|revoke` edit it; re-read "
+        "when it changes). When set, every request but the probes needs a key.",
+    )
+    audit_log: Path | None = Field(
+        None,
+        description="Append-only JSON lines, one per write (ingest, delete, import, "
+        "follow): who, when, which collection and articles (`newsdesk audit` prints "
+        "them). Default: audit.jsonl in store.cache_path.",
+    )
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted request body.")
     poll_feeds: bool = Field(
         False, description="Poll the configured feeds in the background while serving."
@@ -63,6 +79,15 @@ class FeedSettings(Section):
     interval_min: float = Field(
         30.0, ge=1, le=1440, description="Minutes between polls (a failing feed backs off)."
     )
+    collection: str = Field(DEFAULT, description="The collection its articles are stored in.")
+
+    @field_validator("collection")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        try:
+            return collection_name(value)
+        except QueryError as exc:  # pydantic names the key for a ValueError
+            raise ValueError(str(exc)) from None
 
 
 class McpSettings(Section):
@@ -140,11 +165,23 @@ def _describe(exc: ValidationError) -> str:
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    store = settings.store
+    store, server = settings.store, settings.server
     resolved = store.model_copy(
         update={"path": _under(base, store.path), "cache_path": _under(base, store.cache_path)}
     )
-    return settings.model_copy(update={"store": resolved})
+    files = {
+        name: _under(base, path)
+        for name in ("keys_file", "audit_log")
+        if (path := getattr(server, name)) is not None
+    }
+    return settings.model_copy(
+        update={"store": resolved, "server": server.model_copy(update=files)}
+    )
+
+
+def audit_path(settings: Settings) -> Path:
+    """Where the audit log is written: ``server.audit_log``, else beside the caches."""
+    return settings.server.audit_log or settings.store.cache_path / "audit.jsonl"
 
 
 def _under(base: Path, path: Path) -> Path:

@@ -13,15 +13,16 @@ import json
 from pathlib import Path
 
 from rag.contract import Article
+from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
 from rag.search import atomic_file
 
 
-def export_articles(desk: Newsdesk, path: Path) -> int:
-    """Write every stored article to ``path`` (.jsonl.gz); the number written."""
+def export_articles(desk: Newsdesk, path: Path, collection: str = DEFAULT) -> int:
+    """Write every article of a collection to ``path`` (.jsonl.gz); the number written."""
     written = 0
     with atomic_file(path) as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-        for article in desk.iter_articles():
+        for article in desk.iter_articles(collection=collection):
             out.write((json.dumps(record(article), ensure_ascii=False) + "\n").encode())
             written += 1
     return written

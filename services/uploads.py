@@ -21,13 +21,16 @@ from typing import BinaryIO
 from ingest.formats import BODY_KEYS, Loaded, record_to_article
 from ingest.loaders import load_file
 from rag.contract import ArticleInput, IngestReport
+from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
 from rag.errors import IngestError
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
 
-def ingest_record(desk: Newsdesk, record: Mapping[str, object], origin: str) -> IngestReport:
+def ingest_record(
+    desk: Newsdesk, record: Mapping[str, object], origin: str, collection: str = DEFAULT
+) -> IngestReport:
     """One article given as JSON fields (title, body|text|content, source, date, url ...);
     a URL without any text field is fetched (through the SSRF guard) and extracted.
 
@@ -37,12 +40,14 @@ def ingest_record(desk: Newsdesk, record: Mapping[str, object], origin: str) -> 
     if isinstance(record.get("url"), str) and not any(record.get(k) for k in BODY_KEYS):
         from ingest.runner import ingest_urls
 
-        return require_stored(ingest_urls(desk, [str(record["url"])]))
-    report = desk.ingest([record_to_article(record, origin)])
+        return require_stored(ingest_urls(desk, [str(record["url"])], collection))
+    report = desk.ingest([record_to_article(record, origin)], collection=collection)
     return require_stored(report)
 
 
-def ingest_upload(desk: Newsdesk, filename: str, stream: BinaryIO) -> IngestReport:
+def ingest_upload(
+    desk: Newsdesk, filename: str, stream: BinaryIO, collection: str = DEFAULT
+) -> IngestReport:
     """An uploaded file: saved under its own (sanitized) name, then loaded like the CLI's.
 
     The report may list failures only; ``require_stored`` turns that into an error.
@@ -52,15 +57,15 @@ def ingest_upload(desk: Newsdesk, filename: str, stream: BinaryIO) -> IngestRepo
         path = Path(folder) / name
         with path.open("wb") as out:
             shutil.copyfileobj(stream, out)
-        return ingest_file(desk, path, name)
+        return ingest_file(desk, path, name, collection)
 
 
-def ingest_file(desk: Newsdesk, path: Path, name: str) -> IngestReport:
+def ingest_file(desk: Newsdesk, path: Path, name: str, collection: str = DEFAULT) -> IngestReport:
     """A file already on disk (e.g. a gradio upload), reported as ``upload/NAME``."""
     limits = desk.settings.ingest
     loaded = load_file(path, limits.max_file_bytes, limits.max_unpacked_bytes)
     items = _renamed(loaded, str(path), f"upload/{name}")
-    return desk.ingest(items)
+    return desk.ingest(items, collection=collection)
 
 
 def safe_name(filename: str) -> str:

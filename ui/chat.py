@@ -24,6 +24,7 @@ from rag.errors import NewsdeskError, NotFoundError, QueryError
 from services.export import answer_markdown, chat_markdown
 from services.gate import SharedDesk
 from services.streaming import OnSources, OnToken, answer_events
+from ui.access import UIAccess
 from ui.render import Context, Span, answer_text, markdown_text, source_cards
 from ui.viewer import contexts_for, span_of
 
@@ -49,12 +50,16 @@ class Chat:
 
     def __init__(self, shared: SharedDesk) -> None:
         self.shared = shared
+        self.access = UIAccess(shared)
 
     def respond(
-        self, text: str, turns: list[Turn], source: str, after: str, before: str, top_k: float
-    ) -> Iterator[ChatUpdate]:
+        self, text: str, turns: list[Turn], source: str, after: str, before: str, top_k: float,
+        collection: str | None = None, also: list[str] | None = None,
+        request: gr.Request | None = None,
+    ) -> Iterator[ChatUpdate]:  # fmt: skip
         """Answer: the source cards as soon as retrieval has found them, then a written
-        answer's draft (LLM mode) or the cited sentences, then the checked answer."""
+        answer's draft (LLM mode) or the cited sentences, then the checked answer. It
+        searches the picked collection and those under "Also search"."""
         if not text.strip():
             gr.Warning("Type a question first.")
             yield chat_messages(turns), turns, text
@@ -64,11 +69,14 @@ class Chat:
         contexts: dict[Span, Context] = {}
         try:
             filters = parse_filters(source, after, before)
-            query = Query.of_chat(conversation(turns, text), top_k=int(top_k), filters=filters)
+            principal = self.access.who(request)
+            names = principal.reading([*([collection] if collection else []), *(also or [])])
+            query = Query.of_chat(conversation(turns, text), top_k=int(top_k), filters=filters,
+                                  collections=names)  # fmt: skip
 
             def run(on_token: OnToken, on_sources: OnSources) -> Answer:
                 with self.shared.use() as desk:
-                    shown = _with_contexts(desk, contexts, on_sources)
+                    shown = _with_contexts(desk, names, contexts, on_sources)
                     return desk.ask(query, on_token, shown)
 
             for kind, value in answer_events(run):
@@ -89,7 +97,7 @@ class Chat:
         if answer is None:
             return
         with self.shared.use() as desk:  # cards the sources did not show (a fallback)
-            contexts.update(_contexts(desk, answer.citations, contexts))
+            contexts.update(_contexts(desk, names, answer.citations, contexts))
         final = source_cards(answer.citations, answer.question, contexts, len(turns), True)
         shown = ""
         for piece in answer.pieces():
@@ -99,25 +107,32 @@ class Chat:
         yield chat_messages(done, filtered=not filters.is_empty()), done, ""
 
 
-def _with_contexts(desk: Newsdesk, contexts: dict[Span, Context], then: OnSources) -> OnSources:
+def _with_contexts(
+    desk: Newsdesk, names: Sequence[str], contexts: dict[Span, Context], then: OnSources
+) -> OnSources:
     """The sources callback, reading each card's context first (in the answering thread,
     which may read the store while it answers) so the cards show it from the start."""
 
     def shown(found: Sequence[Citation]) -> None:
-        contexts.update(_contexts(desk, found, contexts))
+        contexts.update(_contexts(desk, names, found, contexts))
         then(found)
 
     return shown
 
 
 def _contexts(
-    desk: Newsdesk, citations: Sequence[Citation], known: Mapping[Span, Context]
+    desk: Newsdesk,
+    names: Sequence[str],
+    citations: Sequence[Citation],
+    known: Mapping[Span, Context],
 ) -> dict[Span, Context]:
-    wanted = [c for c in citations if span_of(c) not in known]
+    """Each new card's context, from its article in the collection it was cited from
+    (one of ``names``, the collections the question searched)."""
+    wanted = [c for c in citations if span_of(c) not in known and c.collection in names]
     texts: dict[str, str] = {}
-    for doc_id in dict.fromkeys(c.doc_id for c in wanted):
+    for doc_id, collection in dict.fromkeys((c.doc_id, c.collection) for c in wanted):
         try:
-            texts[doc_id] = desk.get_article(doc_id).text
+            texts[doc_id] = desk.get_article(doc_id, [collection]).text
         except NotFoundError:  # deleted meanwhile: the card shows the quote alone
             continue
     return contexts_for(wanted, texts)

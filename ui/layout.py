@@ -4,7 +4,10 @@ share one Newsdesk.
 Four tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
 filters, top-k, example questions that ask when clicked), Ingest (upload files, a page by
 URL, or paste an article), Speakers (who is quoted; ask about one) and Articles (list,
-delete). A source card opens its article in a viewer panel (:mod:`ui.viewer`).
+delete). A source card opens its article in a viewer panel (:mod:`ui.viewer`). The
+collection picker above them offers the collections the user's key may see; every tab
+acts on the one picked (the chat may search more: "Also search"). With named keys the
+UI asks for a key before anything else (:mod:`ui.access`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from fastapi import FastAPI
 
 from ingest import upload_types
 from services.gate import SharedDesk
-from services.keys import key_matches
+from ui.access import UIAccess
 from ui.chat import Chat, chat_file, last_answer_markdown
 from ui.handlers import Handlers
 from ui.render import CSS
@@ -53,29 +56,42 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
     blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
     with blocks:
         gr.Markdown(INTRO)
-        key = gr.Textbox(
-            label="API key (needed to ingest or delete)",
-            type="password",
-            visible=bool(shared.settings.server.api_key),
-        )
+        with gr.Row(equal_height=True):
+            collection = gr.Dropdown(
+                [], label="Collection", elem_id="nd-collection", scale=1,
+                info="The archive each tab works on: those your key may see.",
+            )  # fmt: skip
+            key = gr.Textbox(
+                label="API key (needed to ingest or delete)", type="password", scale=2,
+                visible=UIAccess(shared).key_box, elem_id="nd-key",
+            )  # fmt: skip
         viewer = gr.HTML("", elem_id="nd-viewer", js_on_load=VIEWER_JS)
         viewer.open(on.open_article, None, [viewer])  # a source card was clicked
         with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat"):
                 source, asking = _chat_tab(
-                    chat, shared.settings.retrieval.top_k, shared.settings.query.max_top_k
-                )
+                    chat, collection, shared.settings.retrieval.top_k,
+                    shared.settings.query.max_top_k,
+                )  # fmt: skip
             with gr.Tab("Ingest", id="ingest"):
-                _ingest_tab(on, key, source)
+                _ingest_tab(on, key, collection, source)
             with gr.Tab("Speakers", id="speakers") as speakers:
-                _speakers_tab(on, speakers, tabs, chat, asking)
+                _speakers_tab(on, speakers, tabs, chat, asking, collection)
             with gr.Tab("Articles", id="articles"):
-                table, choose, page = _articles_tab(on, key)
-        blocks.load(on.publishers, outputs=[source]).then(on.articles, [page], [table, choose])
+                table, choose, page = _articles_tab(on, key, collection)
+        also = asking.inputs[-1]
+        blocks.load(on.collections, outputs=[collection, also]).then(
+            on.publishers, [collection], [source]
+        ).then(on.articles, [page, collection], [table, choose])
+        collection.input(on.publishers, [collection], [source]).then(
+            on.articles, [page, collection], [table, choose]
+        )
     return blocks
 
 
-def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Asking]:
+def _chat_tab(
+    chat: Chat, collection: gr.Dropdown, top_k: int, max_top_k: int
+) -> tuple[gr.Dropdown, Asking]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
@@ -93,8 +109,12 @@ def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Aski
         after = gr.Textbox(label="Published on/after", placeholder="YYYY-MM-DD")
         before = gr.Textbox(label="Published on/before", placeholder="YYYY-MM-DD")
         k = gr.Slider(1, max_top_k, value=top_k, step=1, label="Passages to retrieve (top-k)")
+        also = gr.Dropdown([], value=[], multiselect=True, label="Also search",
+                           elem_id="nd-also")  # fmt: skip
     asking = Asking(
-        question, [question, turns, source, after, before, k], [chatbot, turns, question]
+        question,
+        [question, turns, source, after, before, k, collection, also],
+        [chatbot, turns, question],
     )
     with gr.Row(elem_classes=["nd-examples"], elem_id="nd-examples"):
         for example in EXAMPLES:  # a click asks it (gr.Examples only filled the box)
@@ -125,7 +145,9 @@ def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Aski
     return source, asking
 
 
-def _speakers_tab(on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking) -> None:
+def _speakers_tab(
+    on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking, collection: gr.Dropdown
+) -> None:
     """Who is quoted (listed when the tab opens); "Ask what they said" asks "What did X
     say?" in the Chat tab and shows it."""
     with gr.Row():
@@ -135,9 +157,9 @@ def _speakers_tab(on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: 
     with gr.Row():
         choose = gr.Dropdown([], label="Speaker", allow_custom_value=True, elem_id="nd-speaker")
         ask = gr.Button("Ask what they said (Chat tab)", elem_id="nd-speaker-ask")
-    tab.select(on.speakers, [publisher], [table, choose])
-    show.click(on.speakers, [publisher], [table, choose])
-    publisher.submit(on.speakers, [publisher], [table, choose])
+    tab.select(on.speakers, [publisher, collection], [table, choose])
+    show.click(on.speakers, [publisher, collection], [table, choose])
+    publisher.submit(on.speakers, [publisher, collection], [table, choose])
     ask.click(speaker_question, [choose], [asking.question, tabs]).success(
         chat.respond, asking.inputs, asking.outputs
     )
@@ -151,7 +173,9 @@ def speaker_question(name: str | None) -> tuple[str, gr.Tabs]:
     return f"What did {(name or '').strip()} say?", gr.Tabs(selected="chat")
 
 
-def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
+def _ingest_tab(
+    on: Handlers, key: gr.Textbox, collection: gr.Dropdown, source: gr.Dropdown
+) -> None:
     """Each way to ingest shows its result right under its own button."""
     files = gr.File(
         label="Files", file_count="multiple", file_types=list(upload_types()), elem_id="nd-files"
@@ -177,15 +201,21 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
         text = gr.Textbox(label="Article text", lines=10, elem_id="nd-text")
         send_text = gr.Button("Ingest article", variant="primary", elem_id="nd-ingest-text")
         text_result = gr.HTML(elem_id="nd-text-result")
-    send_files.click(on.ingest_files, [files, key], [files_result]).then(
-        on.publishers, None, [source]
+    send_files.click(on.ingest_files, [files, key, collection], [files_result]).then(
+        on.publishers, [collection], [source]
     )
-    fetch.click(on.ingest_url, [page_url, key], [url_result]).then(on.publishers, None, [source])
-    fields = [title, publisher, published, url, authors, text, key]
-    send_text.click(on.ingest_text, fields, [text_result]).then(on.publishers, None, [source])
+    fetch.click(on.ingest_url, [page_url, key, collection], [url_result]).then(
+        on.publishers, [collection], [source]
+    )
+    fields = [title, publisher, published, url, authors, text, key, collection]
+    send_text.click(on.ingest_text, fields, [text_result]).then(
+        on.publishers, [collection], [source]
+    )
 
 
-def _articles_tab(on: Handlers, key: gr.Textbox) -> tuple[gr.HTML, gr.Dropdown, gr.Number]:
+def _articles_tab(
+    on: Handlers, key: gr.Textbox, collection: gr.Dropdown
+) -> tuple[gr.HTML, gr.Dropdown, gr.Number]:
     with gr.Row():
         page = gr.Number(1, label="Page", precision=0, minimum=1)
         refresh = gr.Button("Refresh", elem_id="nd-refresh")
@@ -196,19 +226,19 @@ def _articles_tab(on: Handlers, key: gr.Textbox) -> tuple[gr.HTML, gr.Dropdown, 
         )
         delete = gr.Button("Delete", variant="stop", elem_id="nd-delete")
     status = gr.HTML()
-    refresh.click(on.articles, [page], [table, choose])
-    page.submit(on.articles, [page], [table, choose])
-    delete.click(on.delete, [choose, key], [status]).then(on.articles, [page], [table, choose])
+    refresh.click(on.articles, [page, collection], [table, choose])
+    page.submit(on.articles, [page, collection], [table, choose])
+    delete.click(on.delete, [choose, key, collection], [status]).then(
+        on.articles, [page, collection], [table, choose]
+    )
     return table, choose, page
 
 
 def mount_ui(app: FastAPI, shared: SharedDesk) -> FastAPI:
-    """Mount the UI at ``/``; with ``protect_reads`` the whole UI asks for the API key."""
+    """Mount the UI at ``/``; with named keys (or ``protect_reads``) the whole UI asks for
+    a key first (gradio's login page: :mod:`ui.access`)."""
     server = shared.settings.server
-    api_key = server.api_key
-
-    def login(_user: str, password: str) -> bool:
-        return bool(api_key) and key_matches(password, api_key or "")
+    access = UIAccess(shared)
 
     mounted: FastAPI = gr.mount_gradio_app(
         app,
@@ -218,8 +248,8 @@ def mount_ui(app: FastAPI, shared: SharedDesk) -> FastAPI:
         server_port=server.port,
         footer_links=[],
         run_history=False,
-        auth=login if api_key and server.protect_reads else None,
-        auth_message="Newsdesk: log in with any user name and the API key as password.",
+        auth=access.login if access.login_needed else None,
+        auth_message=access.login_message,
         show_error=True,
         max_file_size=server.max_upload_bytes,
         ssr_mode=False,

@@ -32,6 +32,7 @@ class FeedState:
 
     url: str
     name: str = ""
+    collection: str = "default"  # where its entries are stored
     etag: str = ""
     modified: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # entry key -> fingerprint

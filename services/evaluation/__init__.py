@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from rag.config import CoreSettings
+from rag.corpus import DEFAULT
 from rag.errors import NewsdeskError
 from services.evaluation.question_sets import Question, load_questions
 from services.evaluation.report import (
@@ -75,8 +76,10 @@ def run(
     use_as_of: bool = True,
     json_out: Path | None = None,
     negatives: bool = False,
+    collection: str = DEFAULT,
 ) -> Outcome:
-    """Index the corpus (once), evaluate each set; the markdown table and an exit status."""
+    """Index the corpus (once) into a collection of the eval store, evaluate each set;
+    the markdown table and an exit status."""
     from ingest.runner import ingest_paths
     from rag.desk import build
     from services.desk import embedder_for
@@ -85,14 +88,15 @@ def run(
         raise NewsdeskError(f"corpus not found: {corpus}")
     sets = [(path.name, load_questions(path)[:limit]) for path in question_files]
     desk = build(eval_settings(settings, corpus, store), embedder_for(settings))
-    ingested = ingest_paths(desk, [corpus])
+    ingested = ingest_paths(desk, [corpus], collection=collection)
     reports = [
-        summarize(name, evaluate(desk, qs, use_as_of=use_as_of, negatives=negatives))
+        summarize(name, evaluate(desk, qs, 10, use_as_of, negatives, collection))
         for name, qs in sets
     ]
     markdown = to_markdown(reports, str(corpus))
     if json_out is not None:
-        extra = {"as_of": use_as_of, "index": desk.stats(), "failed": len(ingested.failed)}
+        extra = {"as_of": use_as_of, "index": desk.stats(collection),
+                 "failed": len(ingested.failed), "collection": collection}  # fmt: skip
         json_out.parent.mkdir(parents=True, exist_ok=True)
         data = to_json(reports, str(corpus), extra)
         json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.contract import Answer, Filters, Query
+from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
 from services.evaluation.question_sets import Question
 
@@ -45,12 +46,14 @@ def evaluate(
     depth: int = 10,
     use_as_of: bool = True,
     negatives: bool = False,
+    collection: str = DEFAULT,
 ) -> list[QuestionResult]:
-    """Ask every question (warm: one untimed question first) and score it."""
+    """Ask every question of one collection (warm: one untimed question first) and score
+    it."""
     if questions:
-        desk.ask(Query(question=questions[0].query))
-    holders = answer_holders(desk, questions) if negatives else {}
-    return [_score(desk, q, depth, use_as_of, holders.get(q.id)) for q in questions]
+        desk.ask(Query(question=questions[0].query, collections=(collection,)))
+    holders = answer_holders(desk, questions, collection) if negatives else {}
+    return [_score(desk, q, depth, use_as_of, holders.get(q.id), collection) for q in questions]
 
 
 def _score(
@@ -59,19 +62,21 @@ def _score(
     depth: int,
     use_as_of: bool,
     exclude: frozenset[str] | None,
+    collection: str,
 ) -> QuestionResult:
     as_of = question.as_of if use_as_of else None
+    asked = Query(question=question.query, as_of=as_of, collections=(collection,))
     started = time.perf_counter()
-    answer = desk.ask(Query(question=question.query, as_of=as_of))
+    answer = desk.ask(asked)
     latency = (time.perf_counter() - started) * 1000
-    passages = desk.search(Query(question=question.query, top_k=depth, as_of=as_of))
+    passages = desk.search(asked.model_copy(update={"top_k": depth}))
     gold = question.gold_doc_ids
     rank = next((i + 1 for i, p in enumerate(passages) if p.doc_id in gold), None)
-    top = desk.get_articles([passages[0].doc_id]) if passages else {}
+    top = desk.get_articles([passages[0].doc_id], collection) if passages else {}
     negative = None
     if exclude is not None:
         without = Filters(exclude=tuple(sorted(exclude)))
-        negative = not desk.ask(Query(question=question.query, filters=without, as_of=as_of)).found
+        negative = not desk.ask(asked.model_copy(update={"filters": without})).found
     return QuestionResult(
         id=question.id,
         rank=rank,
@@ -80,7 +85,7 @@ def _score(
         answer_in_top_article=text_hit([a.text for a in top.values()], question.answers),
         refused=not answer.found,
         citations=len(answer.citations),
-        valid_citations=_valid_citations(desk, answer),
+        valid_citations=_valid_citations(desk, answer, collection),
         latency_ms=round(latency, 2),
         unanswerable=question.unanswerable,
         negative_refused=negative,
@@ -88,12 +93,14 @@ def _score(
     )
 
 
-def answer_holders(desk: Newsdesk, questions: Sequence[Question]) -> dict[str, frozenset[str]]:
+def answer_holders(
+    desk: Newsdesk, questions: Sequence[Question], collection: str = DEFAULT
+) -> dict[str, frozenset[str]]:
     """Per answerable question: its gold articles and every article holding an answer."""
     asked = [q for q in questions if not q.unanswerable and q.answers]
     found: dict[str, set[str]] = {q.id: set(q.gold_doc_ids) for q in asked}
     golds = {q.id: [_fold(a) for a in q.answers] for q in asked}
-    for article in desk.iter_articles():
+    for article in desk.iter_articles(collection=collection):
         folded = _fold(article.text)
         for qid, answers in golds.items():
             if any(a in folded for a in answers):
@@ -117,10 +124,10 @@ def text_hit(texts: Sequence[str], golds: Sequence[str]) -> bool:
     return any(_fold(g) in haystack for g in golds if g.strip())
 
 
-def _valid_citations(desk: Newsdesk, answer: Answer) -> int:
+def _valid_citations(desk: Newsdesk, answer: Answer, collection: str) -> int:
     if not answer.citations:
         return 0
-    articles = desk.get_articles([c.doc_id for c in answer.citations])
+    articles = desk.get_articles([c.doc_id for c in answer.citations], collection)
     return sum(
         1
         for c in answer.citations

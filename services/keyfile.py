@@ -166,13 +166,17 @@ def _read(path: Path) -> tuple[KeyEntry, ...]:
     rows = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise ConfigError(f"{path}: expected `keys:`, a list of keys")
-    try:
-        entries = tuple(KeyEntry.model_validate(row) for row in rows)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: bad key entry ({where}): {first['msg']}") from None
+    entries = tuple(_entry(path, number, row) for number, row in enumerate(rows, 1))
     names = [e.name for e in entries]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: two keys have the same name")
     return entries
+
+
+def _entry(path: Path, number: int, row: object) -> KeyEntry:
+    try:
+        return KeyEntry.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "entry"
+        raise ConfigError(f"{path}: key {number}: bad {where}: {first['msg']}") from None

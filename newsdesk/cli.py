@@ -171,7 +171,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from services.transfer import export_articles
 
     count = export_articles(open_desk(settings), Path(args.path), args.collection)
-    print(f"exported {count} articles of collection {args.collection} to {args.path}")
+    print(f"exported {count} articles to {args.path} (collection {args.collection})")
     return 0
 
 

@@ -23,7 +23,7 @@ from tests.conftest import SAMPLE_DIR, SEED_ID
 from tests.live_server import sample_desk, sample_settings, serve
 
 pytestmark = pytest.mark.slow
-READ_ONLY = {"search_news", "ask_news", "get_article", "list_sources"}
+READ_ONLY = {"search_news", "ask_news", "get_article", "list_sources", "list_collections"}
 PESKOV = "The Americans need rare earth metals. We have a lot of them"
 
 
@@ -34,8 +34,9 @@ async def _exercise(client: Client) -> dict[str, Any]:
     article = await client.call_tool("get_article", {"doc_id": SEED_ID})
     sources = await client.call_tool("list_sources", {})
     missing = await client.call_tool("get_article", {"doc_id": "no-such-id"})
+    collections = await client.call_tool("list_collections", {})
     return {"tools": tools, "found": found, "asked": asked, "article": article,
-            "sources": sources, "missing": missing}  # fmt: skip
+            "sources": sources, "missing": missing, "collections": collections}  # fmt: skip
 
 
 def _check(result: dict[str, Any]) -> None:
@@ -53,6 +54,8 @@ def _check(result: dict[str, Any]) -> None:
         assert article["text"][c["start"] : c["end"]] == c["quote"]
     assert result["sources"].structured_content["sources"][0]["source"] == "Breitbart News"
     assert result["missing"].is_error and "no article with id" in str(result["missing"].content)
+    listed = result["collections"].structured_content["collections"]  # stdio: the local admin
+    assert [(c["name"], c["articles"]) for c in listed] == [("default", 1)]
 
 
 def test_the_tools_over_stdio(write_config: Callable[..., Path]) -> None:

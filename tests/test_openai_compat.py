@@ -35,8 +35,9 @@ def _client(base_url: str, key: str = KEY) -> openai.OpenAI:
 
 def test_models_name_the_answer_modes(base_url: str) -> None:
     ids = [m.id for m in _client(base_url).models.list()]
-    # no LLM configured here; the last is the embedding model of POST /v1/embeddings
-    assert ids == ["newsdesk", "newsdesk-extractive", "all-MiniLM-L6-v2/torch"]
+    # no LLM configured here; then each collection (newsdesk/C: the api_key is an admin);
+    # the last is the embedding model of POST /v1/embeddings
+    assert ids == ["newsdesk", "newsdesk-extractive", "newsdesk/default", "all-MiniLM-L6-v2/torch"]
 
 
 def test_a_plain_completion_carries_its_sources(base_url: str) -> None:

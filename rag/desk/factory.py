@@ -82,6 +82,7 @@ def build(
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
         answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+    library.corpus(DEFAULT)  # opened now: an unreachable store or another model's fails here
     return Newsdesk(settings, embedder, library, answerers, extractive.quotes_of)
 
 

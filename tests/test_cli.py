@@ -197,3 +197,38 @@ def test_a_plain_text_file_is_listed_by_its_title_and_date(
     listed = capsys.readouterr().out
     assert "2025-02-25" in listed and "Harbor bridge reopens after repairs" in listed
     assert str(story.parent) not in listed
+
+
+@pytest.mark.slow
+def test_collections_on_the_command_line_are_kept_apart_and_audited(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--collection on ingest, ask, articles, export, import, delete; `newsdesk
+    collections` counts them; the audit log names the command line as `local`."""
+    config = str(write_config())
+    base = ["--config", config]
+    assert main(["ingest", str(SAMPLE_DIR), "--collection", "kremlin", *base]) == 0
+    capsys.readouterr()
+    assert main(["ask", "What did Peskov say?", "--json", *base]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"] == []  # the default is empty
+    argv = ["ask", "What did Peskov say?", "--json", "--collection", "default"]
+    assert main([*argv, "--collection", "kremlin", *base]) == 0
+    cited = json.loads(capsys.readouterr().out)["citations"]
+    assert cited and {c["collection"] for c in cited} == {"kremlin"}
+    assert main(["collections", "--json", *base]) == 0
+    counts = {c["name"]: c["articles"] for c in json.loads(capsys.readouterr().out)}
+    assert counts == {"default": 0, "kremlin": 1}
+    backup = tmp_path / "kremlin.jsonl.gz"
+    assert main(["export", str(backup), "--collection", "kremlin", *base]) == 0
+    assert main(["import", str(backup), "--collection", "copy", *base]) == 0
+    assert main(["delete", SEED_ID, "--collection", "kremlin", *base]) == 0
+    assert main(["articles", "--json", "--collection", "copy", *base]) == 0
+    capsys.readouterr()
+    assert main(["articles", "--json", "--collection", "kremlin", *base]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 0
+    assert main(["audit", "--json", *base]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["key"], r["action"], r["collection"]) for r in rows] == [
+        ("local", "ingest", "kremlin"), ("local", "import", "copy"),
+        ("local", "delete", "kremlin")]  # fmt: skip
+    assert rows[1]["added"] == [SEED_ID] and rows[2]["deleted"] == [SEED_ID]

@@ -12,9 +12,11 @@ import os
 from threadpoolctl import threadpool_limits
 
 from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
+from rag.claims import ClaimChecker, Rules
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.corpus import Corpus
 from rag.desk.answerer import Answerer
+from rag.desk.claiming import ClaimDesk
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import Newsdesk
 from rag.desk.speaker_index import SpeakerIndex
@@ -57,7 +59,15 @@ def build(
         answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, corpus)
     speakers = SpeakerIndex(corpus.index.cache_dir, extractive.quotes_of)
-    return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers)
+    claims = ClaimDesk(settings, corpus, claim_checker(settings, extractive))
+    return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers, claims)
+
+
+def claim_checker(settings: CoreSettings, extractive: ExtractiveAnswerer) -> ClaimChecker:
+    """Claims and quotes checked with the answerer's attributed quotes (cached per article)."""
+    c = settings.claims
+    rules = Rules(min_coverage=c.min_coverage, window=c.window)
+    return ClaimChecker(extractive.quotes_of, rules, c.max_evidence)
 
 
 def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Corpus:

@@ -28,6 +28,8 @@ from rag.contract import (
     ArticlePage,
     ChatMessage,
     Citation,
+    ClaimCheck,
+    ClaimQuery,
     IngestFailure,
     IngestReport,
     Query,
@@ -36,6 +38,7 @@ from rag.contract import (
 )
 from rag.corpus import CheckReport, Corpus, ReadView
 from rag.desk.answerer import Answerer
+from rag.desk.claiming import ClaimDesk
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
 from rag.desk.passages import as_citations, source_counts
@@ -72,9 +75,10 @@ class Newsdesk:
         indexer: Indexer,
         answerers: Mapping[str, Answerer],
         speakers: SpeakerIndex,
+        claims: ClaimDesk,
     ) -> None:
         self.settings, self.embedder, self.corpus = settings, embedder, corpus
-        self.indexer, self.speaker_index = indexer, speakers
+        self.indexer, self.speaker_index, self.claims = indexer, speakers, claims
         self.answerers = dict(answerers)
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
 
@@ -199,6 +203,11 @@ class Newsdesk:
             _, hits = self._retrieve(view, turn.question, query)
             articles = view.articles(list(dict.fromkeys(h.chunk.doc_id for h in hits)))
             return as_citations(hits, articles)
+
+    def check_claim(self, check: ClaimQuery) -> ClaimCheck:
+        """Check a claim (supported, contradicted, mixed, not_found) or a quote (exact,
+        altered, misattributed, not_found) against the archive, with the evidence."""
+        return self.claims.check(check, self.answerers)
 
     def _checked(self, query: Query | str) -> Query:
         """A plain string is a question with the default options."""

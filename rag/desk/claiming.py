@@ -1,0 +1,94 @@
+"""Claim and quote checks at the desk: retrieve inside one read view, judge outside it.
+
+A quote is searched by its own words (BM25 finds verbatim words best) and, when a speaker
+is given, once more with the speaker's name, so the speaker's articles are read too. A
+claim is searched by its words. One article per story. What the view handed over (the
+articles, the term weights, the chunk catalogue) is then judged by :mod:`rag.claims`
+without holding the view; in LLM mode a model may then judge a claim
+(:mod:`rag.desk.claim_judging`), and its verdict stands only where its passages hold up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Sequence
+
+from rag.claims import ClaimChecker, given_quote
+from rag.config import CoreSettings
+from rag.contract import Article, ClaimCheck, ClaimQuery, Filters
+from rag.corpus import Corpus
+from rag.desk.locating import locator
+from rag.desk.querying import checked_claim
+from rag.desk.timing import plan
+from rag.search import Chunk, ChunkCatalogue, Hit, Recency
+
+Judge = Callable[[ClaimCheck, dict[str, Article]], ClaimCheck]
+
+
+class ClaimDesk:
+    """``Newsdesk.check_claim``: the retrieval and the order of the stages."""
+
+    def __init__(
+        self,
+        settings: CoreSettings,
+        corpus: Corpus,
+        checker: ClaimChecker,
+        judge: Judge | None = None,
+    ) -> None:
+        self.settings, self.corpus, self.checker, self.judge = settings, corpus, checker, judge
+
+    def check(self, query: ClaimQuery, modes: Collection[str]) -> ClaimCheck:
+        """The checked claim or quote; QueryError for bad input (the question's limits)."""
+        query = checked_claim(query, self.settings.query, modes)
+        mode = query.mode or self.settings.answer.mode
+        started = time.perf_counter()
+        given = given_quote(query.quote, query.speaker) if query.kind == "quote" else None
+        filters = query.filters
+        if given is None:  # "this week", "on Monday": the claim's own days (as of its day)
+            planned = plan(query.claim, query.filters, query.as_of)
+            searches, filters = [planned.searched], planned.filters
+        else:
+            searches = _quote_searches(given.text, given.speaker)
+        with self.corpus.readers.reading():
+            hits, articles, catalogue, idf = self._retrieve(searches, query, filters)
+            retrieved = time.perf_counter()
+            locate = locator(hits, catalogue, self._chunks)
+            order = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+            if given is not None:
+                check = self.checker.quote(given, order, articles, locate)
+            else:
+                check = self.checker.claim(query.claim, order, articles, idf, locate)
+        if given is None and mode == "llm" and self.judge is not None:
+            check = self.judge(check, articles)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "check": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        return check.model_copy(update={"timings_ms": timings, "mode": mode})
+
+    def _retrieve(
+        self, searches: Sequence[str], query: ClaimQuery, filters: Filters | None
+    ) -> tuple[list[Hit], dict[str, Article], ChunkCatalogue, Callable[[str], float]]:
+        """Inside one read view: the passages of each search (one article per story), the
+        articles, and the catalogue and term weights of that state."""
+        k = query.top_k or self.settings.claims.top_k
+        recency = Recency.of(query.as_of, self.settings.retrieval)
+        with self.corpus.read() as view:
+            hits: list[Hit] = []
+            for text in searches:
+                known = {h.chunk.chunk_id for h in hits}
+                found = view.retrieve(text, k, filters, recency, story_once=True)
+                hits += [h for h in found if h.chunk.chunk_id not in known]
+            articles = view.articles(list(dict.fromkeys(h.chunk.doc_id for h in hits)))
+            return hits, articles, view.catalogue, view.idf
+
+    def _chunks(self, chunk_ids: list[str]) -> list[Chunk]:
+        with self.corpus.read() as view:
+            return view.chunks(chunk_ids)
+
+
+def _quote_searches(words: str, speaker: str) -> list[str]:
+    """The quote's words; with a speaker, also the speaker with the words."""
+    return [words, f"{speaker}: {words}"] if speaker else [words]

@@ -9,7 +9,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import articles, asking, chat_completions, feeds, http_errors, openapi, speakers
+from api import (
+    articles,
+    asking,
+    chat_completions,
+    claims,
+    feeds,
+    http_errors,
+    openapi,
+    speakers,
+)
 from api.limits import BodyLimit
 from api.methods import MethodGuard
 from api.schemas import Health, Ready
@@ -42,6 +51,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(asking.router(shared))
     app.include_router(articles.router(shared))
     app.include_router(speakers.router(shared))
+    app.include_router(claims.router(shared))
     app.include_router(feeds.router(shared))
     app.include_router(chat_completions.router(shared))
     return app

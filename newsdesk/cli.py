@@ -15,13 +15,17 @@ from datetime import date
 from pathlib import Path
 
 from ingest import extensions_text
+from newsdesk import claim_commands
 from rag.contract import Answer, Filters, Query
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
 from services.settings import Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {
+    "check-claim": claim_commands.check_claim,
+    "eval-claims": claim_commands.eval_claims,
+}
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -102,10 +106,10 @@ def _mcp(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = Filters(
         source=args.source,
-        published_after=_parse_day(args.published_after, "--published-after"),
-        published_before=_parse_day(args.published_before, "--published-before"),
+        published_after=parse_day(args.published_after, "--published-after"),
+        published_before=parse_day(args.published_before, "--published-before"),
     )
-    as_of = _parse_day(args.as_of, "--as-of")
+    as_of = parse_day(args.as_of, "--as-of")
     query = Query(question=args.question, top_k=args.top_k, filters=filters, as_of=as_of,
                   mode=args.mode)  # fmt: skip
     answer = open_desk(settings).ask(query)
@@ -218,7 +222,7 @@ def render(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _parse_day(value: str | None, what: str) -> date | None:
+def parse_day(value: str | None, what: str) -> date | None:
     if not value:
         return None
     try:
@@ -288,6 +292,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     sub.add_parser("config", parents=[common], help="print the validated configuration")
+    claim_commands.add_parsers(sub, common)
     return top
 
 

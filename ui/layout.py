@@ -1,8 +1,9 @@
 """The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
 share one Newsdesk.
 
-Three tabs: Chat (answers stream in, source cards under each answer, filters, top-k,
-example questions), Ingest (upload files or paste an article) and Articles (list, delete).
+Tabs: Chat (answers stream in, source cards under each answer, filters, top-k, example
+questions), Ingest (upload files or paste an article), Speakers, Claims (check a claim or
+a quote: ``ui/claims.py``) and Articles (list, delete).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.gate import SharedDesk
 from services.keys import key_matches
+from ui.claims import claims_tab
 from ui.handlers import Handlers, chat_file, last_answer_markdown
 from ui.render import CSS
 
@@ -50,6 +52,8 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
             _ingest_tab(on, key, source)
         with gr.Tab("Speakers"):
             _speakers_tab(on, question)
+        with gr.Tab("Claims"):
+            claims_tab(shared)
         with gr.Tab("Articles"):
             table, choose, page = _articles_tab(on, key)
         blocks.load(on.publishers, outputs=[source]).then(on.articles, [page], [table, choose])

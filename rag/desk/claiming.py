@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 
 from rag.claims import ClaimChecker, given_quote
 from rag.config import CoreSettings
@@ -21,6 +22,7 @@ from rag.desk.locating import locator
 from rag.desk.querying import checked_claim
 from rag.desk.timing import plan
 from rag.search import Chunk, ChunkCatalogue, Hit, Recency
+from rag.text import question_window
 
 Judge = Callable[[ClaimCheck, dict[str, Article]], ClaimCheck]
 
@@ -43,12 +45,10 @@ class ClaimDesk:
         mode = query.mode or self.settings.answer.mode
         started = time.perf_counter()
         given = given_quote(query.quote, query.speaker) if query.kind == "quote" else None
-        filters = query.filters
-        if given is None:  # "this week", "on Monday": the claim's own days (as of its day)
-            planned = plan(query.claim, query.filters, query.as_of)
-            searches, filters = [planned.searched], planned.filters
+        if given is None:
+            searches, filters = _claim_search(query)
         else:
-            searches = _quote_searches(given.text, given.speaker)
+            searches, filters = _quote_searches(given.text, given.speaker), query.filters
         with self.corpus.readers.reading():
             hits, articles, catalogue, idf = self._retrieve(searches, query, filters)
             retrieved = time.perf_counter()
@@ -87,6 +87,18 @@ class ClaimDesk:
     def _chunks(self, chunk_ids: list[str]) -> list[Chunk]:
         with self.corpus.read() as view:
             return view.chunks(chunk_ids)
+
+
+def _claim_search(query: ClaimQuery) -> tuple[list[str], Filters | None]:
+    """The claim's words and filters. "This week", "on Monday", "recently" are the days
+    before the claim's as-of day: only articles of those days can show it (as for a
+    question). A date the claim names ("in August 2024") is what it claims, checked as a
+    part, and no filter: a fact is often reported long after its day."""
+    window = question_window(query.claim, query.as_of or date.today())
+    if window is None or window.names_a_date:
+        return [query.claim], query.filters
+    planned = plan(query.claim, query.filters, query.as_of)
+    return [planned.searched], planned.filters
 
 
 def _quote_searches(words: str, speaker: str) -> list[str]:

@@ -1,0 +1,65 @@
+"""The Claims tab: paste a claim or a quote, see the verdict and the passages that show it.
+
+Its layout and handler live here and its HTML in ``ui/claim_render.py`` (``ui/layout.py``
+only places the tab). Errors are warnings that say what is wrong.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from rag.contract import ClaimQuery
+from rag.errors import NewsdeskError
+from services.export import claim_markdown
+from services.gate import SharedDesk
+from ui.claim_render import claim_html
+
+KINDS = ("Claim", "Quote")
+EXAMPLES = [
+    ["Quote", "Peskov said: “The Americans need rare earth metals. We have a lot of them.”", ""],
+    ["Quote", "The Americans need rare earth metals. We have a lot of them.", "Zelensky"],
+    ["Claim", "In August, Beijing announced that it extracted 270,000 tons of rare earths.", ""],
+]
+
+
+def claims_tab(shared: SharedDesk) -> None:
+    """The tab's components and events (inside a ``gr.Tab``)."""
+    with gr.Row():
+        kind = gr.Radio(list(KINDS), value="Claim", label="Check", elem_id="nd-claim-kind")
+        speaker = gr.Textbox(label="Speaker (quotes, optional)", elem_id="nd-claim-speaker")
+    text = gr.Textbox(
+        label="Claim or quote", lines=3, elem_id="nd-claim-text",
+        placeholder="e.g. Peskov said: “The Americans need rare earth metals.”",
+    )  # fmt: skip
+    check = gr.Button("Check", variant="primary", elem_id="nd-claim-check")
+    gr.Examples(EXAMPLES, inputs=[kind, text, speaker], label="Examples")
+    result = gr.HTML(elem_id="nd-claim-result")
+    exported = gr.Textbox(
+        label="The check with its sources (Markdown)", lines=6, buttons=["copy"],
+        elem_id="nd-claim-export", interactive=False,
+    )  # fmt: skip
+    run = ClaimHandler(shared)
+    check.click(run.check, [kind, text, speaker], [result, exported])
+    text.submit(run.check, [kind, text, speaker], [result, exported])
+
+
+class ClaimHandler:
+    """The Check button: the desk's check, or a warning that says what is wrong."""
+
+    def __init__(self, shared: SharedDesk) -> None:
+        self.shared = shared
+
+    def check(self, kind: str, text: str, speaker: str) -> tuple[str, str]:
+        if not (text or "").strip():
+            gr.Warning("Paste a claim or a quote first.")
+            return "", ""
+        quote = kind == "Quote"
+        query = ClaimQuery(claim="" if quote else text, quote=text if quote else "",
+                           speaker=(speaker or "") if quote else "")  # fmt: skip
+        try:
+            with self.shared.use() as desk:
+                found = desk.check_claim(query)
+        except NewsdeskError as exc:
+            gr.Warning(str(exc))
+            return "", ""
+        return claim_html(found), claim_markdown(found)

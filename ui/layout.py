@@ -3,7 +3,7 @@ share one Newsdesk.
 
 Tabs: Chat (answers stream in, source cards under each answer, filters, top-k, example
 questions), Ingest (upload files or paste an article), Speakers, Claims (check a claim or
-a quote: ``ui/claims.py``) and Articles (list, delete).
+a quote: ``ui/claims_tab.py``) and Articles (list, delete).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.gate import SharedDesk
 from services.keys import key_matches
-from ui.claims import claims_tab
+from ui.claims_tab import claims_tab
 from ui.handlers import Handlers, chat_file, last_answer_markdown
 from ui.render import CSS
 

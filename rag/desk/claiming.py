@@ -16,7 +16,7 @@ from datetime import date
 
 from rag.claims import ClaimChecker, given_quote
 from rag.config import CoreSettings
-from rag.contract import Article, ClaimCheck, ClaimQuery, Filters
+from rag.contract import Article, Citation, ClaimCheck, ClaimQuery, Filters
 from rag.corpus import Corpus
 from rag.desk.locating import locator
 from rag.desk.querying import checked_claim
@@ -24,7 +24,7 @@ from rag.desk.timing import plan
 from rag.search import Chunk, ChunkCatalogue, Hit, Recency
 from rag.text import question_window
 
-Judge = Callable[[ClaimCheck, dict[str, Article]], ClaimCheck]
+Judge = Callable[[ClaimCheck, Sequence[Citation]], ClaimCheck]  # with the passages found
 
 
 class ClaimDesk:
@@ -58,8 +58,9 @@ class ClaimDesk:
                 check = self.checker.quote(given, order, articles, locate)
             else:
                 check = self.checker.claim(query.claim, order, articles, idf, locate)
+            found = _passages(hits, articles) if given is None and mode == "llm" else []
         if given is None and mode == "llm" and self.judge is not None:
-            check = self.judge(check, articles)
+            check = self.judge(check, found)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -87,6 +88,22 @@ class ClaimDesk:
     def _chunks(self, chunk_ids: list[str]) -> list[Chunk]:
         with self.corpus.read() as view:
             return view.chunks(chunk_ids)
+
+
+def _passages(hits: Sequence[Hit], articles: dict[str, Article]) -> list[Citation]:
+    """The passages retrieval found, as citations (a model judges from them too)."""
+    return [
+        Citation.of(
+            articles[h.chunk.doc_id],
+            n,
+            h.chunk.chunk_id,
+            (h.chunk.start, h.chunk.end),
+            h.score,
+            0.0,
+        )
+        for n, h in enumerate(hits, start=1)
+        if h.chunk.doc_id in articles
+    ]
 
 
 def _claim_search(query: ClaimQuery) -> tuple[list[str], Filters | None]:

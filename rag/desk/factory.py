@@ -16,6 +16,7 @@ from rag.claims import ClaimChecker, Rules
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.corpus import Corpus
 from rag.desk.answerer import Answerer
+from rag.desk.claim_judging import ClaimJudge
 from rag.desk.claiming import ClaimDesk
 from rag.desk.indexer import Indexer
 from rag.desk.newsdesk import Newsdesk
@@ -53,13 +54,15 @@ def build(
     corpus = open_corpus(settings, embedder, store)
     extractive = ExtractiveAnswerer(settings.answer)
     answerers: dict[str, Answerer] = {"extractive": extractive}
+    judge: ClaimJudge | None = None
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
-        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+        llm = LLMAnswerer(settings.llm, extractive, generator)
+        answerers["llm"], judge = llm, ClaimJudge(llm)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, corpus)
     speakers = SpeakerIndex(corpus.index.cache_dir, extractive.quotes_of)
-    claims = ClaimDesk(settings, corpus, claim_checker(settings, extractive))
+    claims = ClaimDesk(settings, corpus, claim_checker(settings, extractive), judge)
     return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers, claims)
 
 

@@ -14,6 +14,7 @@ from api import (
     articles,
     asking,
     chat_completions,
+    claims,
     docs,
     embeddings,
     feeds,
@@ -61,6 +62,7 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(articles.router(shared))
     app.include_router(archive.router(shared))
     app.include_router(speakers.router(shared))
+    app.include_router(claims.router(shared))
     app.include_router(feeds.router(shared))
     app.include_router(chat_completions.router(shared))
     app.include_router(embeddings.router(shared))

@@ -3,9 +3,10 @@ Protocol: ``newsdesk mcp`` (stdio) and ``/mcp`` of ``newsdesk serve`` (streamabl
 
 Tools (typed inputs, structured outputs, the same contract types as REST):
 ``search_news`` (passages with citations), ``ask_news`` (the cited answer),
-``get_article`` (text and metadata), ``list_sources`` (publishers), ``list_collections``;
-``ingest_url`` only with ``mcp.allow_ingest``. Built on the official SDK (``mcp`` 2.x:
-``MCPServer``).
+``check_claim`` (a claim's verdict, or a quote's: exact, altered, misattributed, with the
+passages), ``get_article`` (text and metadata), ``list_sources`` (publishers),
+``list_collections``; ``ingest_url`` only with ``mcp.allow_ingest``. Built on the official
+SDK (``mcp`` 2.x: ``MCPServer``).
 
 Each tool takes ``collection`` (or ``collections`` to search several) and checks it
 against the caller: over HTTP the key ``KeyGuard`` resolved for the request (carried in the
@@ -32,6 +33,8 @@ from rag.contract import (
     Answer,
     Article,
     Citation,
+    ClaimCheck,
+    ClaimQuery,
     CollectionCount,
     Filters,
     IngestReport,
@@ -144,6 +147,24 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
                       collections=reading(ctx, collections))  # fmt: skip
         with shared.use() as desk:
             return await run(lambda: desk.ask(query))
+
+    @server.tool(
+        description="Check a claim (supported, contradicted, mixed, not_found) or a quote "
+        "(exact, altered, misattributed, not_found) against the archive; give `claim`, or "
+        "`quote` with its `speaker` if known. The evidence is cited verbatim."
+    )
+    async def check_claim(
+        ctx: Context,
+        claim: Annotated[str, Field(description="A claim to check.")] = "",
+        quote: Annotated[str, Field(description="Or a quote to check.")] = "",
+        speaker: Annotated[str, Field(description="Who the quote is attributed to.")] = "",
+        as_of: Annotated[date | None, Field(description="Checked as of this day.")] = None,
+        collections: Collections = None,
+    ) -> ClaimCheck:
+        query = ClaimQuery(claim=claim, quote=quote, speaker=speaker, as_of=as_of,
+                           collections=reading(ctx, collections))  # fmt: skip
+        with shared.use() as desk:
+            return await run(lambda: desk.check_claim(query))
 
     @server.tool(description="An article's full text and metadata, by its id.")
     async def get_article(

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.contract import ChatMessage, Filters, Query
+from rag.contract import ChatMessage, ClaimQuery, Filters, Query
 
 EXAMPLE_QUESTION = "What did Peskov say?"
 
@@ -81,6 +81,28 @@ class ChatIn(_Options):
 
     def query(self) -> Query:
         return Query.of_chat(self.messages, **self.options())
+
+
+class ClaimIn(_Options):
+    """A claim to check, or a quote (with its speaker, if known): one of the two."""
+
+    claim: str = Field(
+        "",
+        description="A claim: its names, numbers with units, dates and quoted words are "
+        "looked for, verbatim, in one passage about the same subject.",
+        examples=["In August, Beijing announced that it extracted 270,000 tons of rare earths."],
+    )
+    quote: str = Field(
+        "",
+        description="Or a quote, with or without 'X said:'. Quotation marks, ellipses, case "
+        "and whitespace may differ from the article; words may not.",
+        examples=["The Americans need rare earth metals. We have a lot of them."],
+    )
+    speaker: str = Field("", description="Who the quote is attributed to.", examples=["Peskov"])
+
+    def query(self) -> ClaimQuery:
+        return ClaimQuery(claim=self.claim, quote=self.quote, speaker=self.speaker,
+                          **self.options())  # type: ignore[arg-type]  # fmt: skip
 
 
 class Deleted(BaseModel):

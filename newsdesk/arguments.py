@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ingest import extensions_text
+from newsdesk import claim_commands
 from rag.corpus import DEFAULT
 
 EVAL_FORMAT = """\
@@ -130,6 +131,7 @@ def parser(description: str = "") -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     sub.add_parser("config", parents=[common], help="print the validated configuration")
+    claim_commands.add_parsers(sub, common)
     return top
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from newsdesk import claim_commands
 from newsdesk.arguments import parser
 from newsdesk.teams import TEAM_COMMANDS
 from rag.contract import Answer, Filters, Query, public_origin
@@ -26,7 +27,10 @@ from services.keys import LOCAL
 from services.settings import Settings, audit_path, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {
+    "check-claim": claim_commands.check_claim,
+    "eval-claims": claim_commands.eval_claims,
+}
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -112,10 +116,10 @@ def _mcp(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = Filters(
         source=args.source,
-        published_after=_parse_day(args.published_after, "--published-after"),
-        published_before=_parse_day(args.published_before, "--published-before"),
+        published_after=parse_day(args.published_after, "--published-after"),
+        published_before=parse_day(args.published_before, "--published-before"),
     )
-    as_of = _parse_day(args.as_of, "--as-of")
+    as_of = parse_day(args.as_of, "--as-of")
     query = Query(question=args.question, top_k=args.top_k, filters=filters, as_of=as_of,
                   mode=args.mode, collections=tuple(args.collections))  # fmt: skip
     answer = open_desk(settings).ask(query)
@@ -246,7 +250,7 @@ def render(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _parse_day(value: str | None, what: str) -> date | None:
+def parse_day(value: str | None, what: str) -> date | None:
     if not value:
         return None
     try:

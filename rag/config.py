@@ -185,6 +185,26 @@ class AnswerSettings(Section):
     )
 
 
+class ClaimSettings(Section):
+    """Checking claims and quotes (``newsdesk check-claim``, ``/api/claims``)."""
+
+    top_k: int = Field(
+        8, ge=1, le=50, description="Articles read for a claim or a quote (one per story)."
+    )
+    max_evidence: int = Field(
+        5, ge=1, le=50, description="Passages shown per stance (supporting, differing)."
+    )
+    min_coverage: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="A passage is about the claim's subject when it holds this share of the "
+        "claim's other words (by rarity), besides every name, number, date and quoted word. "
+        "Calibrated with `python -m bench.claims` (BENCHMARKS.md).",
+    )
+    window: int = Field(2, ge=1, le=10, description="Sentences in a row one passage may span.")
+
+
 class QuerySettings(Section):
     """The limits of a question, the same from every edge (CLI, REST, /v1, MCP, the UI)."""
 
@@ -286,6 +306,9 @@ class CoreSettings(Section):
     )
     query: QuerySettings = Field(default_factory=QuerySettings, description="Limits of a question.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    claims: ClaimSettings = Field(
+        default_factory=ClaimSettings, description="Checking claims and quotes."
+    )
     llm: LLMSettings = Field(
         default_factory=LLMSettings, description="The language model (answer.mode: llm)."
     )

@@ -4,7 +4,7 @@ document, and the plain "Sources" list that chat clients of the OpenAI API show.
 
 Used by ``newsdesk ask --format markdown``, REST (``Accept: text/markdown``), the UI's
 "Copy with sources" and "Export chat", and ``/v1/chat/completions``: one formatter, so a
-citation reads the same everywhere.
+citation reads the same everywhere. Claim and quote checks (``claim_markdown``) too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.contract import Answer, Citation
+from rag.contract import Answer, Citation, ClaimCheck, Evidence
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKS = frozenset("“”‘’\"'«»„")  # quotation marks a quote may open or close with
@@ -62,6 +62,42 @@ def chat_markdown(turns: Sequence[tuple[str, Answer]], title: str = "Newsdesk ch
         body = answer_markdown(answer.model_copy(update={"question": asked}))
         parts.append(body.replace("[^", f"[^{number}-"))
     return "\n".join(parts).rstrip() + "\n"
+
+
+def claim_markdown(check: ClaimCheck) -> str:
+    """A claim or quote check as a document: what was checked, the verdict and its summary
+    with footnotes, then each passage with what is marked in it and, for a quote, the
+    words that differ."""
+    what = "Quote" if check.kind == "quote" else "Claim"
+    verdict = check.quote_check if check.kind == "quote" else check.verdict
+    said = f" (given to {_plain(check.speaker)})" if check.speaker else ""
+    lines = [f"## {what} check: {verdict}", "", f"> {_plain(check.text)}{said}", ""]
+    lines.append(_footnoted(check.summary))
+    if check.parts:
+        parts = ", ".join(f"{_plain(p.text)} ({p.kind})" for p in check.parts)
+        lines += ["", f"Checked parts: {parts}"]
+    if check.evidence:
+        lines.append("")
+        lines += [_evidence_line(e) for e in check.evidence]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _evidence_line(e: Evidence) -> str:
+    c = e.citation
+    head = f"[^{c.n}]: **{e.stance}**"
+    if e.speaker:
+        head += f", said by {_plain(e.speaker)}"
+    line = f"{head}: {quoted(c)} — {source_line(c)}"
+    if e.note:
+        line += f" *{_plain(e.note)}*"
+    changes = [
+        f"“{_plain(d.given)}” → “{_plain(d.stored)}”" if d.op == "changed"
+        else f"{d.op}: “{_plain(d.given or d.stored)}”"
+        for d in e.diff if d.op not in ("same", "elided")
+    ]  # fmt: skip
+    if changes:
+        line += " Differences: " + "; ".join(changes) + "."
+    return line
 
 
 def with_sources(answer: Answer) -> str:

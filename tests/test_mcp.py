@@ -23,7 +23,9 @@ from tests.conftest import SAMPLE_DIR, SEED_ID
 from tests.live_server import sample_desk, sample_settings, serve
 
 pytestmark = pytest.mark.slow
-READ_ONLY = {"search_news", "ask_news", "get_article", "list_sources", "list_collections"}
+READ_ONLY = {
+    "search_news", "ask_news", "check_claim", "get_article", "list_sources", "list_collections",
+}  # fmt: skip
 PESKOV = "The Americans need rare earth metals. We have a lot of them"
 
 

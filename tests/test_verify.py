@@ -60,3 +60,10 @@ def test_a_sentence_without_markers_gets_the_passage_that_supports_it() -> None:
     )
     assert text == "Peskov said the Americans need rare earth metals [1]."
     assert statements[0].supported and summary.markers_fixed == 1
+
+
+def test_a_number_is_held_whole_not_as_part_of_a_longer_one() -> None:
+    passage = "Beijing extracted 270,000 tons of rare-earths."
+    assert supports("Beijing extracted 270,000 tons.", passage)
+    assert not supports("Beijing extracted 27,000 tons.", passage)
+    assert not supports("Beijing extracted 70 tons.", passage)

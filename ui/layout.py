@@ -1,13 +1,14 @@
 """The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
 share one Newsdesk.
 
-Four tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
+Five tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
 filters, top-k, example questions that ask when clicked), Ingest (upload files, a page by
-URL, or paste an article), Speakers (who is quoted; ask about one) and Articles (list,
-delete). A source card opens its article in a viewer panel (:mod:`ui.viewer`). The
-collection picker above them offers the collections the user's key may see; every tab
-acts on the one picked (the chat may search more: "Also search"). With named keys the
-UI asks for a key before anything else (:mod:`ui.access`).
+URL, or paste an article), Speakers (who is quoted; ask about one), Claims (check a claim
+or a quote: :mod:`ui.claims_tab`) and Articles (list, delete). A source card opens its
+article in a viewer panel (:mod:`ui.viewer`). The collection picker above them offers the
+collections the user's key may see; every tab acts on the one picked (the chat may search
+more: "Also search"). With named keys the UI asks for a key before anything else
+(:mod:`ui.access`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ingest import upload_types
 from services.gate import SharedDesk
 from ui.access import UIAccess
 from ui.chat import Chat, chat_file, last_answer_markdown
+from ui.claims_tab import claims_tab
 from ui.handlers import Handlers
 from ui.render import CSS
 from ui.viewer import VIEWER_JS
@@ -77,6 +79,8 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
                 _ingest_tab(on, key, collection, source)
             with gr.Tab("Speakers", id="speakers") as speakers:
                 _speakers_tab(on, speakers, tabs, chat, asking, collection)
+            with gr.Tab("Claims", id="claims"):
+                claims_tab(shared, collection)
             with gr.Tab("Articles", id="articles"):
                 table, choose, page = _articles_tab(on, key, collection)
         also = asking.inputs[-1]

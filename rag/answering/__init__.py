@@ -5,8 +5,8 @@ from rag.answering.composed import Composed
 from rag.answering.conversation import Standalone, date_note, finish, standalone
 from rag.answering.extractive import NOTHING_FOUND, ExtractiveAnswerer
 from rag.answering.grounds import ChunkLocator, Grounds
-from rag.answering.verify import verify
-from rag.answering.written import Generator, LLMAnswerer
+from rag.answering.verify import supports, verify
+from rag.answering.written import Generator, LLMAnswerer, byline, defanged
 
 __all__ = [
     "NOTHING_FOUND",
@@ -17,8 +17,11 @@ __all__ = [
     "Grounds",
     "LLMAnswerer",
     "Standalone",
+    "byline",
     "date_note",
+    "defanged",
     "finish",
     "standalone",
+    "supports",
     "verify",
 ]

@@ -112,9 +112,9 @@ def _whole_words(source: str, start: int, end: int) -> str:
 
 def supports(sentence: str, passage: str) -> bool:
     """Are the sentence's numbers, names and quoted words all in the passage?"""
-    numbers = {n.rstrip(".,") for n in _NUMBER.findall(sentence)}
-    plain = passage.replace(",", "")
-    if any(n.replace(",", "") not in plain for n in numbers):
+    numbers = {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(sentence)}
+    held = {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(passage)}
+    if not numbers <= held:  # whole numbers: "27,000" is not in "270,000"
         return False
     after_first = sentence.split(maxsplit=1)[1] if " " in sentence.strip() else ""
     names = {re.sub(r"['’]s$", "", m.group()) for m in _NAME.finditer(after_first)}

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from threadpoolctl import threadpool_limits
 
 from rag.answering import ExtractiveAnswerer, Generator, LLMAnswerer
+from rag.claims import ClaimChecker, Rules
 from rag.config import CoreSettings, EmbeddingSettings, StoreSettings
 from rag.corpus import DEFAULT, Corpus, Library
 from rag.desk.answerer import Answerer
+from rag.desk.claim_judging import ClaimJudge
+from rag.desk.claiming import ClaimDesk
 from rag.desk.newsdesk import Newsdesk
 from rag.embedding import (
     Embedder,
@@ -78,12 +81,22 @@ def build(
     library = Library(lambda name: open_corpus(settings, questions, store_of(name), name), stored)
     extractive = ExtractiveAnswerer(settings.answer)
     answerers: dict[str, Answerer] = {"extractive": extractive}
+    judge: ClaimJudge | None = None
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
-        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+        llm = LLMAnswerer(settings.llm, extractive, generator)
+        answerers["llm"], judge = llm, ClaimJudge(llm)
     library.corpus(DEFAULT)  # opened now: an unreachable store or another model's fails here
-    return Newsdesk(settings, embedder, library, answerers, extractive.quotes_of)
+    claims = ClaimDesk(settings, library, claim_checker(settings, extractive), judge)
+    return Newsdesk(settings, embedder, library, answerers, extractive.quotes_of, claims)
+
+
+def claim_checker(settings: CoreSettings, extractive: ExtractiveAnswerer) -> ClaimChecker:
+    """Claims and quotes checked with the answerer's attributed quotes (cached per article)."""
+    c = settings.claims
+    rules = Rules(min_coverage=c.min_coverage, window=c.window)
+    return ClaimChecker(extractive.quotes_of, rules, c.max_evidence)
 
 
 def open_corpus(

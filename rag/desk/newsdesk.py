@@ -25,12 +25,15 @@ from rag.contract import (
     ArticleInput,
     ChatMessage,
     Citation,
+    ClaimCheck,
+    ClaimQuery,
     IngestFailure,
     IngestReport,
     Query,
 )
 from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
+from rag.desk.claiming import ClaimDesk
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
 from rag.desk.passages import as_citations
@@ -56,9 +59,10 @@ class Newsdesk(Shelves):
         library: Library,
         answerers: Mapping[str, Answerer],
         quotes_of: QuotesOf,
+        claims: ClaimDesk,
     ) -> None:
         super().__init__(library, quotes_of)
-        self.settings, self.embedder = settings, embedder
+        self.settings, self.embedder, self.claims = settings, embedder, claims
         self.answerers = dict(answerers)
         self.readers = Readers()  # questions in flight, in any collection: the CPU is one
         self._indexers: dict[str, Indexer] = {}
@@ -210,6 +214,12 @@ class Newsdesk(Shelves):
         retrieval ``ask`` runs: the question's days, one article per story)."""
         grounds = self.retrieve(query).grounds
         return as_citations(grounds.hits, grounds.articles)
+
+    def check_claim(self, check: ClaimQuery) -> ClaimCheck:
+        """Check a claim (supported, contradicted, mixed, not_found) or a quote (exact,
+        altered, misattributed, not_found) against the archive (``check.collections``, default:
+        the default collection), with the evidence."""
+        return self.claims.check(check, self.answerers, self.readers)
 
     def _checked(self, query: Query | str) -> Query:
         """A plain string is a question with the default options."""

@@ -1,0 +1,91 @@
+"""Checking claims and quotes against articles already retrieved: the room's one entry.
+
+Given the articles a read view found (best first) and a way to name the chunk holding an
+offset, it returns the contract's :class:`rag.contract.ClaimCheck`. Nothing here reads the
+corpus or calls a model; an article's sentences are read once per version and cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+
+from rag.claims.claim_check import Rules, Said, judge_claim
+from rag.claims.claim_report import claim_check
+from rag.claims.comparable import conditional, words
+from rag.claims.given import GivenQuote, parse_quote
+from rag.claims.parts import Part, claim_parts, proper_in
+from rag.claims.passage_reading import Sentence, context_weights, negated_terms, sentences_of
+from rag.claims.quote_check import QuotesOf, find, judge
+from rag.claims.quote_report import quote_check
+from rag.contract import Article, ClaimCheck
+from rag.errors import QueryError
+from rag.text import sentence_spans
+
+Locate = Callable[[str, int], str]
+CACHED = 256  # articles whose sentences are kept
+
+
+class ClaimChecker:
+    """Quote and claim checks over retrieved articles; safe to share between threads."""
+
+    def __init__(self, quotes_of: QuotesOf, rules: Rules, max_evidence: int) -> None:
+        self.quotes_of, self.rules, self.max_evidence = quotes_of, rules, max_evidence
+        self._sentences: dict[tuple[str, str], list[Sentence]] = {}
+        self._lock = threading.Lock()
+
+    def quote(
+        self,
+        given: GivenQuote,
+        order: Sequence[str],
+        articles: Mapping[str, Article],
+        locate: Locate,
+    ) -> ClaimCheck:
+        """exact, altered, misattributed or not_found, with the passages that show it."""
+        finding = judge(given, find(given, order, articles, self.quotes_of))
+        return quote_check(given, finding, articles, locate, self.max_evidence)
+
+    def claim(
+        self,
+        claim: str,
+        order: Sequence[str],
+        articles: Mapping[str, Article],
+        idf: Callable[[str], float],
+        locate: Locate,
+    ) -> ClaimCheck:
+        """supported, contradicted, mixed or not_found, with the passages that show it."""
+        stored = [d for d in order if d in articles]
+        parts = claim_parts(claim, proper_in([articles[d].text for d in stored]))
+        said = [_said(claim, start, end, parts, idf) for start, end in sentence_spans(claim)]
+        finding = judge_claim(said, stored, lambda d: self.sentences(articles[d]),
+                              lambda d: articles[d].text, self.rules)  # fmt: skip
+        return claim_check(claim, parts, finding, articles, locate, self.max_evidence)
+
+    def sentences(self, article: Article) -> list[Sentence]:
+        key = (article.doc_id, article.content_hash)
+        with self._lock:
+            found = self._sentences.get(key)
+        if found is None:
+            found = sentences_of(article)
+            with self._lock:
+                self._sentences[key] = found
+                while len(self._sentences) > CACHED:
+                    self._sentences.pop(next(iter(self._sentences)))
+        return found
+
+
+def _said(claim: str, start: int, end: int, parts: list[Part], idf: Callable[[str], float]) -> Said:
+    """One sentence of the claim: its parts, the weights of its words, its "not"."""
+    text = claim[start:end]
+    mine = tuple(p for p in parts if start <= p.start < end)
+    weights = context_weights(text, mine, idf)
+    found = words(text)
+    return Said(mine, weights, bool(negated_terms(found) & weights.keys()), conditional(found))
+
+
+def given_quote(text: str, speaker: str = "") -> GivenQuote:
+    """The quote to look for; QueryError when it holds no words."""
+    given = parse_quote(text, speaker)
+    if not given.size:
+        raise QueryError("the quote has no words to look for")
+    return given

@@ -1,0 +1,137 @@
+"""Is this claim true? Verdicts only on explicit evidence, and a wrong "supported" is the
+worst outcome, so the rules lean to "not found":
+
+- a passage **supports** a sentence of the claim when it holds every checkable part of it
+  (the same names, numbers in the same units, dates, quoted words), is about the same
+  subject (most of the sentence's other words, by weight), says "not" exactly where the
+  sentence does, says no word's opposite ("reject" for "approve") and no "if" the sentence
+  does not say;
+- a passage **differs** when it is even more about the same subject (a contradiction is
+  a strong word too), holds every part but those it
+  gives another value of the same kind for: another number in the same unit, another date
+  of the same precision ("claim: 15,000 tons; article: 1,500 tons");
+- an article supports the claim when it supports each of its sentences (a claim of two
+  sentences is two claims); it differs when one sentence differs and it supports the rest;
+- the verdict: ``supported`` (some article supports, none differs), ``contradicted`` (the
+  reverse), ``mixed`` (articles disagree), else ``not_found``. A sentence without
+  checkable parts is supported only by a passage holding nearly all of its words.
+An article that supports the claim is not counted as differing too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.claims.parts import Part
+from rag.claims.passage_reading import Reading, Sentence, readings
+from rag.contract import ClaimVerdict
+
+ALL_WORDS = 0.95  # the context share a sentence without parts needs
+DIFFER_MARGIN = 0.15  # a differing passage must be this much more about the subject
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds (``claims`` settings)."""
+
+    min_coverage: float  # context share a supporting or differing passage needs
+    window: int  # sentences a passage may span
+
+
+@dataclass(frozen=True)
+class Said:
+    """One sentence of the claim: its parts, its words' weights, and whether it says no."""
+
+    parts: tuple[Part, ...]
+    weights: dict[str, float]
+    negated: bool
+    conditional: bool = False  # it says "if"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The passages of one article that show its stance, one per sentence of the claim."""
+
+    doc_id: str
+    rank: int
+    passages: tuple[tuple[Reading, tuple[Part, ...]], ...]
+    stance: str  # "supports" or "differs"
+
+
+@dataclass(frozen=True)
+class ClaimFinding:
+    verdict: ClaimVerdict
+    evidence: list[Judged]
+    lacking: tuple[Part, ...] = ()  # not found: the parts the closest passage lacks
+
+
+def judge_claim(
+    said: Sequence[Said],
+    order: Sequence[str],
+    sentences_of: Callable[[str], Sequence[Sentence]],
+    text_of: Callable[[str], str],
+    rules: Rules,
+) -> ClaimFinding:
+    """The verdict over the articles in ``order`` (best retrieved first)."""
+    supporting: list[Judged] = []
+    differing: list[Judged] = []
+    closest: tuple[tuple[int, float], tuple[Part, ...]] | None = None
+    for rank, doc_id in enumerate(order):
+        sentences, text = sentences_of(doc_id), text_of(doc_id)
+        support: list[tuple[Reading, tuple[Part, ...]]] = []
+        differ: list[tuple[Reading, tuple[Part, ...]]] = []
+        for s in said:
+            found = readings(s.parts, s.weights, sentences, rules.window, text)
+            yes = [r for r in found if supports(r, s, rules)]
+            if yes:
+                support.append((_best(yes), s.parts))
+                continue
+            other = [r for r in found if differs(r, s, rules)]
+            if other:
+                differ.append((_best(other), s.parts))
+            near = max(found, key=_closeness, default=None)
+            if near is not None and (closest is None or _closeness(near) > closest[0]):
+                closest = (_closeness(near), tuple(p for i, p in enumerate(s.parts)
+                                                   if i not in near.found))  # fmt: skip
+        if len(support) == len(said):
+            supporting.append(Judged(doc_id, rank, tuple(support), "supports"))
+        elif differ and len(support) + len(differ) == len(said):
+            differing.append(Judged(doc_id, rank, tuple(differ + support), "differs"))
+    verdict = _verdict(bool(supporting), bool(differing))
+    lacking = closest[1] if closest is not None and verdict == "not_found" else ()
+    return ClaimFinding(verdict, supporting + differing, lacking)
+
+
+def supports(reading: Reading, said: Said, rules: Rules) -> bool:
+    if reading.negated != said.negated or reading.contrary or len(reading.found) < len(said.parts):
+        return False
+    if reading.conditional and not said.conditional:
+        return False  # "would allow ... if passed" is not "allowed"
+    return reading.coverage >= (rules.min_coverage if said.parts else ALL_WORDS)
+
+
+def differs(reading: Reading, said: Said, rules: Rules) -> bool:
+    """Every part held but those with another value given, and at least one of those."""
+    if not reading.other or reading.negated != said.negated:
+        return False
+    held = set(reading.found) | set(reading.other)
+    about = min(1.0, rules.min_coverage + DIFFER_MARGIN)
+    return len(held) == len(said.parts) and reading.coverage >= about
+
+
+def _best(found: Sequence[Reading]) -> Reading:
+    """The shortest passage, then the one most about the claim."""
+    return min(found, key=lambda r: (r.size, -r.coverage, r.start))
+
+
+def _closeness(reading: Reading) -> tuple[int, float]:
+    return len(reading.found), reading.coverage
+
+
+def _verdict(supported: bool, differing: bool) -> ClaimVerdict:
+    if supported and differing:
+        return "mixed"
+    if supported:
+        return "supported"
+    return "contradicted" if differing else "not_found"

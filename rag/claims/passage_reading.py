@@ -1,0 +1,195 @@
+"""A claim against an article's passages: which parts each passage holds, which it gives
+another value for, and how much of the claim's subject it is about.
+
+A passage is one sentence or a few in a row (``window``): news often says who in one
+sentence and how many in the next. Every finding keeps its offsets in the article, so the
+evidence marks exactly what was found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.claims.comparable import OPPOSITES, Word, conditional, negated_words, words
+from rag.claims.mentions import (
+    Mention,
+    dates,
+    numbers,
+    other_day,
+    other_number,
+    same_day,
+    same_number,
+)
+from rag.claims.name_finding import GAP, find_name, listed, sequence
+from rag.claims.parts import Part
+from rag.contract import Article
+from rag.text import kept_regions, sentence_spans, terms
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article, read once for every claim part."""
+
+    start: int
+    end: int
+    words: tuple[Word, ...]
+    terms: frozenset[str]
+    mentions: tuple[Mention, ...]  # numbers and dates
+    negated: frozenset[str]  # terms a "not", "no" or "never" bears on
+    heading: bool = False  # a short line without a stop: it titles what follows it
+    conditional: bool = False  # it says "if", "unless" or "whether"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one passage reads against a claim."""
+
+    start: int
+    end: int
+    found: dict[int, list[Span]]  # part index -> where the passage holds it
+    other: dict[int, Mention]  # part index -> the passage's different value
+    coverage: float  # share of the claim's context weight the passage holds
+    negated: bool  # a "not" bears on one of the claim's words
+    contrary: bool = False  # it says the opposite of one of the claim's words
+    conditional: bool = False  # it says "if"
+    size: int = 1  # sentences
+
+
+def sentences_of(article: Article) -> list[Sentence]:
+    """The article's sentences (boilerplate lines left out), each read for words, terms,
+    numbers and dates."""
+    text = article.text
+    out = []
+    for lo, hi in kept_regions(text):
+        for start, end in sentence_spans(text, lo, hi):
+            found = tuple(words(text, start, end))
+            mentions = tuple(dates(text, start, end) + numbers(text, start, end))
+            heading = len(found) <= 8 and text[start:end].rstrip()[-1:] not in '.!?”"’:'
+            out.append(Sentence(start, end, found, frozenset(terms(text[start:end])),
+                                mentions, negated_terms(found), heading,
+                                conditional(found)))  # fmt: skip
+    return out
+
+
+def readings(
+    parts: Sequence[Part],
+    weights: dict[str, float],
+    sentences: Sequence[Sentence],
+    window: int,
+    text: str,
+) -> list[Reading]:
+    """Every passage of up to ``window`` sentences of the article (``text``) that holds at
+    least one part (or, for a claim without parts, any of its context)."""
+    total = sum(weights.values()) or 1.0
+    everything = [w for s in sentences for w in s.words]
+    names = [(n, p) for n, p in enumerate(parts) if p.kind == "name" and not p.forms]
+    in_full = {n for n, p in names if sequence(p.words, everything, GAP)}
+    # "US", "UK": a country an article is set in is named somewhere in it, seldom in
+    # every passage, so an acronym anywhere in the article counts.
+    in_article = {n for n, p in enumerate(parts)
+                  if p.forms and everything and find_name(p, text, everything, False)}  # fmt: skip
+    out = []
+    for i in range(len(sentences)):
+        for size in range(1, window + 1):
+            chunk = sentences[i : i + size]
+            if len(chunk) < size or (size > 1 and chunk[-1].heading):
+                break
+            reading = _read(parts, weights, total, chunk, text, in_full, in_article)
+            if any(reading.found.values()) or (not parts and reading.coverage > 0):
+                out.append(reading)
+    return out
+
+
+def _read(
+    parts: Sequence[Part],
+    weights: dict[str, float],
+    total: float,
+    chunk: Sequence[Sentence],
+    text: str,
+    in_full: set[int],
+    in_article: set[int],
+) -> Reading:
+    found_words = [w for s in chunk for w in s.words]
+    mentions = [m for s in chunk for m in s.mentions]
+    held = frozenset().union(*(s.terms for s in chunk))
+    found: dict[int, list[Span]] = {}
+    other: dict[int, Mention] = {}
+    for n, part in enumerate(parts):
+        if part.kind == "name":
+            spans = find_name(part, text, found_words, n in in_full) if found_words else []
+        else:
+            spans = _find(part, found_words, mentions)
+            if part.kind == "quoted" and spans:
+                spans = _listed_out(spans, text, found_words)
+        if spans or n in in_article:
+            found[n] = spans
+        elif part.mention is not None:
+            different = _other(part.mention, mentions)
+            if different is not None:
+                other[n] = different
+    coverage = sum(w for t, w in weights.items() if t in held) / total
+    denied = any(s.negated & weights.keys() for s in chunk)
+    contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)
+    return Reading(chunk[0].start, chunk[-1].end, found, other, coverage, denied, contrary,
+                   any(s.conditional for s in chunk), len(chunk))  # fmt: skip
+
+
+def _find(part: Part, found: Sequence[Word], mentions: Sequence[Mention]) -> list[Span]:
+    if part.mention is not None:
+        match: Callable[[Mention, Mention], bool] = same_day if part.kind == "date" else same_number
+        return [(m.start, m.end) for m in mentions
+                if m.kind == part.kind and match(part.mention, m)]  # fmt: skip
+    return _quoted_words(part.words, found)
+
+
+def _listed_out(spans: list[Span], text: str, found: Sequence[Word]) -> list[Span]:
+    return [s for s in spans if not listed(text, s, found)]
+
+
+def _quoted_words(wanted: Sequence[str], found: Sequence[Word]) -> list[Span]:
+    """Where the quoted words stand in ``found``, one after the other."""
+    n = len(wanted)
+    norms = [w.norm for w in found]
+    return [(found[i].start, found[i + n - 1].end)
+            for i in range(len(norms) - n + 1) if norms[i : i + n] == list(wanted)]  # fmt: skip
+
+
+def _other(claimed: Mention, mentions: Sequence[Mention]) -> Mention | None:
+    """The passage's value of the same kind that differs from the claim's, if it gives
+    exactly one such value."""
+    if claimed.kind == "date":
+        others = [m for m in mentions if m.kind == "date" and other_day(claimed, m)]
+    else:
+        others = [m for m in mentions if m.kind == "number" and other_number(claimed, m)]
+    values = {m.normal for m in others}
+    return others[0] if len(values) == 1 else None
+
+
+def negated_terms(found: Sequence[Word]) -> frozenset[str]:
+    """The terms a negation bears on (see :func:`rag.claims.comparable.negated_words`)."""
+    return frozenset(terms(" ".join(negated_words(found))))
+
+
+def context_weights(
+    claim: str, parts: Sequence[Part], idf: Callable[[str], float]
+) -> dict[str, float]:
+    """The claim's content terms (numbers left out: they are parts), weighted by rarity."""
+    hedges = _HEDGES
+    words_ = [t for t in terms(claim) if not t[:1].isdigit() and t not in hedges]
+    return {t: max(idf(t), 0.0) for t in dict.fromkeys(words_)}
+
+
+def _opposites() -> dict[str, frozenset[str]]:
+    pairs: dict[str, set[str]] = {}
+    for pair in OPPOSITES:
+        a, b = terms(pair) if len(terms(pair)) == 2 else pair.split()
+        pairs.setdefault(a, set()).add(b)
+        pairs.setdefault(b, set()).add(a)
+    return {t: frozenset(o) for t, o in pairs.items()}
+
+
+OPPOSITE = _opposites()  # stemmed: "approv" -> {"reject"}
+_HEDGES = frozenset(terms("recently recent latest currently now approximately reportedly"))

@@ -1,0 +1,226 @@
+"""Claim and quote checks, the pure functions of ``rag.claims`` (fast tier): words that
+count as the same, quotes pasted in every shape, word alignment and diffs, claim parts,
+and the verdicts on the seed article, including the ones that must *not* be given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rag.claims import ClaimChecker, Rules, claim_parts, given_quote, parse_quote
+from rag.claims.align import align
+from rag.claims.comparable import norms, words
+from rag.claims.mentions import dates, numbers
+from rag.contract import Article, ClaimCheck
+from rag.errors import QueryError
+from rag.quotes import find_quotes
+
+SEED = Path(__file__).resolve().parents[1] / "data/sample/000_c030bf5d14f6109c.txt"
+ARTICLE = Article(doc_id="seed", title="Putin Offers Americans Access to Russian Rare Earths",
+                  source="Breitbart News", text=SEED.read_text(encoding="utf-8"))  # fmt: skip
+PESKOV = "The Americans need rare earth metals. We have a lot of them."
+
+
+def _checker() -> ClaimChecker:
+    return ClaimChecker(lambda a: find_quotes(a.text), Rules(min_coverage=0.7, window=2), 5)
+
+
+def _verbatim(check: ClaimCheck) -> None:
+    for e in check.evidence:
+        c = e.citation
+        assert ARTICLE.text[c.start : c.end] == c.quote
+        for m in e.marks:
+            assert ARTICLE.text[m.start : m.end] == m.text
+            assert c.start <= m.start and m.end <= c.end
+
+
+def quote(text: str, speaker: str = "") -> ClaimCheck:
+    check = _checker().quote(given_quote(text, speaker), ["seed"], {"seed": ARTICLE},
+                             lambda d, o: "chunk")  # fmt: skip
+    _verbatim(check)
+    return check
+
+
+def claim(text: str) -> ClaimCheck:
+    idf: Callable[[str], float] = lambda term: 1.0  # noqa: E731
+    check = _checker().claim(text, ["seed"], {"seed": ARTICLE}, idf, lambda d, o: "chunk")
+    _verbatim(check)
+    return check
+
+
+# --- words and quotes as given ------------------------------------------------------------
+
+
+def test_words_forgive_case_marks_and_separators_but_not_words() -> None:
+    assert norms(words("Rare-earth “Metals”, 15,000 tons")) == [
+        "rare",
+        "earth",
+        "metals",
+        "15000",
+        "tons",
+    ]
+    assert norms(words("We’re")) == norms(words("we're"))
+    assert norms(words("7.0")) == norms(words("7"))
+    assert norms(words("We have a lot")) != norms(words("We have lot"))
+
+
+@pytest.mark.parametrize(
+    ("pasted", "speaker", "words_"),
+    [
+        (f"Peskov said: '{PESKOV}'", "Peskov", PESKOV[:-1]),
+        (f"Peskov said: “{PESKOV}”", "Peskov", PESKOV[:-1]),
+        (f"“{PESKOV[:-1]},” Peskov explained.", "Peskov", PESKOV[:-1]),
+        (f'"{PESKOV}" — Dmitry Peskov', "Dmitry Peskov", PESKOV[:-1]),
+        (PESKOV, "", PESKOV[:-1]),
+        ("“It is what it is,” he said.", "", "It is what it is"),
+    ],
+)
+def test_a_quote_is_read_in_every_usual_shape(pasted: str, speaker: str, words_: str) -> None:
+    given = parse_quote(pasted)
+    assert given.speaker == speaker
+    assert norms(given.all_words) == norms(words(words_))
+
+
+def test_the_speaker_given_apart_wins_and_ellipses_cut_runs() -> None:
+    given = parse_quote("Putin said: “The Americans need … a lot of them”", "Peskov")
+    assert given.speaker == "Peskov"
+    assert [norms(s) for s in given.segments] == [
+        ["the", "americans", "need"],
+        ["a", "lot", "of", "them"],
+    ]
+    with pytest.raises(QueryError, match="no words"):
+        given_quote("“…”")
+
+
+def test_alignment_finds_runs_and_counts_each_changed_word() -> None:
+    stream = "the americans need rare earth metals we have a lot of them".split()
+    assert align([["americans", "need", "rare"]], stream).distance == 0  # type: ignore[union-attr]
+    one = align([["americans", "need", "rare", "earth", "metal"]], stream)
+    assert one is not None and one.distance == 1 and one.runs == ((1, 6),)
+    gapped = align([["the", "americans"], ["lot", "of", "them"]], stream)
+    assert gapped is not None and gapped.distance == 0 and gapped.runs == ((0, 2), (9, 12))
+    negated = align([["americans", "do", "not", "need", "rare"]], stream)
+    assert negated is not None and negated.distance == 2
+
+
+# --- quote checks on the seed article -----------------------------------------------------
+
+
+def test_the_exact_quote_is_exact_and_cited() -> None:
+    check = quote(f"Peskov said: '{PESKOV}'")
+    assert check.quote_check == "exact"
+    (first, *_) = check.evidence
+    assert first.speaker == "Dmitry Peskov" and PESKOV[:-1] in first.citation.quote
+    assert "Dmitry Peskov" in check.summary
+
+
+def test_one_word_changed_is_altered_with_the_diff() -> None:
+    check = quote("The Americans need rare earth metals. We have plenty of them.", "Peskov")
+    assert check.quote_check == "altered"
+    changes = [(c.op, c.given, c.stored) for c in check.evidence[0].diff if c.op != "same"]
+    assert changes == [("changed", "plenty", "a lot")]
+    (mark,) = check.evidence[0].marks
+    assert (mark.kind, mark.text, mark.claimed) == ("changed", "a lot", "plenty")
+
+
+def test_a_negation_or_a_number_changes_the_quote() -> None:
+    negated = quote("The Americans do not need rare earth metals. We have a lot of them.", "Peskov")
+    assert negated.quote_check == "altered"
+    assert [c.given for c in negated.evidence[0].diff if c.op == "removed"] == ["do not"]
+    number = quote("they make 200% profit", "Zelensky")
+    assert number.quote_check == "altered"
+
+
+def test_the_quote_given_to_someone_else_is_misattributed_naming_the_speaker() -> None:
+    check = quote(PESKOV, "Zelensky")
+    assert check.quote_check == "misattributed"
+    assert check.evidence[0].speaker == "Dmitry Peskov"
+    assert "Dmitry Peskov" in check.summary and "Zelensky" in check.summary
+
+
+def test_an_invented_quote_is_not_found() -> None:
+    check = quote("We will never sell our rare earths to the Americans.", "Peskov")
+    assert check.quote_check == "not_found" and not check.evidence
+
+
+def test_a_quote_over_an_attribution_and_an_ellipsis_is_found_whole() -> None:
+    assert (
+        quote(
+            f"{PESKOV} We have our own plans to develop strategic resources", "Peskov"
+        ).quote_check
+        == "exact"
+    )
+    assert quote("“The Americans need … our own plans”", "Dmitry Peskov").quote_check == "exact"
+
+
+def test_a_role_names_the_speaker() -> None:
+    assert quote(PESKOV, "the Kremlin spokesman").quote_check == "exact"
+
+
+# --- claims ---------------------------------------------------------------------------
+
+
+def test_claim_parts_are_names_numbers_with_units_dates_and_quoted_words() -> None:
+    parts = claim_parts("On Feb. 25, 2025, Dmitry Peskov said Russia has “a lot” of the "
+                        "15,000 tons of rare earths President Donald Trump wants.")  # fmt: skip
+    assert [(p.kind, p.value) for p in parts] == [
+        ("date", "2025-02-25"),
+        ("name", "dmitry peskov"),
+        ("name", "russia"),
+        ("quoted", "a lot"),
+        ("number", "15000 ton"),
+        ("name", "donald trump"),
+    ]
+    assert [p.text for p in parts if p.kind == "number"] == ["15,000 tons"]
+
+
+def test_numbers_and_dates_have_one_normal_form() -> None:
+    forms = {m.normal for t in ("15,000 tons", "15000 tons") for m in numbers(t)}
+    assert forms == {"15000 ton"}
+    assert {m.normal for m in numbers("$2.9 million")} == {"2900000 $"}
+    assert {m.normal for m in numbers("20%")} == {m.normal for m in numbers("20 percent")}
+    days = {m.normal for t in ("25 February 2025", "Feb. 25, 2025", "2025-02-25") for m in dates(t)}
+    assert days == {"2025-02-25"}
+    assert [m.normal for m in dates("in August 2022 and in 2014")] == ["2022-08", "2014"]
+
+
+def test_a_claim_the_article_states_is_supported() -> None:
+    check = claim("Beijing announced that it extracted 270,000 tons of rare earths.")
+    assert check.verdict == "supported"
+    marked = {m.kind: m.text for m in check.evidence[0].marks}
+    assert marked == {"name": "Beijing", "number": "270,000"}
+
+
+def test_another_number_in_the_same_unit_contradicts() -> None:
+    check = claim("Beijing announced that it extracted 27,000 tons of rare earths.")
+    assert check.verdict == "contradicted"
+    assert check.evidence[0].note == "claim: 27,000 tons; article: 270,000 tons"
+
+
+def test_what_the_article_does_not_say_is_not_found() -> None:
+    assert claim("Beijing announced that it extracted 270,000 tons of gold.").verdict == "not_found"
+    assert claim("Peskov said Russia has no rare-earth metals.").verdict == "not_found"
+    assert claim("The moon is made of green cheese.").verdict == "not_found"
+
+
+def test_a_not_the_article_does_not_say_blocks_support() -> None:
+    assert claim("Macron said he welcomed the deal.").verdict == "supported"
+    assert claim("Macron said he did not welcome the deal.").verdict == "not_found"
+    # a "not" of the article about something else changes nothing
+    assert (
+        claim("Trump demanded $500 billion in rare-earth minerals from Zelensky.").verdict
+        == "supported"
+    )
+
+
+def test_a_rough_figure_is_no_contradiction_of_a_close_one() -> None:
+    assert (
+        claim("Trump demanded about $450 billion in rare-earth minerals from Zelensky.").verdict
+        == "not_found"
+    )
+    assert (
+        claim("Trump demanded $50 billion in rare-earth minerals from Zelensky.").verdict
+        == "contradicted"
+    )

@@ -20,7 +20,7 @@ from rag.contract import (
     WordChange,
 )
 from rag.desk import Newsdesk
-from rag.errors import NewsdeskError, QueryError
+from rag.errors import NewsdeskError, NotFoundError, QueryError
 from services.evaluation.claim_sets import load_claims, to_claim
 from services.evaluation.quote_sets import Said, quote_cases
 from services.export import claim_markdown
@@ -93,12 +93,18 @@ def test_claims_on_the_sample(sample: Newsdesk) -> None:
         (ClaimQuery(quote="“…”"), "no words"),
         (ClaimQuery(claim="x", top_k=0), "top_k must be between 1 and 50"),
         (ClaimQuery(claim="x", mode="oracle"), "no 'oracle' answers here"),
+        (ClaimQuery(claim="x", collections=("Bad Name",)), "'Bad Name' is not a collection"),
+        (ClaimQuery(quote="x", collections=("nowhere",)), "no collection 'nowhere'"),
+        (
+            ClaimQuery(claim="x", collections=tuple(f"c{n}" for n in range(51))),
+            "the claim names 51 collections; the limit is 50",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_the_core(
     sample: Newsdesk, query: ClaimQuery, message: str
 ) -> None:
-    with pytest.raises(QueryError, match=message):
+    with pytest.raises((QueryError, NotFoundError), match=message):
         sample.check_claim(query)
 
 

@@ -203,7 +203,7 @@ def test_a_plain_text_file_is_listed_by_its_title_and_date(
 def test_collections_on_the_command_line_are_kept_apart_and_audited(
     write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--collection on ingest, ask, articles, export, import, delete; `newsdesk
+    """--collection on ingest, ask, check-claim, articles, export, import, delete; `newsdesk
     collections` counts them; the audit log names the command line as `local`."""
     config = str(write_config())
     base = ["--config", config]
@@ -215,6 +215,15 @@ def test_collections_on_the_command_line_are_kept_apart_and_audited(
     assert main([*argv, "--collection", "kremlin", *base]) == 0
     cited = json.loads(capsys.readouterr().out)["citations"]
     assert cited and {c["collection"] for c in cited} == {"kremlin"}
+    quote = ["check-claim", "--quote", "The Americans need rare earth metals.", "--json"]
+    assert main([*quote, *base]) == 0
+    assert json.loads(capsys.readouterr().out)["quote_check"] == "not_found"  # default: empty
+    assert main([*quote, "--collection", "kremlin", *base]) == 0
+    check = json.loads(capsys.readouterr().out)
+    assert check["quote_check"] == "exact"
+    assert {e["citation"]["collection"] for e in check["evidence"]} == {"kremlin"}
+    assert main([*quote, "--collection", "nowhere", *base]) == 1
+    assert "no collection 'nowhere'" in capsys.readouterr().err
     assert main(["collections", "--json", *base]) == 0
     counts = {c["name"]: c["articles"] for c in json.loads(capsys.readouterr().out)}
     assert counts == {"default": 0, "kremlin": 1}

@@ -1,10 +1,11 @@
 """Two desks on one server: two collections, two keys, every way in.
 
-A real server on 127.0.0.1 (REST, SSE streams, /v1, MCP over HTTP, the UI) with the real
-model and Chroma, and a keys file holding a write key for ``investigations`` and a read
-key for ``sports``. Each key sees only its own collection on every route; writing needs a
-write key; a revoked key gets 401 at its next request; every write is in the audit log;
-the browser asks for a key before anything else and never puts it in a URL.
+A real server on 127.0.0.1 (REST, SSE streams, claim checks, /v1, MCP over HTTP, the UI)
+with the real model and Chroma, and a keys file holding a write key for ``investigations``
+and a read key for ``sports``. Each key sees (and checks claims in) only its own collection
+on every route; writing needs a write key; a revoked key gets 401 at its next request;
+every write is in the audit log; the browser asks for a key before anything else and never
+puts it in a URL.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from newsdesk.server import create_app
-from rag.contract import ArticleInput
+from rag.contract import ArticleInput, ClaimQuery
+from rag.desk import Newsdesk
 from rag.embedding import Embedder
 from services.audit import AuditLog
 from services.desk import open_desk
+from services.gate import SharedDesk
 from services.keyfile import KeyFile
-from services.settings import FeedSettings
+from services.settings import FeedSettings, Settings
 from tests.live_server import sample_settings, serve
 
 pytestmark = pytest.mark.slow  # the real model and Chroma
@@ -59,6 +62,8 @@ class Team:
     reader: str  # read key of sports
     keys: KeyFile
     audit: AuditLog
+    desk: Newsdesk
+    settings: Settings
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +79,7 @@ def team(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterat
     for name, article in ARTICLES.items():
         assert desk.ingest([article], collection=name).added == [article.doc_id]
     with serve(create_app(desk, settings)) as url:
-        yield Team(url, writer, reader, keys, audit)
+        yield Team(url, writer, reader, keys, audit, desk, settings)
 
 
 def _client(team: Team, key: str | None) -> httpx.Client:
@@ -161,6 +166,64 @@ def test_without_a_key_everything_but_the_probes_is_401(team: Team) -> None:
         assert client.get("/api/articles").status_code == 401
 
 
+def _quote(words: str, speaker: str, **more: Any) -> dict[str, Any]:
+    return {"quote": words, "speaker": speaker, **more}
+
+
+def test_claim_checks_search_only_the_collections_the_key_may_read(team: Team) -> None:
+    with _client(team, team.reader) as client:
+        own = client.post("/api/claims", json=_quote(STRAND, "Ola Strand"))
+        assert own.status_code == 200, own.text
+        assert own.json()["quote_check"] == "exact"
+        assert {e["citation"]["collection"] for e in own.json()["evidence"]} == {SPO}
+        elsewhere = client.post("/api/claims", json=_quote(HOLT, "Mira Holt"))
+        assert elsewhere.json()["quote_check"] == "not_found"  # investigations not searched
+        for named in ({"collection": INV}, {"collections": [SPO, INV]}):
+            refused = client.post("/api/claims", json=_quote(HOLT, "Mira Holt", **named))
+            assert refused.status_code == 403, named
+            assert refused.json()["detail"].endswith(f"cannot read collection '{INV}'")
+        claim = {"claim": "The ferry contract was rigged, Mira Holt said.", "collection": INV}
+        assert client.post("/api/claims", json=claim).status_code == 403
+    with _client(team, team.writer) as client:
+        found = client.post("/api/claims", json=_quote(HOLT, "Mira Holt", collection=INV))
+        assert found.json()["quote_check"] == "exact"
+        assert [e["citation"]["doc_id"] for e in found.json()["evidence"]] == ["inv-1"]
+        beyond = client.post("/api/claims", json=_quote(STRAND, "", collection=SPO))
+        assert beyond.status_code == 403
+    with _client(team, None) as client:
+        assert client.post("/api/claims", json=_quote(STRAND, "")).status_code == 401
+
+
+def test_a_claim_check_searches_each_collection_it_names(team: Team) -> None:
+    def checked(words: str, *names: str) -> tuple[str | None, set[str]]:
+        check = team.desk.check_claim(ClaimQuery(quote=words, collections=names))
+        return check.quote_check, {e.citation.doc_id for e in check.evidence}
+
+    assert checked(HOLT, SPO) == ("not_found", set())
+    assert checked(HOLT, INV) == ("exact", {"inv-1"})
+    assert checked(HOLT, SPO, INV) == ("exact", {"inv-1"})
+    assert checked(STRAND, INV, SPO) == ("exact", {"spo-1"})
+    assert checked(STRAND) == ("not_found", set())  # none named: the default, empty here
+
+
+def test_the_claims_tab_checks_the_picked_collection_as_the_events_caller(team: Team) -> None:
+    import gradio as gr
+
+    from ui.claims_tab import ClaimHandler
+
+    handler = ClaimHandler(SharedDesk(team.desk, team.settings))
+    sven, ines = gr.Request(username="sven"), gr.Request(username="ines")
+    shown, markdown = handler.check("Quote", STRAND, "Ola Strand", SPO, sven)
+    assert 'data-verdict="exact"' in shown and "Sports Wire" in shown
+    assert markdown.startswith("## Quote check: exact")
+    with pytest.warns(UserWarning, match=f"cannot read collection '{INV}'"):
+        assert handler.check("Quote", HOLT, "Mira Holt", INV, sven) == ("", "")
+    with pytest.warns(UserWarning, match="no longer valid"):
+        assert handler.check("Quote", STRAND, "", SPO, gr.Request(username="nobody")) == ("", "")
+    shown, _ = handler.check("Quote", HOLT, "Mira Holt", None, ines)  # none picked: its first
+    assert 'data-verdict="exact"' in shown and "Desk Notes" in shown
+
+
 def test_openai_compatible_clients_name_the_collection(team: Team) -> None:
     import openai
 
@@ -212,6 +275,8 @@ def test_mcp_tools_check_the_collection(team: Team) -> None:
                 "article": await call("get_article", {"doc_id": "inv-1"}),
                 "sources": await call("list_sources", {"collection": INV}),
                 "own": await call("get_article", {"doc_id": "spo-1"}),
+                "claim": await call("check_claim", {"quote": STRAND, "speaker": "Ola Strand"}),
+                "claim_other": await call("check_claim", {"quote": HOLT, "collections": [INV]}),
             }
 
     got = anyio.run(main, team.reader)
@@ -221,6 +286,11 @@ def test_mcp_tools_check_the_collection(team: Team) -> None:
     assert got["article"].is_error and "no article with id 'inv-1'" in str(got["article"].content)
     assert got["sources"].is_error
     assert got["own"].structured_content["collection"] == SPO
+    claim = got["claim"].structured_content
+    assert claim["quote_check"] == "exact"
+    assert {e["citation"]["doc_id"] for e in claim["evidence"]} == {"spo-1"}
+    refused = got["claim_other"]
+    assert refused.is_error and f"cannot read collection '{INV}'" in str(refused.content)
     probe = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
     accept = {"Accept": "application/json, text/event-stream"}
     refused = httpx.post(team.url + "/mcp", json=probe, headers=accept, trust_env=False)
@@ -316,6 +386,13 @@ def test_the_browser_asks_for_the_key_and_shows_only_its_collection(
         "Sports Wire" in cards.nth(i).inner_text() for i in range(cards.count())
     )
     _screenshot(page, "teams-reader.png")
+    from tests.test_claims_ui import _check as check_in_tab
+
+    result = check_in_tab(page, "Quote", HOLT, "Mira Holt")  # said in investigations only
+    assert result.locator(".nd-verdict[data-verdict='not_found']").count() == 1
+    result = check_in_tab(page, "Quote", STRAND, "Ola Strand")
+    assert result.locator(".nd-verdict[data-verdict='exact']").count() == 1
+    assert "Sports Wire" in result.inner_text()
     assert not any(team.reader in u for u in urls), "the key went into a URL"
     context.close()
 

@@ -67,7 +67,7 @@ def router(shared: SharedDesk) -> APIRouter:
         body: AskIn | ChatIn, on_token: OnToken | None = None, on_sources: OnSources | None = None
     ) -> Answer:
         with shared.use() as desk:
-            return desk.ask(body.query(), on_token, on_sources)
+            return shared.answers.remember(desk.ask(body.query(), on_token, on_sources))
 
     @routes.post(
         "/ask",

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.contract import ChatMessage, Filters, Query
+from rag.contract import Answer, ChatMessage, FeedbackReason, Filters, Query, Vote
 
 EXAMPLE_QUESTION = "What did Peskov say?"
 
@@ -84,3 +84,33 @@ class Ready(BaseModel):
     )
     articles: int
     chunks: int
+
+
+class FollowIn(_Request):
+    question: str = Field(
+        description="The question to follow.",
+        examples=["What did Peskov say about rare earths?"],
+    )
+    collection: str = Field("default", description="The collection whose new articles count.")
+    webhook: str = Field(
+        "",
+        description="An http(s) URL each new passage is POSTed to as JSON (retried with "
+        "backoff; never an internal address unless ingest.allow_hosts names it).",
+    )
+
+
+class FeedbackIn(_Request):
+    answer_id: str | None = Field(
+        None, description="The answer's id (Answer.id) of an answer this server gave lately."
+    )
+    answer: Answer | None = Field(
+        None, description="The answer itself, as received (needed after a server restart)."
+    )
+    vote: Vote = Field(description="up or down.")
+    reason: FeedbackReason | None = Field(
+        None,
+        description="With a down vote: wrong_quote, wrong_speaker, wrong_date, "
+        "not_an_answer or should_be_nothing_found.",
+    )
+    note: str = Field("", max_length=2000, description="Anything else to say.")
+    collection: str = Field("default", description="The collection the question was asked of.")

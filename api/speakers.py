@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.auth import requirement
-from rag.contract import SpeakerList
+from rag.contract import SpeakerList, SpeakerTimeline
 from services.gate import SharedDesk
 
 
 def router(shared: SharedDesk) -> APIRouter:
-    """``GET /api/speakers`` over one shared Newsdesk."""
+    """``GET /api/speakers`` and ``/api/speakers/{name}`` over one shared Newsdesk."""
     reads = [Depends(requirement(shared.settings.server, write=False))]
     routes = APIRouter(prefix="/api", tags=["speakers"])
 
@@ -32,5 +32,22 @@ def router(shared: SharedDesk) -> APIRouter:
     ) -> SpeakerList:
         with shared.use() as desk:
             return desk.speakers(doc_id, source, limit)
+
+    @routes.get(
+        "/speakers/{name}",
+        response_model=SpeakerTimeline,
+        dependencies=reads,
+        summary="A speaker over time: every attributed quote by date, with roles and sources",
+        description="The name matches as questions do ('Peskov' is 'Dmitry Peskov'). Quotes "
+        "oldest first (the newest `limit`; undated last); `weeks` counts quotes per ISO week "
+        "and publisher.",
+    )
+    def speaker_timeline(
+        name: str,
+        collection: Annotated[str, Query(max_length=24)] = "default",
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> SpeakerTimeline:
+        with shared.use() as desk:
+            return desk.speaker_timeline(name, limit, collection)
 
     return routes

@@ -16,14 +16,16 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from newsdesk import follow_commands
 from newsdesk.arguments import parser
+from newsdesk.follow_commands import drain_webhooks
 from rag.contract import Answer, Filters, Query, public_origin
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
 from services.settings import Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = dict(follow_commands.COMMANDS)
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -46,6 +48,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         from services.feed_polling import FeedFollower, feed_of
 
         report = report.merged(FeedFollower(desk, settings).poll([feed_of(u) for u in args.feed]))
+    drain_webhooks(desk, settings)
     for failure in report.failed:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
@@ -61,9 +64,11 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.feeds:
         raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
-    follower = FeedFollower(open_desk(settings), settings)
+    desk = open_desk(settings)
+    follower = FeedFollower(desk, settings)
     if args.once:
         report = follower.poll(settings.feeds)
+        drain_webhooks(desk, settings)
         for failure in report.failed:
             print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
         print(report.summary())

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 from rag.desk import Newsdesk
 from services.feed_polling import FeedFollower
+from services.feedback import FeedbackLog, RecentAnswers
+from services.follows import Following, following_of
 from services.settings import Settings
 
 
@@ -25,6 +27,9 @@ class SharedDesk:
         self._settings = settings
         self._feeds: FeedFollower | None = None
         self._lock = threading.Lock()
+        self.follows: Following = following_of(desk, settings)  # hooked to every ingest
+        self.feedback = FeedbackLog(settings.store.cache_path)
+        self.answers = RecentAnswers()  # those given lately, for feedback by id
 
     @property
     def settings(self) -> Settings:

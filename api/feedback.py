@@ -1,0 +1,38 @@
+"""Answer feedback: ``POST /api/feedback`` (thumbs up or down, with a reason), stored with
+the answer it is about (``services.feedback``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import requirement
+from api.schemas import FeedbackIn
+from rag.contract import Feedback
+from services.feedback import answer_for
+from services.gate import SharedDesk
+
+
+def router(shared: SharedDesk) -> APIRouter:
+    writes = [Depends(requirement(shared.settings.server, write=True))]
+    routes = APIRouter(prefix="/api", tags=["feedback"])
+
+    @routes.post(
+        "/feedback",
+        response_model=Feedback,
+        status_code=201,
+        dependencies=writes,
+        summary="Say whether an answer was right (up) or what was wrong with it (down)",
+        description="Name the answer by `answer_id` (one this server gave lately) or send "
+        "the answer itself as received. Stored with the answer; `newsdesk feedback export` "
+        "turns feedback into evaluation questions.",
+    )
+    async def post_feedback(body: FeedbackIn) -> Feedback:
+        def give() -> Feedback:
+            answer = answer_for(shared.answers, body.answer_id, body.answer)
+            return shared.feedback.give(body.vote, answer, body.reason, body.note,
+                                        body.collection)  # fmt: skip
+
+        return await run_in_threadpool(give)
+
+    return routes

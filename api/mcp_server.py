@@ -3,8 +3,10 @@ Protocol: ``newsdesk mcp`` (stdio) and ``/mcp`` of ``newsdesk serve`` (streamabl
 
 Tools (typed inputs, structured outputs, the same contract types as REST):
 ``search_news`` (passages with citations), ``ask_news`` (the cited answer),
-``get_article`` (text and metadata), ``list_sources`` (publishers); ``ingest_url`` only
-with ``mcp.allow_ingest``. Built on the official SDK (``mcp`` 2.x: ``MCPServer``).
+``get_article`` (text and metadata), ``list_sources`` (publishers), ``speaker_timeline``
+(a speaker's quotes by date), ``list_follows`` (followed questions and what they found);
+``ingest_url`` only with ``mcp.allow_ingest``, ``follow_question`` only with
+``mcp.allow_follow``. Built on the official SDK (``mcp`` 2.x: ``MCPServer``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,18 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rag.contract import Answer, Article, Citation, Filters, IngestReport, Query, SourceCount
+from rag.contract import (
+    Answer,
+    Article,
+    Citation,
+    Filters,
+    Follow,
+    FollowedPassage,
+    IngestReport,
+    Query,
+    SourceCount,
+    SpeakerTimeline,
+)
 from rag.errors import NewsdeskError
 from services.gate import SharedDesk
 from services.keys import allowed, key_needed
@@ -33,6 +46,7 @@ Question = Annotated[
 ]
 Source = Annotated[str | None, Field(description="Only articles of this publisher.")]
 Day = Annotated[date | None, Field(description="YYYY-MM-DD.")]
+Collection = Annotated[str, Field(description="The collection (default: 'default').")]
 
 
 class Passages(BaseModel):
@@ -43,6 +57,17 @@ class Passages(BaseModel):
 
 class Sources(BaseModel):
     sources: list[SourceCount]
+
+
+class Followed(BaseModel):
+    """A followed question with the newest passages found for it."""
+
+    follow: Follow
+    passages: list[FollowedPassage]
+
+
+class Follows(BaseModel):
+    follows: list[Followed]
 
 
 def build_mcp(shared: SharedDesk) -> MCPServer:
@@ -99,6 +124,44 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         with shared.use() as desk:
             return Sources(sources=await run(desk.sources))
 
+    @server.tool(description="Every quote attributed to a person, by date, with the roles "
+                 "and articles; 'Peskov' matches 'Dmitry Peskov'.")  # fmt: skip
+    async def speaker_timeline(
+        name: Annotated[str, Field(description="The speaker's name, or surname.")],
+        limit: Annotated[int, Field(description="The newest N quotes, 1 to 5000.")] = 100,
+        collection: Collection = "default",
+    ) -> SpeakerTimeline:
+        with shared.use() as desk:
+            return await run(lambda: desk.speaker_timeline(name, max(1, min(limit, 5000)),
+                                                           collection))  # fmt: skip
+
+    @server.tool(description="The followed questions and the newest passages new articles "
+                 "gave each of them.")  # fmt: skip
+    async def list_follows(
+        collection: Collection = "default",
+        passages: Annotated[int, Field(description="Passages per question, 0 to 50.")] = 5,
+    ) -> Follows:
+        def listed() -> Follows:
+            follows = shared.follows
+            n = max(0, min(passages, 50))
+            return Follows(follows=[
+                Followed(follow=f, passages=follows.passages(f.id, collection, n) if n else [])
+                for f in follows.follows(collection)
+            ])  # fmt: skip
+
+        return await run(listed)
+
+    if shared.settings.mcp.allow_follow:
+
+        @server.tool(description="Follow a question: every new article that answers it is "
+                     "recorded (see list_follows; an Atom feed; an optional webhook).")  # fmt: skip
+        async def follow_question(
+            question: Question,
+            collection: Collection = "default",
+            webhook: Annotated[str, Field(description="http(s) URL to POST passages to.")] = "",
+        ) -> Follow:
+            return await run(lambda: shared.follows.add(question, collection, webhook))
+
     if shared.settings.mcp.allow_ingest:
 
         @server.tool(description="Fetch a web page by URL and store it as an article.")
@@ -140,11 +203,13 @@ def mount_mcp(app: FastAPI, shared: SharedDesk) -> None:
 
 
 class KeyGuard:
-    """The API key rules of REST reads (writes, for ``ingest_url``) on the MCP endpoint."""
+    """The API key rules of REST reads (writes, with ``ingest_url`` or ``follow_question``)
+    on the MCP endpoint."""
 
     def __init__(self, app: ASGIApp, shared: SharedDesk) -> None:
         self.app, self.server = app, shared.settings.server
-        self.write = shared.settings.mcp.allow_ingest
+        mcp = shared.settings.mcp
+        self.write = mcp.allow_ingest or mcp.allow_follow
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and key_needed(self.server, write=self.write):

@@ -74,6 +74,11 @@ class McpSettings(Section):
         description="Offer the ingest_url tool (it writes: with server.api_key set, HTTP "
         "clients need the key); read-only tools only by default.",
     )
+    allow_follow: bool = Field(
+        False,
+        description="Offer the follow_question tool (it writes a followed question, with an "
+        "optional webhook: with server.api_key set, HTTP clients need the key).",
+    )
 
 
 class FollowSettings(Section):

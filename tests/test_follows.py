@@ -118,8 +118,9 @@ def _passage(title: str, quote: str, link: str) -> FollowedPassage:
 
 
 def test_the_atom_feed_parses_with_every_text_escaped() -> None:
-    follow = Follow(id="f1", question="Peskov & <rare> earths?", created="2025-02-20T00:00:00+00:00")
-    evil = _passage("<script>alert(1)</script> Title", "“We have\x01 a lot & more,” <i>he</i> said.",
+    follow = Follow(id="f1", question="Peskov & <rare> earths?", created="2025-02-20T00:00:00Z")
+    quote = "“We have\x01 a lot & more,” <i>he</i> said."
+    evil = _passage("<script>alert(1)</script> Title", quote,
                     "https://news.example/a?x=1&y=2#:~:text=We%20have")  # fmt: skip
     bare = _passage("No link", "Plain words.", "javascript:alert(1)")
     body = follow_feed(follow, [evil, bare.model_copy(update={"id": "p2"})], "http://127.0.0.1/f")

@@ -1,10 +1,14 @@
 """The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
 share one Newsdesk.
 
-Four tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
-filters, top-k, example questions that ask when clicked), Ingest (upload files, a page by
-URL, or paste an article), Speakers (who is quoted; ask about one) and Articles (list,
-delete). A source card opens its article in a viewer panel (:mod:`ui.viewer`).
+Five tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
+filters, top-k, example questions that ask when clicked; thumbs and reasons under each
+answer are stored as feedback), Ingest (upload files, a page by URL, or paste an
+article), Speakers (who is quoted; ask about one; a speaker's page: quotes per week and
+every quote by date, :mod:`ui.timeline`), Following (followed questions and what new
+articles answered, :mod:`ui.following`) and Articles (list, delete). A source card, a
+speaker's quote or a followed passage opens its article in a viewer panel
+(:mod:`ui.viewer`).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.gate import SharedDesk
 from services.keys import key_matches
-from ui.chat import Chat, chat_file, last_answer_markdown
+from ui.chat import FEEDBACK_OPTIONS, Chat, chat_file, last_answer_markdown
+from ui.following import FollowHandlers
 from ui.handlers import Handlers
 from ui.render import CSS
+from ui.timeline import CSS as TIMELINE_CSS
 from ui.viewer import VIEWER_JS
 
 EXAMPLES = [
@@ -49,7 +55,7 @@ class Asking:
 
 def build_ui(shared: SharedDesk) -> gr.Blocks:
     """The gradio Blocks app over one shared Newsdesk."""
-    on, chat = Handlers(shared), Chat(shared)
+    on, chat, follow = Handlers(shared), Chat(shared), FollowHandlers(shared)
     blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
     with blocks:
         gr.Markdown(INTRO)
@@ -63,24 +69,29 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat"):
                 source, asking = _chat_tab(
-                    chat, shared.settings.retrieval.top_k, shared.settings.query.max_top_k
+                    chat, shared.settings.retrieval.top_k, shared.settings.query.max_top_k, key
                 )
             with gr.Tab("Ingest", id="ingest"):
                 _ingest_tab(on, key, source)
             with gr.Tab("Speakers", id="speakers") as speakers:
-                _speakers_tab(on, speakers, tabs, chat, asking)
+                _speakers_tab(on, speakers, tabs, chat, asking, follow)
+            with gr.Tab("Following", id="following") as following:
+                _following_tab(follow, following, key)
             with gr.Tab("Articles", id="articles"):
                 table, choose, page = _articles_tab(on, key)
         blocks.load(on.publishers, outputs=[source]).then(on.articles, [page], [table, choose])
     return blocks
 
 
-def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Asking]:
+def _chat_tab(
+    chat: Chat, top_k: int, max_top_k: int, key: gr.Textbox
+) -> tuple[gr.Dropdown, Asking]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
-        feedback_options=None, buttons=["copy"], placeholder="Ask about the news.",
+        feedback_options=FEEDBACK_OPTIONS, buttons=["copy"], placeholder="Ask about the news.",
     )  # fmt: skip
+    chatbot.like(chat.feedback, [turns, key], None)  # thumbs, or a reason under the flag
     with gr.Row():
         question = gr.Textbox(
             show_label=False, placeholder="e.g. What did Peskov say?", scale=6,
@@ -125,9 +136,11 @@ def _chat_tab(chat: Chat, top_k: int, max_top_k: int) -> tuple[gr.Dropdown, Aski
     return source, asking
 
 
-def _speakers_tab(on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking) -> None:
+def _speakers_tab(
+    on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking, follow: FollowHandlers
+) -> None:
     """Who is quoted (listed when the tab opens); "Ask what they said" asks "What did X
-    say?" in the Chat tab and shows it."""
+    say?" in the Chat tab and shows it; "Their page" shows their weeks and quotes."""
     with gr.Row():
         publisher = gr.Textbox(label="Publisher (empty: all)", elem_id="nd-speakers-source")
         show = gr.Button("List speakers", elem_id="nd-speakers-list")
@@ -135,6 +148,9 @@ def _speakers_tab(on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: 
     with gr.Row():
         choose = gr.Dropdown([], label="Speaker", allow_custom_value=True, elem_id="nd-speaker")
         ask = gr.Button("Ask what they said (Chat tab)", elem_id="nd-speaker-ask")
+        page = gr.Button("Their page: quotes by date", elem_id="nd-speaker-page-show")
+    shown = gr.HTML(elem_id="nd-speaker-page")
+    page.click(follow.speaker, [choose], [shown])
     tab.select(on.speakers, [publisher], [table, choose])
     show.click(on.speakers, [publisher], [table, choose])
     publisher.submit(on.speakers, [publisher], [table, choose])
@@ -185,6 +201,33 @@ def _ingest_tab(on: Handlers, key: gr.Textbox, source: gr.Dropdown) -> None:
     send_text.click(on.ingest_text, fields, [text_result]).then(on.publishers, None, [source])
 
 
+def _following_tab(follow: FollowHandlers, tab: gr.Tab, key: gr.Textbox) -> None:
+    """Follow a question: every new article that answers it is recorded, shown here, in
+    its Atom feed, and sent to its webhook."""
+    gr.Markdown("New and changed articles are checked against each followed question; "
+                "the passages that answer it are kept here and in its Atom feed.")  # fmt: skip
+    with gr.Row():
+        question = gr.Textbox(
+            label="Question to follow", scale=4, elem_id="nd-follow-question",
+            placeholder="e.g. What did Peskov say about rare earths?",
+        )  # fmt: skip
+        webhook = gr.Textbox(label="Webhook (optional)", placeholder="https://...", scale=2,
+                             elem_id="nd-follow-webhook")  # fmt: skip
+        add = gr.Button("Follow", variant="primary", scale=1, elem_id="nd-follow")
+    table = gr.HTML(elem_id="nd-follows")
+    with gr.Row():
+        choose = gr.Dropdown([], label="Followed question", elem_id="nd-follow-choice")
+        show = gr.Button("Show what was found", elem_id="nd-follow-show")
+        remove = gr.Button("Stop following", variant="stop", elem_id="nd-follow-remove")
+    found = gr.HTML(elem_id="nd-follow-passages")
+    tab.select(follow.follows, None, [table, choose])
+    add.click(follow.add, [question, webhook, key], [table, choose, question])
+    question.submit(follow.add, [question, webhook, key], [table, choose, question])
+    show.click(follow.passages, [choose], [found])
+    choose.change(follow.passages, [choose], [found])
+    remove.click(follow.remove, [choose, key], [table, choose, found])
+
+
 def _articles_tab(on: Handlers, key: gr.Textbox) -> tuple[gr.HTML, gr.Dropdown, gr.Number]:
     with gr.Row():
         page = gr.Number(1, label="Page", precision=0, minimum=1)
@@ -223,7 +266,7 @@ def mount_ui(app: FastAPI, shared: SharedDesk) -> FastAPI:
         show_error=True,
         max_file_size=server.max_upload_bytes,
         ssr_mode=False,
-        css=CSS,
+        css=CSS + TIMELINE_CSS,
         theme=gr.themes.Default(),
     )
     return mounted

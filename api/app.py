@@ -15,12 +15,12 @@ from api import (
     chat_completions,
     docs,
     embeddings,
-    feedback,
     feeds,
-    follows,
+    following,
     http_errors,
     openapi,
     speakers,
+    votes,
 )
 from api.limits import BodyLimit
 from api.methods import MethodGuard
@@ -58,8 +58,8 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(articles.router(shared))
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))
-    app.include_router(follows.router(shared))
-    app.include_router(feedback.router(shared))
+    app.include_router(following.router(shared))
+    app.include_router(votes.router(shared))
     app.include_router(chat_completions.router(shared))
     app.include_router(embeddings.router(shared))
     return app

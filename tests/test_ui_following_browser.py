@@ -93,9 +93,7 @@ def test_following_tab_shows_what_new_articles_answered(
     _screenshot(page, "following.png")
 
 
-def test_a_thumb_under_an_answer_is_stored_with_it(
-    page: Any, served: tuple[str, Settings]
-) -> None:
+def test_a_thumb_under_an_answer_is_stored_with_it(page: Any, served: tuple[str, Settings]) -> None:
     _ask(page, "What did Peskov say?")
     page.locator("#nd-chat button[aria-label='Dislike']").last.click()
     log = served[1].store.cache_path / "feedback.jsonl"

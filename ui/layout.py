@@ -5,8 +5,8 @@ Five tabs: Chat (the source cards as soon as retrieval ends, then the answer str
 filters, top-k, example questions that ask when clicked; thumbs and reasons under each
 answer are stored as feedback), Ingest (upload files, a page by URL, or paste an
 article), Speakers (who is quoted; ask about one; a speaker's page: quotes per week and
-every quote by date, :mod:`ui.timeline`), Following (followed questions and what new
-articles answered, :mod:`ui.following`) and Articles (list, delete). A source card, a
+every quote by date, :mod:`ui.speaker_page`), Following (followed questions and what new
+articles answered, :mod:`ui.follow_tab`) and Articles (list, delete). A source card, a
 speaker's quote or a followed passage opens its article in a viewer panel
 (:mod:`ui.viewer`).
 """
@@ -25,10 +25,10 @@ from ingest import upload_types
 from services.gate import SharedDesk
 from services.keys import key_matches
 from ui.chat import FEEDBACK_OPTIONS, Chat, chat_file, last_answer_markdown
-from ui.following import FollowHandlers
+from ui.follow_tab import FollowHandlers
 from ui.handlers import Handlers
 from ui.render import CSS
-from ui.timeline import CSS as TIMELINE_CSS
+from ui.speaker_page import CSS as TIMELINE_CSS
 from ui.viewer import VIEWER_JS
 
 EXAMPLES = [

@@ -31,9 +31,9 @@ from rag.contract import (
 )
 from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
-from rag.desk.following import answers_in
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
+from rag.desk.matching import answers_in
 from rag.desk.passages import as_citations
 from rag.desk.pooling import Retrieval, pooled
 from rag.desk.querying import checked
@@ -136,7 +136,7 @@ class Newsdesk(Shelves):
     ) -> list[list[Answer]]:
         """Per question, the extractive answer of each given article that answers it by
         itself (its own passages only; "nothing found" gives none), for checking new
-        articles against followed questions (:mod:`rag.desk.following`)."""
+        articles against followed questions (:mod:`rag.desk.matching`)."""
         asked = [self._checked(q) for q in queries]
         corpus = self.library.corpus(collection)
         questions = [_turn(q).question for q in asked]

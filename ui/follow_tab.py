@@ -16,7 +16,7 @@ from rag.errors import NewsdeskError
 from services.gate import SharedDesk
 from services.keys import allowed
 from ui.render import link
-from ui.timeline import speaker_page
+from ui.speaker_page import speaker_page
 
 
 class FollowHandlers:

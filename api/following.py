@@ -30,22 +30,22 @@ def router(shared: SharedDesk) -> APIRouter:
     reads = [Depends(requirement(server, write=False))]
     writes = [Depends(requirement(server, write=True))]
     routes = APIRouter(tags=["follows"])
-    follows = shared.follows
 
     @routes.post("/api/follows", response_model=Follow, status_code=201, dependencies=writes,
                  summary="Follow a question: new articles that answer it are recorded")  # fmt: skip
     async def post_follow(body: FollowIn) -> Follow:
+        follows = shared.follows
         return await run_in_threadpool(follows.add, body.question, body.collection, body.webhook)
 
     @routes.get("/api/follows", response_model=list[Follow], dependencies=reads,
                 summary="The followed questions of a collection")  # fmt: skip
     def list_follows(collection: Collection = "default") -> list[Follow]:
-        return follows.follows(collection)
+        return shared.follows.follows(collection)
 
     @routes.get("/api/follows/{follow_id}", response_model=Follow, dependencies=reads,
                 summary="One followed question")  # fmt: skip
     def get_follow(follow_id: str, collection: Collection = "default") -> Follow:
-        return follows.get(follow_id, collection)
+        return shared.follows.get(follow_id, collection)
 
     @routes.get("/api/follows/{follow_id}/passages", response_model=list[FollowedPassage],
                 dependencies=reads, summary="Passages found for a followed question, newest "
@@ -55,12 +55,12 @@ def router(shared: SharedDesk) -> APIRouter:
         collection: Collection = "default",
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     ) -> list[FollowedPassage]:
-        return follows.passages(follow_id, collection, limit)
+        return shared.follows.passages(follow_id, collection, limit)
 
     @routes.delete("/api/follows/{follow_id}", response_model=Follow, dependencies=writes,
                    summary="Stop following a question (its passages are dropped)")  # fmt: skip
     def delete_follow(follow_id: str, collection: Collection = "default") -> Follow:
-        return follows.remove(follow_id, collection)
+        return shared.follows.remove(follow_id, collection)
 
     @routes.get(
         "/feeds/follows/{follow_id}.atom",
@@ -72,6 +72,7 @@ def router(shared: SharedDesk) -> APIRouter:
         "its publisher and date, and a link that opens on the quote.",
     )
     def atom_feed(follow_id: str, request: Request, collection: Collection = "default") -> Response:
+        follows = shared.follows
         follow = follows.get(follow_id, collection)
         found = follows.passages(follow_id, collection, shared.settings.follows.feed_entries)
         body = follow_feed(follow, found, str(request.url))

@@ -8,11 +8,12 @@ so a misspelt option ("topk") is a 422 naming it rather than silently ignored.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rag.contract import Answer, ChatMessage, FeedbackReason, Filters, Query, Vote
+from rag.errors import QueryError
 
 EXAMPLE_QUESTION = "What did Peskov say?"
 
@@ -103,8 +104,10 @@ class FeedbackIn(_Request):
     answer_id: str | None = Field(
         None, description="The answer's id (Answer.id) of an answer this server gave lately."
     )
-    answer: Answer | None = Field(
-        None, description="The answer itself, as received (needed after a server restart)."
+    answer: dict[str, Any] | None = Field(
+        None,
+        description="The answer itself, as received from /api/ask (an Answer object; needed "
+        "when the server no longer remembers its id, e.g. after a restart).",
     )
     vote: Vote = Field(description="up or down.")
     reason: FeedbackReason | None = Field(
@@ -114,3 +117,12 @@ class FeedbackIn(_Request):
     )
     note: str = Field("", max_length=2000, description="Anything else to say.")
     collection: str = Field("default", description="The collection the question was asked of.")
+
+    def the_answer(self) -> Answer | None:
+        """The answer sent, read as the contract (QueryError saying what does not fit)."""
+        if self.answer is None:
+            return None
+        try:
+            return Answer.model_validate(self.answer)
+        except ValidationError as exc:
+            raise QueryError(f"answer: not an answer ({exc.errors()[0]['msg']})") from None

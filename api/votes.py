@@ -29,7 +29,7 @@ def router(shared: SharedDesk) -> APIRouter:
     )
     async def post_feedback(body: FeedbackIn) -> Feedback:
         def give() -> Feedback:
-            answer = answer_for(shared.answers, body.answer_id, body.answer)
+            answer = answer_for(shared.answers, body.answer_id, body.the_answer())
             return shared.feedback.give(body.vote, answer, body.reason, body.note,
                                         body.collection)  # fmt: skip
 

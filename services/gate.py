@@ -27,7 +27,6 @@ class SharedDesk:
         self._settings = settings
         self._feeds: FeedFollower | None = None
         self._lock = threading.Lock()
-        self.follows: Following = following_of(desk, settings)  # hooked to every ingest
         self.feedback = FeedbackLog(settings.store.cache_path)
         self.answers = RecentAnswers()  # those given lately, for feedback by id
 
@@ -38,12 +37,20 @@ class SharedDesk:
 
     @contextmanager
     def use(self) -> Iterator[Newsdesk]:
+        self.follows  # noqa: B018 (installed on first use: every ingest here is checked)
         yield self._desk
+
+    @property
+    def follows(self) -> Following:
+        """The store's followed questions, which check every ingest of the desk (one
+        registry per desk: ``services.follows.following_of``)."""
+        return following_of(self._desk, self._settings)
 
     @property
     def feeds(self) -> FeedFollower:
         """The store's feed follower (made on first use)."""
         with self._lock:
             if self._feeds is None:
+                self.follows  # noqa: B018 (polled entries are checked too)
                 self._feeds = FeedFollower(self._desk, self._settings)
             return self._feeds

@@ -17,9 +17,11 @@ from api import (
     docs,
     embeddings,
     feeds,
+    following,
     http_errors,
     openapi,
     speakers,
+    votes,
 )
 from api.limits import BodyLimit
 from api.methods import MethodGuard
@@ -62,6 +64,8 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(archive.router(shared))
     app.include_router(speakers.router(shared))
     app.include_router(feeds.router(shared))
+    app.include_router(following.router(shared))
+    app.include_router(votes.router(shared))
     app.include_router(chat_completions.router(shared))
     app.include_router(embeddings.router(shared))
     return app

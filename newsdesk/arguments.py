@@ -130,6 +130,7 @@ def parser(description: str = "") -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     sub.add_parser("config", parents=[common], help="print the validated configuration")
+    _following(sub, common)
     return top
 
 
@@ -152,3 +153,26 @@ def _keys(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     sub.add_parser("list", parents=[common], help="names, roles and collections (no keys)")
     revoke = sub.add_parser("revoke", parents=[common], help="remove a key (401 from then on)")
     revoke.add_argument("name")
+
+
+def _following(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               common: argparse.ArgumentParser) -> None:  # fmt: skip
+    """follow, follows, speaker, feedback (newsdesk/follow_commands.py)."""
+    collection = argparse.ArgumentParser(add_help=False)
+    collection.add_argument("--collection", default="default", help="default: default")
+    both = [common, collection]
+    p = sub.add_parser("follow", parents=both, help="follow a question: record new answers")
+    p.add_argument("question", help='e.g. "What did Peskov say about rare earths?"')
+    p.add_argument("--webhook", help="an http(s) URL each new passage is POSTed to (JSON)")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("follows", parents=both, help="list followed questions")
+    p.add_argument("--remove", metavar="ID", help="stop following this one")
+    p.add_argument("--passages", metavar="ID", help="print the passages found for this one")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("speaker", parents=both, help="a speaker's quotes by date, with roles")
+    p.add_argument("name", help="e.g. Peskov (matches Dmitry Peskov)")
+    p.add_argument("--limit", type=int, default=500, help="the newest N quotes (default 500)")
+    p.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    p = sub.add_parser("feedback", parents=[common], help="answer feedback")
+    p.add_argument("action", choices=["export"], help="export: write it as eval questions")
+    p.add_argument("file", help="the .jsonl to write (the eval question format)")

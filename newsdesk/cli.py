@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from newsdesk import follow_commands
 from newsdesk.arguments import parser
+from newsdesk.follow_commands import drain_webhooks
 from newsdesk.teams import TEAM_COMMANDS
 from rag.contract import Answer, Filters, Query, public_origin
 from rag.errors import NewsdeskError, QueryError
@@ -26,7 +28,7 @@ from services.keys import LOCAL
 from services.settings import Settings, audit_path, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = dict(follow_commands.COMMANDS)
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -51,6 +53,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
         feeds = [feed_of(u, args.collection) for u in args.feed]
         report = report.merged(FeedFollower(desk, settings, who=LOCAL.name).poll(feeds))
+    drain_webhooks(desk, settings)
     for failure in report.failed:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
@@ -66,9 +69,11 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.feeds:
         raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
-    follower = FeedFollower(open_desk(settings), settings, who=LOCAL.name)
+    desk = open_desk(settings)
+    follower = FeedFollower(desk, settings, who=LOCAL.name)
     if args.once:
         report = follower.poll(settings.feeds)
+        drain_webhooks(desk, settings)
         for failure in report.failed:
             print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
         print(report.summary())

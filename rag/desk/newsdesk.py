@@ -33,6 +33,7 @@ from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
 from rag.desk.indexer import Indexer
 from rag.desk.locating import locator
+from rag.desk.matching import answers_in
 from rag.desk.passages import as_citations
 from rag.desk.pooling import Retrieval, pooled
 from rag.desk.querying import checked
@@ -44,6 +45,7 @@ from rag.search import Chunk, Hit, Recency
 log = logging.getLogger(__name__)
 OnToken = Callable[[str], None]
 OnSources = Callable[[Sequence[Citation]], None]
+Ingested = Callable[[str, IngestReport], object]  # (collection, report): after every ingest
 
 
 class Newsdesk(Shelves):
@@ -63,6 +65,7 @@ class Newsdesk(Shelves):
         self.readers = Readers()  # questions in flight, in any collection: the CPU is one
         self._indexers: dict[str, Indexer] = {}
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
+        self.ingested: list[Ingested] = []  # told of every ingest (services' follows)
 
     @property
     def indexer(self) -> Indexer:
@@ -120,7 +123,24 @@ class Newsdesk(Shelves):
         corpus = self.library.corpus(collection, create=True)
         self._recover(corpus)
         with self._writer:
-            return self.indexer_of(corpus).run(items, progress)
+            report = self.indexer_of(corpus).run(items, progress)
+        for listener in list(self.ingested):
+            try:
+                listener(corpus.name, report)
+            except Exception:  # what was stored stays stored; the listener's bug is logged
+                log.exception("a listener of ingests failed on collection %s", corpus.name)
+        return report
+
+    def answers_in(
+        self, queries: Sequence[Query | str], doc_ids: Sequence[str], collection: str = DEFAULT
+    ) -> list[list[Answer]]:
+        """Per question, the extractive answer of each given article that answers it by
+        itself (its own passages only; "nothing found" gives none), for checking new
+        articles against followed questions (:mod:`rag.desk.matching`)."""
+        asked = [self._checked(q) for q in queries]
+        corpus = self.library.corpus(collection)
+        questions = [_turn(q).question for q in asked]
+        return answers_in(corpus, self.answerers["extractive"], questions, doc_ids)
 
     # --- asking --------------------------------------------------------------------------
 

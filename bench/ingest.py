@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import rag.desk.indexer
+import rag.desk.preparing
 from bench.common import REALTIMEQA, WORK, Timer, machine, peak_rss_mb, write_results
 from ingest.loaders import load_paths
 from rag.contract import ArticleInput
@@ -41,7 +41,7 @@ def fresh_settings(folder: Path) -> Settings:
 
 def instrument(desk: Newsdesk, timer: Timer, texts: list[str]) -> None:
     """Time each stage of ``desk.ingest`` and keep the embedded texts."""
-    setattr(rag.desk.indexer, "clean", timer.wrap("clean", clean))  # noqa: B010
+    setattr(rag.desk.preparing, "clean", timer.wrap("clean", clean))  # noqa: B010
     chunker = desk.indexer.chunker
     chunker.split = timer.wrap("chunk", chunker.split)  # type: ignore[method-assign]
     embed = desk.embedder.embed

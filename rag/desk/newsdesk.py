@@ -36,7 +36,7 @@ from rag.contract import (
 )
 from rag.corpus import CheckReport, Corpus, ReadView
 from rag.desk.answerer import Answerer
-from rag.desk.indexer import Indexer
+from rag.desk.indexer import Indexer, Pipeline
 from rag.desk.locating import locator
 from rag.desk.passages import as_citations, source_counts
 from rag.desk.querying import checked
@@ -106,12 +106,15 @@ class Newsdesk:
         self,
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
+        pipeline: Pipeline | None = None,
     ) -> IngestReport:
         """Store new and changed articles; skip unchanged ones; collect failures. A second
-        ingest waits for the first to end; questions do not (see the module docstring)."""
+        ingest waits for the first to end; questions do not (see the module docstring).
+        ``pipeline``: where articles are prepared and embedded (default: this process;
+        ``services.cluster`` gives a Ray cluster's); they are written here either way."""
         self.recover()
         with self._writer:
-            return self.indexer.run(items, progress)
+            return self.indexer.run(items, progress, pipeline=pipeline)
 
     # --- asking --------------------------------------------------------------------------
 

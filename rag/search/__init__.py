@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index, cache_dir_for
 from rag.search.catalogue import ChunkCatalogue
-from rag.search.copies import CopyIndex, one_per_story
+from rag.search.copies import CopyIndex, one_per_story, signature
 from rag.search.files import atomic_file
 from rag.search.hybrid import (
     DenseArticleRetriever,
@@ -56,6 +56,7 @@ __all__ = [
     "diversify",
     "one_per_story",
     "rrf",
+    "signature",
 ]
 
 

@@ -80,8 +80,12 @@ class CopyIndex:
 
     def add(self, doc_id: str, text: str) -> str:
         """Take in an article (again, if its text changed); returns its canonical id."""
+        return self.add_signed(doc_id, signature(text))
+
+    def add_signed(self, doc_id: str, sig: np.ndarray | None) -> str:
+        """``add`` with the text's signature computed already (outside the corpus's lock,
+        or in another process); None: too short to tell."""
         self.remove(doc_id)
-        sig = signature(text)
         self._dirty = True
         if sig is None:
             return self._link(doc_id, doc_id)

@@ -15,10 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from ingest import extensions_text
-from rag.contract import Answer, Filters, Query
+from rag.contract import Answer, Filters, IngestReport, Query
+from rag.desk import Newsdesk
 from rag.errors import NewsdeskError, QueryError
 from services.desk import open_desk, setup_logging
-from services.settings import Settings, load_settings
+from services.settings import Settings, config_path, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
@@ -39,7 +40,10 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if not args.paths and not args.feed:
         raise QueryError("give files, folders or URLs to ingest, or --feed URL")
     desk = open_desk(settings)
-    report = ingest_sources(desk, args.paths)
+    if args.ray is not None:
+        report = _ingest_on_ray(desk, settings, args)
+    else:
+        report = ingest_sources(desk, args.paths)
     if args.feed:
         from services.feed_polling import FeedFollower, feed_of
 
@@ -48,6 +52,20 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
     return 2 if report.failed else 0
+
+
+def _ingest_on_ray(desk: Newsdesk, settings: Settings, args: argparse.Namespace) -> IngestReport:
+    """Files and folders on a Ray cluster (``--ray [ADDRESS]``), URLs here as usual."""
+    from ingest.runner import ingest_urls, is_url
+    from services.cluster import ingest_on_ray, is_address
+
+    address, paths = args.ray, list(args.paths)
+    if address and not is_address(address):  # `--ray PATH ...`: the default cluster
+        address, paths = "", [address, *paths]
+    files = [Path(p) for p in paths if not is_url(p)]
+    report = ingest_on_ray(desk, settings, files, address or None, args.actors)
+    urls = [p for p in paths if is_url(p)]
+    return report.merged(ingest_urls(desk, urls)) if urls else report
 
 
 @command("watch")
@@ -193,10 +211,15 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("serve")
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from newsdesk.server import serve
+    from newsdesk.server import serve, serve_workers
 
     host, port = args.host or settings.server.host, args.port or settings.server.port
-    serve(open_desk(settings), settings, host, port)
+    if args.workers < 1:
+        raise QueryError(f"--workers {args.workers}: give 1 or more")
+    if args.workers > 1:
+        serve_workers(settings, config_path(args.config), host, port, args.workers)
+    else:
+        serve(open_desk(settings), settings, host, port)
     return 0
 
 
@@ -238,6 +261,21 @@ def parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
     )
     p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="read, clean, chunk and embed on a Ray cluster (pip install newsdesk[cluster]): "
+        "ADDRESS is HOST:PORT of its head, ray://HOST:PORT, auto, or local (a new instance "
+        "here); without it, the cluster `ray start` began on this machine, else a local one",
+    )
+    p.add_argument(
+        "--actors",
+        type=int,
+        default=None,
+        help="with --ray: encoder actors (default: one per GPU, else one per machine)",
+    )
     p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
     p.add_argument("--once", action="store_true", help="poll every feed once, then stop")
     p = sub.add_parser("feeds", parents=[common], help="how following each feed goes")
@@ -288,6 +326,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="serving processes on the port, each with its own desk (needs store.mode: http, "
+        "a Chroma server; default 1)",
+    )
     sub.add_parser("config", parents=[common], help="print the validated configuration")
     return top
 

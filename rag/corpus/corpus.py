@@ -35,7 +35,16 @@ from rag.corpus.locks import ReadWriteLock
 from rag.corpus.readers import Readers
 from rag.corpus.view import ReadView
 from rag.embedding import Vectors
-from rag.search import ArticleVectors, BM25Index, Chunk, CopyIndex, Retriever, Store, signature
+from rag.search import (
+    ArticleVectors,
+    BM25Index,
+    Chunk,
+    CopyIndex,
+    Retriever,
+    Slot,
+    Store,
+    signature,
+)
 from rag.text import date_to_ordinal
 
 log = logging.getLogger(__name__)
@@ -62,6 +71,7 @@ class Corpus:
         self.journal = WriteJournal(index.cache_dir)
         self.readers = Readers()
         self._lock = ReadWriteLock()
+        self.slot: Slot | None = None  # the claimed cache folder, when the store is shared
 
     @property
     def model_id(self) -> str:

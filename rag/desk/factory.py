@@ -30,6 +30,7 @@ from rag.search import (
     SparseRetriever,
     Store,
     cache_dir_for,
+    claim_slot,
 )
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -62,9 +63,13 @@ def build(
 
 
 def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Corpus:
-    """The store with its BM25 index, article vectors and hybrid retriever over them."""
+    """The store with its BM25 index, article vectors and hybrid retriever over them. On a
+    Chroma server (which other processes may share) the caches go to a folder of this
+    process's own (``rag.search.claim_slot``)."""
     where = _where(settings.store)
-    index = BM25Index(cache_dir_for(settings.store.cache_path, where, settings.store.collection))
+    folder = cache_dir_for(settings.store.cache_path, where, settings.store.collection)
+    slot = claim_slot(folder) if settings.store.mode == "http" else None
+    index = BM25Index(slot.folder if slot is not None else folder)
     retrieval = settings.retrieval
     vectors = ArticleVectors(index.cache_dir)
     dense = DenseRetriever(store, embedder)
@@ -79,7 +84,9 @@ def open_corpus(settings: CoreSettings, embedder: Embedder, store: Store) -> Cor
         ],
         per_article=retrieval.max_chunks_per_article,
     )
-    return Corpus(store, index, retriever, vectors)
+    corpus = Corpus(store, index, retriever, vectors)
+    corpus.slot = slot  # held as long as the corpus is
+    return corpus
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

@@ -27,6 +27,7 @@ from rag.search.hybrid import (
 from rag.search.ids import article_id, article_key, chunk_id, content_hash
 from rag.search.protocols import Retriever, Store
 from rag.search.records import Chunk, Hit
+from rag.search.slots import Slot, claim_slot, saving
 
 if TYPE_CHECKING:
     from rag.search.store import ChromaStore
@@ -44,6 +45,7 @@ __all__ = [
     "HybridRetriever",
     "Recency",
     "Retriever",
+    "Slot",
     "SparseArticleRetriever",
     "SparseRetriever",
     "Store",
@@ -52,10 +54,12 @@ __all__ = [
     "atomic_file",
     "cache_dir_for",
     "chunk_id",
+    "claim_slot",
     "content_hash",
     "diversify",
     "one_per_story",
     "rrf",
+    "saving",
     "signature",
 ]
 

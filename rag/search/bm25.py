@@ -27,6 +27,7 @@ from rag.contract import Filters
 from rag.search.catalogue import CatalogueEntry, ChunkCatalogue
 from rag.search.files import atomic_file
 from rag.search.protocols import Store
+from rag.search.slots import saving
 from rag.text import date_to_ordinal, terms_many
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,12 @@ class BM25Index:
 
     def _save(self) -> None:
         """Counts first, then the metadata that names their generation: each file whole
-        (``atomic_file``); a crash between the two is caught by ``_load``'s shape check."""
+        (``atomic_file``); a crash between the two is caught by ``_load``'s shape check;
+        both under the folder's save lock (a new process's slot is seeded from a copy)."""
+        with saving(self.cache_dir):
+            self._save_files()
+
+    def _save_files(self) -> None:
         with atomic_file(self.cache_dir / "bm25_counts.npz") as out:
             sparse.save_npz(out, self.counts)
         meta = {

@@ -6,6 +6,8 @@ mounts the gradio UI on it, so neither ``api`` nor ``ui`` imports the other.
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -82,6 +84,6 @@ def _probes(shared: SharedDesk) -> APIRouter:
     def readyz() -> Ready:
         with shared.use() as desk:
             state = desk.ready()
-        return Ready.model_validate(state)
+        return Ready.model_validate({**state, "process": os.getpid()})
 
     return routes

@@ -101,6 +101,9 @@ class Ready(BaseModel):
     )
     articles: int
     chunks: int
+    process: int = Field(
+        0, description="The id of the process that answered (one of `serve --workers N`'s)."
+    )
 
 
 class FollowIn(_Request):

@@ -57,6 +57,16 @@ def parser(description: str = "") -> argparse.ArgumentParser:
         "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
     )
     p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    p.add_argument(
+        "--ray", nargs="?", const="", metavar="ADDRESS",
+        help="read, clean, chunk and embed on a Ray cluster (pip install newsdesk[cluster]): "
+        "ADDRESS is HOST:PORT of its head, ray://HOST:PORT, auto, or local (a new instance "
+        "here); without it, the cluster `ray start` began on this machine, else a local one",
+    )  # fmt: skip
+    p.add_argument(
+        "--actors", type=int, default=None,
+        help="with --ray: encoder actors (default: one per GPU, else one per machine)",
+    )  # fmt: skip
     _collection(p, "to store them in (made if new)")
     p.set_defaults(action="ingest")
     p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
@@ -129,6 +139,11 @@ def parser(description: str = "") -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    p.add_argument(
+        "--workers", type=int, default=1,
+        help="serving processes on the port, each with its own desk (needs store.mode: http, "
+        "a Chroma server; default 1)",
+    )  # fmt: skip
     sub.add_parser("config", parents=[common], help="print the validated configuration")
     _following(sub, common)
     return top

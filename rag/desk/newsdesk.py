@@ -31,7 +31,7 @@ from rag.contract import (
 )
 from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
-from rag.desk.indexer import Indexer
+from rag.desk.indexer import Indexer, Pipeline
 from rag.desk.locating import locator
 from rag.desk.matching import answers_in
 from rag.desk.passages import as_citations
@@ -76,6 +76,7 @@ class Newsdesk(Shelves):
         with self._lock:
             found = self._indexers.get(corpus.name)
             if found is None:
+                corpus.readers = self.readers  # its writes keep the index current for them
                 settings = self.settings
                 found = Indexer(settings.chunking, settings.ingest, self.embedder, corpus,
                                 self.readers)  # fmt: skip
@@ -116,14 +117,17 @@ class Newsdesk(Shelves):
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
         collection: str = DEFAULT,
+        pipeline: Pipeline | None = None,
     ) -> IngestReport:
         """Store new and changed articles in a collection (made if new); skip unchanged
         ones; collect failures. A second ingest waits for the first to end; questions do
-        not (see the module docstring)."""
+        not (see the module docstring). ``pipeline``: where articles are prepared and
+        embedded (default: this process; ``services.cluster`` gives a Ray cluster's); they
+        are written here either way."""
         corpus = self.library.corpus(collection, create=True)
         self._recover(corpus)
         with self._writer:
-            report = self.indexer_of(corpus).run(items, progress)
+            report = self.indexer_of(corpus).run(items, progress, pipeline=pipeline)
         for listener in list(self.ingested):
             try:
                 listener(corpus.name, report)

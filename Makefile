@@ -13,7 +13,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PIP) install -q -U pip
-	$(PIP) install -q -c constraints.txt -e '.[dev,bench]'
+	$(PIP) install -q -c constraints.txt -e '.[dev,bench,cluster]'
 	touch $@
 
 install: $(VENV)/.installed

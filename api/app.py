@@ -6,6 +6,8 @@ mounts the gradio UI on it, so neither ``api`` nor ``ui`` imports the other.
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -18,9 +20,11 @@ from api import (
     docs,
     embeddings,
     feeds,
+    following,
     http_errors,
     openapi,
     speakers,
+    votes,
 )
 from api.limits import BodyLimit
 from api.methods import MethodGuard
@@ -64,6 +68,8 @@ def create_api(shared: SharedDesk) -> FastAPI:
     app.include_router(speakers.router(shared))
     app.include_router(claims.router(shared))
     app.include_router(feeds.router(shared))
+    app.include_router(following.router(shared))
+    app.include_router(votes.router(shared))
     app.include_router(chat_completions.router(shared))
     app.include_router(embeddings.router(shared))
     return app
@@ -80,6 +86,6 @@ def _probes(shared: SharedDesk) -> APIRouter:
     def readyz() -> Ready:
         with shared.use() as desk:
             state = desk.ready()
-        return Ready.model_validate(state)
+        return Ready.model_validate({**state, "process": os.getpid()})
 
     return routes

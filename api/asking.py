@@ -69,7 +69,7 @@ def router(shared: SharedDesk) -> APIRouter:
     ) -> Answer:
         query = body.query().model_copy(update={"collections": principal.reading(body.named())})
         with shared.use() as desk:
-            return desk.ask(query, on_token, on_sources)
+            return shared.answers.remember(desk.ask(query, on_token, on_sources))
 
     @routes.post(
         "/ask",

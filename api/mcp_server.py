@@ -4,9 +4,10 @@ Protocol: ``newsdesk mcp`` (stdio) and ``/mcp`` of ``newsdesk serve`` (streamabl
 Tools (typed inputs, structured outputs, the same contract types as REST):
 ``search_news`` (passages with citations), ``ask_news`` (the cited answer),
 ``check_claim`` (a claim's verdict, or a quote's: exact, altered, misattributed, with the
-passages), ``get_article`` (text and metadata), ``list_sources`` (publishers),
-``list_collections``; ``ingest_url`` only with ``mcp.allow_ingest``. Built on the official
-SDK (``mcp`` 2.x: ``MCPServer``).
+passages), ``get_article`` (text and metadata), ``list_sources`` (publishers), ``list_collections``,
+``speaker_timeline`` (a speaker's quotes by date), ``list_follows`` (followed questions and
+what they found); ``ingest_url`` only with ``mcp.allow_ingest``, ``follow_question`` only
+with ``mcp.allow_follow``. Built on the official SDK (``mcp`` 2.x: ``MCPServer``).
 
 Each tool takes ``collection`` (or ``collections`` to search several) and checks it
 against the caller: over HTTP the key ``KeyGuard`` resolved for the request (carried in the
@@ -37,9 +38,12 @@ from rag.contract import (
     ClaimQuery,
     CollectionCount,
     Filters,
+    Follow,
+    FollowedPassage,
     IngestReport,
     Query,
     SourceCount,
+    SpeakerTimeline,
 )
 from rag.errors import AccessError, AuthError, NewsdeskError
 from services.gate import SharedDesk
@@ -89,6 +93,17 @@ def caller_of(ctx: Context) -> Principal:
     if not isinstance(found, Principal):  # an HTTP request that KeyGuard did not see
         raise ToolError("no caller was resolved for this request")
     return found
+
+
+class Followed(BaseModel):
+    """A followed question with the newest passages found for it."""
+
+    follow: Follow
+    passages: list[FollowedPassage]
+
+
+class Follows(BaseModel):
+    follows: list[Followed]
 
 
 def build_mcp(shared: SharedDesk) -> MCPServer:
@@ -188,6 +203,54 @@ def build_mcp(shared: SharedDesk) -> MCPServer:
         principal = caller_of(ctx)
         return CollectionList(collections=await run(lambda: shared.collections(principal)))
 
+    @server.tool(description="Every quote attributed to a person, by date, with the roles "
+                 "and articles; 'Peskov' matches 'Dmitry Peskov'.")  # fmt: skip
+    async def speaker_timeline(
+        name: Annotated[str, Field(description="The speaker's name, or surname.")],
+        ctx: Context,
+        limit: Annotated[int, Field(description="The newest N quotes, 1 to 5000.")] = 100,
+        collection: Collection = None,
+    ) -> SpeakerTimeline:
+        name_of = reading(ctx, [collection] if collection else None)[0]
+        with shared.use() as desk:
+            return await run(lambda: desk.speaker_timeline(name, max(1, min(limit, 5000)),
+                                                           name_of))  # fmt: skip
+
+    @server.tool(description="The followed questions and the newest passages new articles "
+                 "gave each of them.")  # fmt: skip
+    async def list_follows(
+        ctx: Context,
+        collection: Collection = None,
+        passages: Annotated[int, Field(description="Passages per question, 0 to 50.")] = 5,
+    ) -> Follows:
+        collection_of = reading(ctx, [collection] if collection else None)[0]
+
+        def listed() -> Follows:
+            follows = shared.follows
+            n = max(0, min(passages, 50))
+            return Follows(follows=[
+                Followed(follow=f, passages=follows.passages(f.id, collection_of, n) if n else [])
+                for f in follows.follows(collection_of)
+            ])  # fmt: skip
+
+        return await run(listed)
+
+    if shared.settings.mcp.allow_follow:
+
+        @server.tool(description="Follow a question: every new article that answers it is "
+                     "recorded (see list_follows; an Atom feed; an optional webhook).")  # fmt: skip
+        async def follow_question(
+            question: Question,
+            ctx: Context,
+            collection: Collection = None,
+            webhook: Annotated[str, Field(description="http(s) URL to POST passages to.")] = "",
+        ) -> Follow:
+            try:
+                name = caller_of(ctx).writing(collection)
+            except AccessError as exc:
+                raise ToolError(str(exc)) from None
+            return await run(lambda: shared.follows.add(question, name, webhook))
+
     if shared.settings.mcp.allow_ingest:
 
         @server.tool(description="Fetch a web page by URL and store it as an article.")
@@ -241,11 +304,13 @@ class KeyGuard:
     """The key rules of REST on the MCP endpoint: the caller is resolved from the request's
     key (401 / 403 as over REST) and left in the scope for the tools, which check it
     against the collections they are asked for. With server.api_key alone and
-    ``mcp.allow_ingest``, the whole endpoint needs the key, as the write it offers does."""
+    ``mcp.allow_ingest`` or ``mcp.allow_follow``, the whole endpoint needs the key, as the
+    writes it offers do."""
 
     def __init__(self, app: ASGIApp, shared: SharedDesk) -> None:
         self.app, self.keys = app, shared.keys
-        self.write = shared.settings.mcp.allow_ingest and not shared.keys.named
+        mcp = shared.settings.mcp
+        self.write = (mcp.allow_ingest or mcp.allow_follow) and not shared.keys.named
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

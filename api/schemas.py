@@ -8,11 +8,12 @@ so a misspelt option ("topk") is a 422 naming it rather than silently ignored.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rag.contract import ChatMessage, ClaimQuery, Filters, Query
+from rag.contract import Answer, ChatMessage, ClaimQuery, FeedbackReason, Filters, Query, Vote
+from rag.errors import QueryError
 
 EXAMPLE_QUESTION = "What did Peskov say?"
 
@@ -122,3 +123,57 @@ class Ready(BaseModel):
     )
     articles: int
     chunks: int
+    process: int = Field(
+        0, description="The id of the process that answered (one of `serve --workers N`'s)."
+    )
+
+
+class FollowIn(_Request):
+    question: str = Field(
+        description="The question to follow.",
+        examples=["What did Peskov say about rare earths?"],
+    )
+    collection: str | None = Field(
+        None,
+        max_length=100,
+        description="The collection whose new articles count (default: the key's first "
+        "collection, else 'default').",
+    )
+    webhook: str = Field(
+        "",
+        description="An http(s) URL each new passage is POSTed to as JSON (retried with "
+        "backoff; never an internal address unless ingest.allow_hosts names it).",
+    )
+
+
+class FeedbackIn(_Request):
+    answer_id: str | None = Field(
+        None, description="The answer's id (Answer.id) of an answer this server gave lately."
+    )
+    answer: dict[str, Any] | None = Field(
+        None,
+        description="The answer itself, as received from /api/ask (an Answer object; needed "
+        "when the server no longer remembers its id, e.g. after a restart).",
+    )
+    vote: Vote = Field(description="up or down.")
+    reason: FeedbackReason | None = Field(
+        None,
+        description="With a down vote: wrong_quote, wrong_speaker, wrong_date, "
+        "not_an_answer or should_be_nothing_found.",
+    )
+    note: str = Field("", max_length=2000, description="Anything else to say.")
+    collection: str | None = Field(
+        None,
+        max_length=100,
+        description="The collection the question was asked of (default: the key's first "
+        "collection, else 'default').",
+    )
+
+    def the_answer(self) -> Answer | None:
+        """The answer sent, read as the contract (QueryError saying what does not fit)."""
+        if self.answer is None:
+            return None
+        try:
+            return Answer.model_validate(self.answer)
+        except ValidationError as exc:
+            raise QueryError(f"answer: not an answer ({exc.errors()[0]['msg']})") from None

@@ -1,6 +1,7 @@
 """Helpers every benchmark shares: the machine, the data, results files and memory peaks.
 
-Benchmarks read ``../shared/eval`` by path (tests never do) and write their figures to
+Benchmarks read ``../shared/eval`` by path (tests never do; ``$BENCH_EVAL_DIR`` names
+another folder, e.g. from a git worktree) and write their figures to
 ``bench/results/`` (gitignored); BENCHMARKS.md records them with the exact commands.
 """
 
@@ -23,7 +24,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = Path(os.environ.get("BENCH_EVAL_DIR") or ROOT.parent / "shared" / "eval")
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".newsdesk" / "bench"
 REALTIMEQA = EVAL / "realtimeqa"

@@ -58,6 +58,16 @@ def parser(description: str = "") -> argparse.ArgumentParser:
         "paths", nargs="*", help=f"{extensions_text()} files, folders of them, or http(s) URLs"
     )
     p.add_argument("--feed", action="append", default=[], help="an RSS/Atom feed URL to poll")
+    p.add_argument(
+        "--ray", nargs="?", const="", metavar="ADDRESS",
+        help="read, clean, chunk and embed on a Ray cluster (pip install newsdesk[cluster]): "
+        "ADDRESS is HOST:PORT of its head, ray://HOST:PORT, auto, or local (a new instance "
+        "here); without it, the cluster `ray start` began on this machine, else a local one",
+    )  # fmt: skip
+    p.add_argument(
+        "--actors", type=int, default=None,
+        help="with --ray: encoder actors (default: one per GPU, else one per machine)",
+    )  # fmt: skip
     _collection(p, "to store them in (made if new)")
     p.set_defaults(action="ingest")
     p = sub.add_parser("watch", parents=[common], help="poll the configured feeds until stopped")
@@ -130,8 +140,14 @@ def parser(description: str = "") -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the REST API and the chat UI")
     p.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    p.add_argument(
+        "--workers", type=int, default=1,
+        help="serving processes on the port, each with its own desk (needs store.mode: http, "
+        "a Chroma server; default 1)",
+    )  # fmt: skip
     sub.add_parser("config", parents=[common], help="print the validated configuration")
     claim_commands.add_parsers(sub, common)
+    _following(sub, common)
     return top
 
 
@@ -154,3 +170,26 @@ def _keys(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     sub.add_parser("list", parents=[common], help="names, roles and collections (no keys)")
     revoke = sub.add_parser("revoke", parents=[common], help="remove a key (401 from then on)")
     revoke.add_argument("name")
+
+
+def _following(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               common: argparse.ArgumentParser) -> None:  # fmt: skip
+    """follow, follows, speaker, feedback (newsdesk/follow_commands.py)."""
+    collection = argparse.ArgumentParser(add_help=False)
+    collection.add_argument("--collection", default="default", help="default: default")
+    both = [common, collection]
+    p = sub.add_parser("follow", parents=both, help="follow a question: record new answers")
+    p.add_argument("question", help='e.g. "What did Peskov say about rare earths?"')
+    p.add_argument("--webhook", help="an http(s) URL each new passage is POSTed to (JSON)")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("follows", parents=both, help="list followed questions")
+    p.add_argument("--remove", metavar="ID", help="stop following this one")
+    p.add_argument("--passages", metavar="ID", help="print the passages found for this one")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("speaker", parents=both, help="a speaker's quotes by date, with roles")
+    p.add_argument("name", help="e.g. Peskov (matches Dmitry Peskov)")
+    p.add_argument("--limit", type=int, default=500, help="the newest N quotes (default 500)")
+    p.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    p = sub.add_parser("feedback", parents=[common], help="answer feedback")
+    p.add_argument("action", choices=["export"], help="export: write it as eval questions")
+    p.add_argument("file", help="the .jsonl to write (the eval question format)")

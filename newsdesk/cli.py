@@ -16,20 +16,23 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from newsdesk import claim_commands
+from newsdesk import claim_commands, follow_commands
 from newsdesk.arguments import parser
+from newsdesk.follow_commands import drain_webhooks
 from newsdesk.teams import TEAM_COMMANDS
-from rag.contract import Answer, Filters, Query, public_origin
+from rag.contract import Answer, Filters, IngestReport, Query, public_origin
+from rag.desk import Newsdesk
 from rag.errors import NewsdeskError, QueryError
 from services.audit import AuditLog
 from services.desk import open_desk, setup_logging
 from services.keys import LOCAL
-from services.settings import Settings, audit_path, load_settings
+from services.settings import Settings, audit_path, config_path, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {
     "check-claim": claim_commands.check_claim,
     "eval-claims": claim_commands.eval_claims,
+    **follow_commands.COMMANDS,
 }
 
 
@@ -48,17 +51,37 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if not args.paths and not args.feed:
         raise QueryError("give files, folders or URLs to ingest, or --feed URL")
     desk = open_desk(settings)
-    report = ingest_sources(desk, args.paths, collection=args.collection)
+    if args.ray is not None:
+        report = _ingest_on_ray(desk, settings, args)
+    else:
+        report = ingest_sources(desk, args.paths, collection=args.collection)
     _audit(settings).ingested(LOCAL.name, args.collection, report, args.action)
     if args.feed:
         from services.feed_polling import FeedFollower, feed_of
 
         feeds = [feed_of(u, args.collection) for u in args.feed]
         report = report.merged(FeedFollower(desk, settings, who=LOCAL.name).poll(feeds))
+    drain_webhooks(desk, settings)
     for failure in report.failed:
         print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
     print(report.summary())
     return 2 if report.failed else 0
+
+
+def _ingest_on_ray(desk: Newsdesk, settings: Settings, args: argparse.Namespace) -> IngestReport:
+    """Files and folders on a Ray cluster (``--ray [ADDRESS]``), URLs here as usual."""
+    from ingest.runner import ingest_urls, is_url
+    from services.cluster import ingest_on_ray, is_address
+
+    address, paths = args.ray, list(args.paths)
+    if address and not is_address(address):  # `--ray PATH ...`: the default cluster
+        address, paths = "", [address, *paths]
+    files = [Path(p) for p in paths if not is_url(p)]
+    report = ingest_on_ray(
+        desk, settings, files, address or None, args.actors, collection=args.collection
+    )
+    urls = [p for p in paths if is_url(p)]
+    return report.merged(ingest_urls(desk, urls, args.collection)) if urls else report
 
 
 @command("watch")
@@ -70,9 +93,11 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.feeds:
         raise QueryError("no feeds in config.yaml: add a `feeds:` list (see README)")
-    follower = FeedFollower(open_desk(settings), settings, who=LOCAL.name)
+    desk = open_desk(settings)
+    follower = FeedFollower(desk, settings, who=LOCAL.name)
     if args.once:
         report = follower.poll(settings.feeds)
+        drain_webhooks(desk, settings)
         for failure in report.failed:
             print(f"failed: {failure.origin}: {failure.message}", file=sys.stderr)
         print(report.summary())
@@ -217,10 +242,15 @@ def _delete(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("serve")
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from newsdesk.server import serve
+    from newsdesk.server import serve, serve_workers
 
     host, port = args.host or settings.server.host, args.port or settings.server.port
-    serve(open_desk(settings), settings, host, port)
+    if args.workers < 1:
+        raise QueryError(f"--workers {args.workers}: give 1 or more")
+    if args.workers > 1:
+        serve_workers(settings, config_path(args.config), host, port, args.workers)
+    else:
+        serve(open_desk(settings), settings, host, port)
     return 0
 
 

@@ -8,6 +8,7 @@ so ``article.text[start:end]`` is the verbatim passage a citation points at.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +33,11 @@ __all__ = [
     "ClaimQuery",
     "CollectionCount",
     "Evidence",
+    "Feedback",
+    "FeedbackReason",
     "Filters",
+    "Follow",
+    "FollowedPassage",
     "IngestFailure",
     "IngestReport",
     "Kind",
@@ -41,9 +46,13 @@ __all__ = [
     "Query",
     "SpeakerCount",
     "SpeakerList",
+    "SpeakerQuote",
+    "SpeakerTimeline",
     "Statement",
     "Verification",
     "WordChange",
+    "Vote",
+    "WeekCount",
 ]
 
 
@@ -424,6 +433,17 @@ class Answer(BaseModel):
     def found(self) -> bool:
         return bool(self.citations)
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="This answer's id, which feedback names (POST /api/feedback): a hash of "
+        "the question, the answer text and the cited spans, so the same answer has the same "
+        "id wherever it is shown."
+    )
+    @property
+    def id(self) -> str:
+        cited = [(c.collection, c.doc_id, c.start, c.end) for c in self.citations]
+        key = repr((self.question, self.answer, self.mode, cited)).encode("utf-8")
+        return hashlib.sha256(key).hexdigest()[:16]
+
     def pieces(self) -> list[str]:
         """The answer cut into its cited sentences, for streaming; ``"".join`` gives it back."""
         text = self.answer
@@ -566,3 +586,104 @@ class FeedStatus(_Record):
     failures: int = Field(0, description="Failed polls in a row (the retry backs off).")
     next_poll: str = Field("", description="When it is polled next.")
     entries_seen: int = Field(0, description="Entries stored so far.")
+
+
+class Follow(_Record):
+    """A followed question: every new or changed article of its collection is checked
+    against it, and the passages that answer it are recorded (``newsdesk follow``,
+    ``POST /api/follows``; its Atom feed: ``GET /feeds/follows/{id}.atom``)."""
+
+    id: str = Field(description="The follow's id (its feed's name).")
+    question: str
+    collection: str = Field("default", description="Only this collection's articles count.")
+    webhook: str = Field("", description="An http(s) URL each new passage is POSTed to.")
+    created: str = Field(description="When it was made (UTC, ISO 8601).")
+    passages: int = Field(0, description="Passages recorded so far.")
+    last_found: str = Field("", description="When the last passage was recorded.")
+    webhook_error: str = Field(
+        "", description="Why the last webhook delivery failed for good; empty when none did."
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Its Atom feed's path on the server (any feed reader can subscribe)."
+    )
+    @property
+    def feed(self) -> str:
+        where = "" if self.collection == "default" else f"?collection={self.collection}"
+        return f"/feeds/follows/{self.id}.atom{where}"
+
+
+class FollowedPassage(_Record):
+    """A passage that answers a followed question, from a new or changed article."""
+
+    id: str = Field(description="Stable: the follow, the article and the quoted words.")
+    follow_id: str
+    question: str
+    found_at: str = Field(description="When it was recorded (UTC, ISO 8601).")
+    citation: Citation = Field(description="The passage: quote, article, publisher, date, link.")
+
+
+class SpeakerQuote(_Record):
+    """One attributed quote: who, in what role, the verbatim words and where they stand."""
+
+    speaker: str = Field(description="The speaker, in the fullest form the article gives.")
+    roles: tuple[str, ...] = Field(
+        (), description="Roles the article gives the speaker ('Kremlin spokesman'), as written."
+    )
+    kind: str = Field(description="'direct' (inside quotation marks) or 'reported' speech.")
+    quote: str = Field(description="Verbatim: the stored article's text[start:end].")
+    start: int
+    end: int
+    doc_id: str
+    collection: str = "default"
+    title: str
+    source: str
+    published_at: str = Field("", description="YYYY-MM-DD, or empty when unknown.")
+    url: str = ""
+    link: str = Field("", description="The article's URL opening on the quote (see Citation).")
+    location: str = Field("", description="A page or transcript time, when the text has them.")
+
+
+class WeekCount(_Record):
+    """Quotes of one publisher in one week (ISO weeks, Monday to Sunday)."""
+
+    week: str = Field(description="The ISO week, '2025-W09'.")
+    monday: date = Field(description="The week's first day.")
+    source: str = Field(description="The publisher ('' when the article names none).")
+    quotes: int
+
+
+class SpeakerTimeline(_Record):
+    """Everything one speaker is quoted saying, by date (``GET /api/speakers/{name}``)."""
+
+    name: str = Field(description="The name asked for ('Peskov').")
+    speakers: list[str] = Field(description="The speakers it matched ('Dmitry Peskov').")
+    total: int = Field(description="Their attributed quotes in the collection.")
+    quotes: list[SpeakerQuote] = Field(
+        description="Oldest first, undated ones last; at most the limit asked for."
+    )
+    weeks: list[WeekCount] = Field(description="Quotes per week and publisher, by week.")
+    articles_read: int = Field(description="How many articles were looked at.")
+
+
+Vote = Literal["up", "down"]
+FeedbackReason = Literal[
+    "wrong_quote", "wrong_speaker", "wrong_date", "not_an_answer", "should_be_nothing_found"
+]
+
+
+class Feedback(_Record):
+    """A reader's verdict on an answer, stored with the answer it is about."""
+
+    id: str = Field(description="The feedback record's id.")
+    at: str = Field(description="When it was given (UTC, ISO 8601).")
+    answer_id: str = Field(description="The answer's id (Answer.id).")
+    vote: Vote
+    reason: FeedbackReason | None = Field(
+        None,
+        description="What was wrong (a down vote): wrong_quote, wrong_speaker, wrong_date, "
+        "not_an_answer, should_be_nothing_found.",
+    )
+    note: str = Field("", max_length=2000, description="Anything else the reader said.")
+    collection: str = Field("default", description="The collection the question was asked of.")
+    answer: Answer = Field(description="The answer as it was shown.")

@@ -9,6 +9,7 @@ from rag.config import CoreSettings
 from rag.desk import Newsdesk, build
 from rag.embedding import Embedder
 from services.embedding_client import OpenAIEmbedder
+from services.follows import following_of
 from services.model_client import OpenAICompatible
 from services.settings import Settings
 
@@ -27,6 +28,7 @@ def open_desk(
     desk = build(settings, embedder, generator=generator)
     if recover:
         desk.recover()
+    following_of(desk, settings)  # every ingest is checked against the followed questions
     return desk
 
 

@@ -46,6 +46,7 @@ class FeedFollower:
         self.audit, self.who = AuditLog(audit_path(settings)), who  # who polls: the log's key
         self.file = settings.store.cache_path / f"feeds-{settings.store.collection}.json"
         self.lock = threading.Lock()
+        self._loaded = 0.0  # the state file's mtime when it was read
         self.states = self._load()
 
     def poll(self, feeds: Sequence[FeedSettings], due_only: bool = False) -> IngestReport:
@@ -77,6 +78,11 @@ class FeedFollower:
         return report
 
     def statuses(self) -> list[FeedStatus]:
+        """Each feed's state, as last saved: another process (the one worker of ``serve
+        --workers N`` that polls) may have polled since this one read the file."""
+        with self.lock:
+            if self._mtime() > self._loaded:
+                self.states = self._load()
         configured = {f.url: f for f in self.settings.feeds}
         urls = list(configured) + [u for u in self.states if u not in configured]
         return [self._status(u, configured.get(u)) for u in urls]
@@ -104,7 +110,14 @@ class FeedFollower:
                 log.exception("polling feeds failed")
             stop.wait(tick_s)
 
+    def _mtime(self) -> float:
+        try:
+            return self.file.stat().st_mtime
+        except OSError:
+            return 0.0
+
     def _load(self) -> dict[str, FeedState]:
+        self._loaded = self._mtime()
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             return {d["url"]: FeedState(**d) for d in data}

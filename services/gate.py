@@ -17,6 +17,8 @@ from rag.contract import CollectionCount
 from rag.desk import Newsdesk
 from services.audit import AuditLog
 from services.feed_polling import FeedFollower
+from services.feedback import FeedbackLog, RecentAnswers
+from services.follows import Following, following_of
 from services.keys import Keys, Principal
 from services.settings import Settings, audit_path
 
@@ -31,6 +33,8 @@ class SharedDesk:
         self._lock = threading.Lock()
         self.keys = Keys(settings.server)
         self.audit = AuditLog(audit_path(settings))
+        self.feedback = FeedbackLog(settings.store.cache_path)
+        self.answers = RecentAnswers()  # those given lately, for feedback by id
 
     @property
     def settings(self) -> Settings:
@@ -39,13 +43,21 @@ class SharedDesk:
 
     @contextmanager
     def use(self) -> Iterator[Newsdesk]:
+        self.follows  # noqa: B018 (installed on first use: every ingest here is checked)
         yield self._desk
+
+    @property
+    def follows(self) -> Following:
+        """The store's followed questions, which check every ingest of the desk (one
+        registry per desk: ``services.follows.following_of``)."""
+        return following_of(self._desk, self._settings)
 
     @property
     def feeds(self) -> FeedFollower:
         """The store's feed follower (made on first use)."""
         with self._lock:
             if self._feeds is None:
+                self.follows  # noqa: B018 (polled entries are checked too)
                 self._feeds = FeedFollower(self._desk, self._settings)
             return self._feeds
 

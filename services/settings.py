@@ -99,6 +99,30 @@ class McpSettings(Section):
         description="Offer the ingest_url tool (it writes: with server.api_key set, HTTP "
         "clients need the key); read-only tools only by default.",
     )
+    allow_follow: bool = Field(
+        False,
+        description="Offer the follow_question tool (it writes a followed question, with an "
+        "optional webhook: with server.api_key set, HTTP clients need the key).",
+    )
+
+
+class FollowSettings(Section):
+    webhook_attempts: int = Field(
+        5,
+        ge=1,
+        le=20,
+        description="Tries of one webhook delivery before it is given up (a 5xx, 408, 429, "
+        "a timeout or a failed connection is retried; another 4xx or a refused address is not).",
+    )
+    webhook_backoff_s: float = Field(
+        2.0, gt=0, le=3600, description="Seconds before a webhook's first retry, doubled after."
+    )
+    webhook_timeout_s: float = Field(
+        10.0, gt=0, le=120, description="Seconds one webhook POST may take."
+    )
+    feed_entries: int = Field(
+        100, ge=1, le=10_000, description="The newest passages a follow's Atom feed shows."
+    )
 
 
 class Settings(CoreSettings):
@@ -106,6 +130,10 @@ class Settings(CoreSettings):
 
     server: ServerSettings = Field(default_factory=ServerSettings, description="REST + UI.")
     mcp: McpSettings = Field(default_factory=McpSettings, description="MCP server tools.")
+    follows: FollowSettings = Field(
+        default_factory=FollowSettings,
+        description="Followed questions: their webhooks and Atom feeds.",
+    )
     feeds: list[FeedSettings] = Field(
         default_factory=list, description="Feeds `newsdesk watch` (and serve) follow."
     )

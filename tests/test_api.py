@@ -100,7 +100,7 @@ def test_ask_quotes_are_verbatim_spans_of_the_stored_article(open_api: httpx.Cli
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"question", "answer", "citations", "mode", "timings_ms", "found",
-                         "statements", "verification", "notice", "window"}  # fmt: skip
+                         "statements", "verification", "notice", "window", "id"}  # fmt: skip
     assert data["found"] is True
     stored = open_api.get(f"/api/articles/{SEED_ID}").json()["text"]
     assert stored == SEED.read_text(encoding="utf-8")

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.runner import ingest_paths
@@ -18,42 +12,16 @@ from rag.desk import build
 from rag.embedding import Embedder
 from rag.errors import StoreError
 from services.settings import load_settings
+from tests.chroma_server import chroma_server, free_port
 from tests.conftest import SAMPLE_DIR, SEED_ID
 
 pytestmark = pytest.mark.chroma_server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"chroma server did not start: {(data / 'server.log').read_text()}")
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_ingest_and_ask_through_a_chroma_server(
@@ -79,6 +47,6 @@ def test_ingest_and_ask_through_a_chroma_server(
 def test_unreachable_server_is_a_clear_error(
     write_config: Callable[..., Path], embedder: Embedder
 ) -> None:
-    env = {"NEWSDESK_STORE__MODE": "http", "NEWSDESK_STORE__PORT": str(_free_port())}
+    env = {"NEWSDESK_STORE__MODE": "http", "NEWSDESK_STORE__PORT": str(free_port())}
     with pytest.raises(StoreError, match=r"cannot open the Chroma store at 127\.0\.0\.1"):
         build(load_settings(write_config(), env=env), embedder)

@@ -1,7 +1,8 @@
 """The MCP server with the official SDK's client: over stdio (a real ``newsdesk mcp``
 process on a store holding the sample) and over streamable HTTP (``/mcp`` of a real
 server on 127.0.0.1). Typed inputs, structured outputs, verbatim citations, read-only
-unless ``mcp.allow_ingest``; the HTTP endpoint follows the API key rules."""
+unless ``mcp.allow_ingest`` (``allow_follow``); the HTTP endpoint follows the API key
+rules."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tests.live_server import sample_desk, sample_settings, serve
 pytestmark = pytest.mark.slow
 READ_ONLY = {
     "search_news", "ask_news", "check_claim", "get_article", "list_sources", "list_collections",
+    "speaker_timeline", "list_follows",
 }  # fmt: skip
 PESKOV = "The Americans need rare earth metals. We have a lot of them"
 
@@ -37,8 +39,11 @@ async def _exercise(client: Client) -> dict[str, Any]:
     sources = await client.call_tool("list_sources", {})
     missing = await client.call_tool("get_article", {"doc_id": "no-such-id"})
     collections = await client.call_tool("list_collections", {})
+    said = await client.call_tool("speaker_timeline", {"name": "Peskov"})
+    follows = await client.call_tool("list_follows", {})
     return {"tools": tools, "found": found, "asked": asked, "article": article,
-            "sources": sources, "missing": missing, "collections": collections}  # fmt: skip
+            "sources": sources, "missing": missing, "collections": collections, "said": said,
+            "follows": follows}  # fmt: skip
 
 
 def _check(result: dict[str, Any]) -> None:
@@ -58,6 +63,11 @@ def _check(result: dict[str, Any]) -> None:
     assert result["missing"].is_error and "no article with id" in str(result["missing"].content)
     listed = result["collections"].structured_content["collections"]  # stdio: the local admin
     assert [(c["name"], c["articles"]) for c in listed] == [("default", 1)]
+    said = result["said"].structured_content
+    assert said["speakers"] == ["Dmitry Peskov"] and said["total"] == 3
+    assert all(article["text"][q["start"] : q["end"]] == q["quote"] for q in said["quotes"])
+    assert {q["published_at"] for q in said["quotes"]} == {"2025-02-25"}
+    assert result["follows"].structured_content == {"follows": []}
 
 
 def test_the_tools_over_stdio(write_config: Callable[..., Path]) -> None:
@@ -97,7 +107,7 @@ def test_ingest_url_only_when_allowed_and_the_key_rules(
         tmp_path_factory.mktemp("mcp-keyed"), api_key="k", protect_reads=True
     )
     settings = settings.model_copy(
-        update={"mcp": settings.mcp.model_copy(update={"allow_ingest": True})}
+        update={"mcp": settings.mcp.model_copy(update={"allow_ingest": True, "allow_follow": True})}
     )
     desk = sample_desk(settings, embedder)
     with serve(create_app(desk, settings, ui=False)) as url:
@@ -119,4 +129,4 @@ def test_ingest_url_only_when_allowed_and_the_key_rules(
         async with Client(server) as client:  # in process: which tools are offered
             return {t.name for t in (await client.list_tools()).tools}
 
-    assert anyio.run(names) == READ_ONLY | {"ingest_url"}
+    assert anyio.run(names) == READ_ONLY | {"ingest_url", "follow_question"}

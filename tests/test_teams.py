@@ -321,6 +321,35 @@ def test_writing_needs_a_write_key_and_every_write_is_audited(team: Team) -> Non
     assert not any(e.collection == SPO for e in entries)  # refused writes wrote nothing
 
 
+def test_follows_timelines_and_feedback_keep_to_the_key_s_collections(team: Team) -> None:
+    with _client(team, team.reader) as client:  # a read key of sports
+        said = client.get("/api/speakers/Strand")
+        assert said.status_code == 200 and said.json()["speakers"] == ["Ola Strand"]
+        assert client.get("/api/speakers/Holt", params={"collection": INV}).status_code == 403
+        follow = {"question": "What did Strand say about the cup?"}
+        refused = client.post("/api/follows", json=follow)
+        assert refused.status_code == 403 and "can only read" in refused.json()["detail"]
+        assert client.get("/api/follows", params={"collection": INV}).status_code == 403
+        asked = client.post("/api/ask", json={"question": "What did Strand say?"}).json()
+        vote = {"answer_id": asked["id"], "vote": "up"}
+        assert client.post("/api/feedback", json=vote).status_code == 403  # a write
+    with _client(team, team.writer) as client:  # a write key of investigations
+        made = client.post("/api/follows", json={"question": "Who signed the ferry contract?"})
+        assert made.status_code == 201 and made.json()["collection"] == INV
+        follow_id = made.json()["id"]
+        elsewhere = {"question": "ferry", "collection": SPO}
+        assert client.post("/api/follows", json=elsewhere).status_code == 403
+        assert [f["id"] for f in client.get("/api/follows").json()] == [follow_id]
+        feed = client.get(f"/feeds/follows/{follow_id}.atom")
+        assert feed.status_code == 200 and "atom" in feed.headers["content-type"]
+        with _client(team, team.reader) as other:  # another collection's follow
+            assert other.get(f"/feeds/follows/{follow_id}.atom").status_code == 404
+            theirs = {"collection": INV}
+            assert other.get(f"/feeds/follows/{follow_id}.atom", params=theirs).status_code == 403
+        assert client.delete(f"/api/follows/{follow_id}").status_code == 200
+    assert httpx.get(team.url + "/api/follows", trust_env=False).status_code == 401
+
+
 def test_a_revoked_key_gets_401_at_its_next_request(team: Team) -> None:
     temporary = team.keys.add("tess", "read", [SPO])
     with _client(team, temporary) as client:

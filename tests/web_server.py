@@ -1,5 +1,7 @@
 """A real HTTP server on 127.0.0.1 serving pages and feeds a test sets up (``routes``:
-path -> (status, headers, body)); it records each request's path and headers."""
+path -> (status, headers, body)); it records each request's path and headers. It takes
+POSTs too (a webhook receiver): each is recorded with its body, and answered with the
+next of ``post_statuses[path]`` (then 200)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ class Site:
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     delay_s: dict[str, float] = field(default_factory=dict)
+    posts: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
+    post_statuses: dict[str, list[int]] = field(default_factory=dict)
 
     def page(self, path: str, body: str, status: int = 200, **headers: str) -> str:
         kind = headers.pop("content_type", "text/html; charset=utf-8")
@@ -55,6 +59,15 @@ def local_site() -> Iterator[Site]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            site.posts.append((self.path, dict(self.headers), body))
+            statuses = site.post_statuses.get(self.path, [])
+            status = statuses.pop(0) if statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, *args: object) -> None:
             pass

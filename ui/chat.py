@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.contract import Answer, ChatMessage, Citation, Filters, Query
+from rag.contract import Answer, ChatMessage, Citation, FeedbackReason, Filters, Query, Vote
 from rag.desk import Newsdesk
 from rag.errors import NewsdeskError, NotFoundError, QueryError
 from services.export import answer_markdown, chat_markdown
@@ -30,6 +30,14 @@ from ui.viewer import contexts_for, span_of
 
 SEARCHING = "Searching the articles…"
 WRITING = "Writing the answer from these sources…"
+REASONS: dict[str, FeedbackReason] = {
+    "Wrong quote": "wrong_quote",
+    "Wrong speaker": "wrong_speaker",
+    "Wrong date": "wrong_date",
+    "Not an answer": "not_an_answer",
+    "Should have said nothing found": "should_be_nothing_found",
+}
+FEEDBACK_OPTIONS = ("Like", "Dislike", *REASONS)  # thumbs; the reasons under the flag
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,44 @@ class Chat:
             yield chat_messages(turns, text, markdown_text(shown), final), turns, ""
         done = [*turns, Turn(text, answer, dict(contexts))]
         yield chat_messages(done, filtered=not filters.is_empty()), done, ""
+
+    def feedback(
+        self,
+        turns: list[Turn],
+        key: str,
+        collection: str,
+        data: gr.LikeData,
+        request: gr.Request,
+    ) -> None:
+        """A thumb or a reason under an answer: stored with that answer (services.feedback).
+        Un-choosing one sends nothing to store."""
+        turn = turn_of_message(turns, data.index)
+        liked = data.liked
+        if turn is None or liked == "" or (isinstance(liked, str) and liked not in REASONS):
+            return
+        try:
+            principal = self.access.who(request, key, write=True)
+            name = principal.reading([collection] if collection else ())[0]
+        except NewsdeskError as exc:
+            gr.Warning(f"{exc} (feedback needs a key that may write)")
+            return
+        vote: Vote = "up" if liked is True else "down"
+        reason = REASONS[liked] if isinstance(liked, str) else None
+        self.shared.feedback.give(vote, turns[turn].answer, reason, collection=name)
+        gr.Info("Thank you: your feedback is stored with the answer.")
+
+
+def turn_of_message(turns: Sequence[Turn], index: int | tuple[int, int]) -> int | None:
+    """The turn whose answer holds the chatbot's message ``index`` (a user message, then
+    the answer's text, then its cards when it cites anything: see ``chat_messages``)."""
+    at = index[0] if isinstance(index, tuple) else index
+    first = 0
+    for number, turn in enumerate(turns):
+        size = 1 + (2 if turn.answer.citations else 1)
+        if first < at < first + size:
+            return number
+        first += size
+    return None
 
 
 def _with_contexts(

@@ -1,14 +1,17 @@
 """The chat UI (gradio), mounted at ``/`` of the REST app (by ``newsdesk.server``) so both
 share one Newsdesk.
 
-Five tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
-filters, top-k, example questions that ask when clicked), Ingest (upload files, a page by
-URL, or paste an article), Speakers (who is quoted; ask about one), Claims (check a claim
-or a quote: :mod:`ui.claims_tab`) and Articles (list, delete). A source card opens its
-article in a viewer panel (:mod:`ui.viewer`). The collection picker above them offers the
-collections the user's key may see; every tab acts on the one picked (the chat may search
-more: "Also search"). With named keys the UI asks for a key before anything else
-(:mod:`ui.access`).
+Six tabs: Chat (the source cards as soon as retrieval ends, then the answer streams in;
+filters, top-k, example questions that ask when clicked; thumbs and reasons under each
+answer are stored as feedback), Ingest (upload files, a page by URL, or paste an
+article), Speakers (who is quoted; ask about one; a speaker's page: quotes per week and
+every quote by date, :mod:`ui.speaker_page`), Claims (check a claim or a quote:
+:mod:`ui.claims_tab`), Following (followed questions and what new
+articles answered, :mod:`ui.follow_tab`) and Articles (list, delete). A source card, a
+speaker's quote or a followed passage opens its article in a viewer panel
+(:mod:`ui.viewer`). The collection picker above them offers the collections the user's
+key may see; every tab acts on the one picked (the chat may search more: "Also search").
+With named keys the UI asks for a key before anything else (:mod:`ui.access`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from fastapi import FastAPI
 from ingest import upload_types
 from services.gate import SharedDesk
 from ui.access import UIAccess
-from ui.chat import Chat, chat_file, last_answer_markdown
+from ui.chat import FEEDBACK_OPTIONS, Chat, chat_file, last_answer_markdown
 from ui.claims_tab import claims_tab
+from ui.follow_tab import FollowHandlers
 from ui.handlers import Handlers
 from ui.render import CSS
+from ui.speaker_page import CSS as TIMELINE_CSS
 from ui.viewer import VIEWER_JS
 
 EXAMPLES = [
@@ -54,7 +59,7 @@ class Asking:
 
 def build_ui(shared: SharedDesk) -> gr.Blocks:
     """The gradio Blocks app over one shared Newsdesk."""
-    on, chat = Handlers(shared), Chat(shared)
+    on, chat, follow = Handlers(shared), Chat(shared), FollowHandlers(shared)
     blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
     with blocks:
         gr.Markdown(INTRO)
@@ -73,14 +78,16 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"):
                 source, asking = _chat_tab(
                     chat, collection, shared.settings.retrieval.top_k,
-                    shared.settings.query.max_top_k,
+                    shared.settings.query.max_top_k, key,
                 )  # fmt: skip
             with gr.Tab("Ingest", id="ingest"):
                 _ingest_tab(on, key, collection, source)
             with gr.Tab("Speakers", id="speakers") as speakers:
-                _speakers_tab(on, speakers, tabs, chat, asking, collection)
+                _speakers_tab(on, speakers, tabs, chat, asking, collection, follow)
             with gr.Tab("Claims", id="claims"):
                 claims_tab(shared, collection)
+            with gr.Tab("Following", id="following") as following:
+                _following_tab(follow, following, key, collection)
             with gr.Tab("Articles", id="articles"):
                 table, choose, page = _articles_tab(on, key, collection)
         also = asking.inputs[-1]
@@ -94,13 +101,16 @@ def build_ui(shared: SharedDesk) -> gr.Blocks:
 
 
 def _chat_tab(
-    chat: Chat, collection: gr.Dropdown, top_k: int, max_top_k: int
+    chat: Chat, collection: gr.Dropdown, top_k: int, max_top_k: int, key: gr.Textbox
 ) -> tuple[gr.Dropdown, Asking]:
     turns = gr.State([])
     chatbot = gr.Chatbot(
         label="Newsdesk", height=560, latex_delimiters=[], elem_id="nd-chat",
-        feedback_options=None, buttons=["copy"], placeholder="Ask about the news.",
+        feedback_options=FEEDBACK_OPTIONS, buttons=["copy"], placeholder="Ask about the news.",
     )  # fmt: skip
+    chatbot.like(
+        chat.feedback, [turns, key, collection], None
+    )  # thumbs, or a reason under the flag
     with gr.Row():
         question = gr.Textbox(
             show_label=False, placeholder="e.g. What did Peskov say?", scale=6,
@@ -150,10 +160,16 @@ def _chat_tab(
 
 
 def _speakers_tab(
-    on: Handlers, tab: gr.Tab, tabs: gr.Tabs, chat: Chat, asking: Asking, collection: gr.Dropdown
+    on: Handlers,
+    tab: gr.Tab,
+    tabs: gr.Tabs,
+    chat: Chat,
+    asking: Asking,
+    collection: gr.Dropdown,
+    follow: FollowHandlers,
 ) -> None:
     """Who is quoted (listed when the tab opens); "Ask what they said" asks "What did X
-    say?" in the Chat tab and shows it."""
+    say?" in the Chat tab and shows it; "Their page" shows their weeks and quotes."""
     with gr.Row():
         publisher = gr.Textbox(label="Publisher (empty: all)", elem_id="nd-speakers-source")
         show = gr.Button("List speakers", elem_id="nd-speakers-list")
@@ -161,6 +177,9 @@ def _speakers_tab(
     with gr.Row():
         choose = gr.Dropdown([], label="Speaker", allow_custom_value=True, elem_id="nd-speaker")
         ask = gr.Button("Ask what they said (Chat tab)", elem_id="nd-speaker-ask")
+        page = gr.Button("Their page: quotes by date", elem_id="nd-speaker-page-show")
+    shown = gr.HTML(elem_id="nd-speaker-page")
+    page.click(follow.speaker, [choose, collection], [shown])
     tab.select(on.speakers, [publisher, collection], [table, choose])
     show.click(on.speakers, [publisher, collection], [table, choose])
     publisher.submit(on.speakers, [publisher, collection], [table, choose])
@@ -217,6 +236,35 @@ def _ingest_tab(
     )
 
 
+def _following_tab(
+    follow: FollowHandlers, tab: gr.Tab, key: gr.Textbox, collection: gr.Dropdown
+) -> None:
+    """Follow a question: every new article that answers it is recorded, shown here, in
+    its Atom feed, and sent to its webhook."""
+    gr.Markdown("New and changed articles are checked against each followed question; "
+                "the passages that answer it are kept here and in its Atom feed.")  # fmt: skip
+    with gr.Row():
+        question = gr.Textbox(
+            label="Question to follow", scale=4, elem_id="nd-follow-question",
+            placeholder="e.g. What did Peskov say about rare earths?",
+        )  # fmt: skip
+        webhook = gr.Textbox(label="Webhook (optional)", placeholder="https://...", scale=2,
+                             elem_id="nd-follow-webhook")  # fmt: skip
+        add = gr.Button("Follow", variant="primary", scale=1, elem_id="nd-follow")
+    table = gr.HTML(elem_id="nd-follows")
+    with gr.Row():
+        choose = gr.Dropdown([], label="Followed question", elem_id="nd-follow-choice")
+        show = gr.Button("Show what was found", elem_id="nd-follow-show")
+        remove = gr.Button("Stop following", variant="stop", elem_id="nd-follow-remove")
+    found = gr.HTML(elem_id="nd-follow-passages")
+    tab.select(follow.follows, [collection], [table, choose])
+    add.click(follow.add, [question, webhook, key, collection], [table, choose, question])
+    question.submit(follow.add, [question, webhook, key, collection], [table, choose, question])
+    show.click(follow.passages, [choose, collection], [found])
+    choose.change(follow.passages, [choose, collection], [found])
+    remove.click(follow.remove, [choose, key, collection], [table, choose, found])
+
+
 def _articles_tab(
     on: Handlers, key: gr.Textbox, collection: gr.Dropdown
 ) -> tuple[gr.HTML, gr.Dropdown, gr.Number]:
@@ -257,7 +305,7 @@ def mount_ui(app: FastAPI, shared: SharedDesk) -> FastAPI:
         show_error=True,
         max_file_size=server.max_upload_bytes,
         ssr_mode=False,
-        css=CSS,
+        css=CSS + TIMELINE_CSS,
         theme=gr.themes.Default(),
     )
     return mounted

@@ -77,7 +77,8 @@ def fact_passages(
     """The passages that answer, best first; [] when none does."""
     if asked.total <= 0:
         return []
-    scored = [p for s in sentences if (p := _passage(asked, s, settings)) is not None]
+    memo = _Memo(asked)
+    scored = [p for s in sentences if (p := _passage(asked, s, settings, memo)) is not None]
     if not scored:
         return []
     scored.sort(key=lambda p: -p.score)
@@ -91,10 +92,52 @@ def fact_passages(
     return kept
 
 
-def _passage(asked: Asked, sentence: Sentence, settings: AnswerSettings) -> Passage | None:
-    support = _support(asked, sentence.terms, sentence.context)
-    named = all(_named(e, sentence) for e in asked.entities)
-    if support < settings.min_support or not named:
+class _Memo:
+    """What one question's check would compute again for every sentence, computed once:
+    per article, whether it names what is asked; per article and per paragraph (a
+    sentence's context), the key terms it covers, which bound the support of every
+    sentence in it (a sentence's terms are among its context's, and those among its
+    article's). Sentences share these sets (the same objects), so the lookups hash
+    nothing anew. Whole articles are read for followed questions: this keeps that cheap."""
+
+    def __init__(self, asked: Asked) -> None:
+        self.asked = asked
+        self._named: dict[frozenset[str], bool] = {}
+        self._covered: dict[frozenset[str], set[str]] = {}
+
+    def named(self, sentence: Sentence) -> bool:
+        found = self._named.get(sentence.names)
+        if found is None:
+            found = all(_named(e, sentence) for e in self.asked.entities)
+            self._named[sentence.names] = found
+        return found
+
+    def covered(self, words: frozenset[str], among: set[str] | None = None) -> set[str]:
+        """The key terms ``words`` covers (only ``among`` can be: those of a superset)."""
+        found = self._covered.get(words)
+        if found is None:
+            terms = self.asked.weights if among is None else among
+            found = self._covered[words] = {t for t in terms if t in words or _near(t, words)}
+        return found
+
+    def support(self, sentence: Sentence, min_support: float) -> float:
+        """Key-term weight in the sentence, plus half of what only its context holds (0
+        when its article or its context cannot reach ``min_support``)."""
+        article = self.covered(sentence.article)
+        if self.asked.support(article) < min_support:
+            return 0.0
+        context = self.covered(sentence.context, article)
+        if self.asked.support(context) < min_support:
+            return 0.0
+        own = {t for t in context if t in sentence.terms or _near(t, sentence.terms)}
+        return self.asked.support(own) + 0.5 * self.asked.support(context - own)
+
+
+def _passage(
+    asked: Asked, sentence: Sentence, settings: AnswerSettings, memo: _Memo
+) -> Passage | None:
+    support = memo.support(sentence, settings.min_support)
+    if support < settings.min_support or not memo.named(sentence):
         return None
     end, kind = sentence.end, _holds(asked, sentence)
     score = support + 0.05 / (1 + sentence.rank)
@@ -114,16 +157,8 @@ def _named(entity: str, sentence: Sentence) -> bool:
     word of its own ("France", not the "France" of "Agence France-Presse"; "Oscars" will do
     for "Oscar")."""
     if entity[0].isdigit():
-        number = entity.replace(",", "")
-        return any(w.startswith(number) for w in sentence.article)
-    return entity in sentence.names or any(_variant(entity, w) for w in sentence.names)
-
-
-def _support(asked: Asked, own: frozenset[str], context: frozenset[str]) -> float:
-    """Key-term weight in the sentence, plus half of what only its context holds."""
-    in_sentence = covered_terms(asked, own)
-    in_context = covered_terms(asked, context) - in_sentence
-    return asked.support(in_sentence) + 0.5 * asked.support(in_context)
+        return _near(entity.replace(",", ""), sentence.article)
+    return entity in sentence.names or _near(entity, sentence.names)
 
 
 def covered_terms(asked: Asked, words: frozenset[str]) -> set[str]:
@@ -134,15 +169,33 @@ def covered_terms(asked: Asked, words: frozenset[str]) -> set[str]:
 
 def _near(term: str, words: frozenset[str]) -> bool:
     """A form of the same word: "bankrupt" / "bankruptci", "50" / "50th"; not a word that
-    merely starts another ("earth" / "earthquak")."""
+    merely starts another ("earth" / "earthquak"). For a number, any word starting with
+    it; else one a prefix of the other, the shorter of at least 5 letters and the longer
+    at most 3 letters longer: ``term`` cut by up to 3 letters (a set lookup each), or
+    ``term`` and up to 3 more (one search of the words joined, made once per set)."""
     if term[0].isdigit():
-        return any(w.startswith(term) for w in words)
-    return any(_variant(term, w) for w in words)
+        return f"\n{term}" in _joined(words)
+    if len(term) < 5:
+        return False  # the shorter word would be under 5 letters
+    if any(term[:k] in words for k in range(max(5, len(term) - 3), len(term))):
+        return True
+    return re.search(f"\n{re.escape(term)}[^\n]{{0,3}}\n", _joined(words)) is not None
 
 
-def _variant(a: str, b: str) -> bool:
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 5 and len(long) - len(short) <= 3 and long.startswith(short)
+_JOINED: dict[frozenset[str], str] = {}
+_JOINED_LIMIT = 4096  # word sets of recent articles and paragraphs (then forgotten at once)
+
+
+def _joined(words: frozenset[str]) -> str:
+    """The words one a line, "\n" before and after each: one C-speed search finds a word
+    by its start (sets of one article and its paragraphs are met again and again; a set's
+    hash is cached, so the lookup costs nothing)."""
+    found = _JOINED.get(words)
+    if found is None:
+        if len(_JOINED) >= _JOINED_LIMIT:
+            _JOINED.clear()
+        found = _JOINED[words] = "\n" + "\n".join(words) + "\n"
+    return found
 
 
 def _holds(asked: Asked, sentence: Sentence) -> bool:

@@ -12,6 +12,12 @@ writers. Nobody else touches them; there are two doors:
 Before a read, the derived indexes are brought up to the store (another process may
 have written to it): that catch-up goes through the write door too, since it changes
 them.
+
+While questions are being asked, each write's BM25 index is computed before the lock
+(a question never waits for it); while nobody asks (a command-line or cluster ingest, a
+quiet server), writes are noted and folded into the index once, before the next read or
+at the end of the ingest: the index is recomputed once, not once per write (the cost of
+each grows with the corpus). See ``rag.search.bm25``.
 """
 
 from __future__ import annotations
@@ -20,18 +26,32 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+import numpy as np
+
 from rag.contract import Article, ArticleInput
 from rag.corpus.checking import CheckReport, check, repair
 from rag.corpus.journal import WriteJournal
 from rag.corpus.locks import ReadWriteLock
+from rag.corpus.readers import Readers
 from rag.corpus.view import ReadView
 from rag.embedding import Vectors
-from rag.search import ArticleVectors, BM25Index, Chunk, CopyIndex, Retriever, Store
+from rag.search import (
+    ArticleVectors,
+    BM25Index,
+    Chunk,
+    CopyIndex,
+    Retriever,
+    Slot,
+    Store,
+    signature,
+)
 from rag.text import date_to_ordinal
 
 log = logging.getLogger(__name__)
 Written = tuple[Article, list[Chunk], Vectors]
 Reindex = Callable[[list[ArticleInput]], object]  # re-ingests articles (force), for repairs
+Signatures = Sequence[np.ndarray | None]  # wire-copy signatures of a write's articles
+ASKED_S = 30.0  # a question in the last this many seconds: writes keep the index current
 
 
 class Corpus:
@@ -52,6 +72,8 @@ class Corpus:
         self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
         self.journal = WriteJournal(index.cache_dir)
         self._lock = ReadWriteLock()
+        self.slot: Slot | None = None  # the claimed cache folder, when the store is shared
+        self.readers = Readers()  # questions in flight: the desk's, shared by collections
 
     @property
     def model_id(self) -> str:
@@ -80,7 +102,8 @@ class Corpus:
     def _in_step(self) -> bool:
         index = self.index
         return (
-            self.store.generation() == index.generation
+            index.deferred is None
+            and self.store.generation() == index.generation
             and self.vectors.generation == index.generation
             and len(self.copies.canonical_of) == len(index.catalogue.article_ids)
         )
@@ -93,30 +116,43 @@ class Corpus:
 
     # --- the write door ------------------------------------------------------------------
 
-    def write(self, part: Sequence[Written]) -> None:
+    def write(self, part: Sequence[Written], signatures: Signatures | None = None) -> None:
         """Store new versions of a few articles, in one short exclusive write.
 
-        The BM25 index after the write is computed before the lock is taken (on a large
-        store most of a second) and swapped in with the write; if the write removed other
-        chunks than expected, it is recomputed under the lock. The journal names the
-        articles, so a write cut short (kill -9) is repaired at the next start."""
+        With questions being asked, the BM25 index after the write is computed before the
+        lock is taken (on a large store most of a second) and swapped in with the write;
+        if the write removed other chunks than expected, it is recomputed under the lock.
+        Otherwise the write is noted and folded in later (``BM25Index.defer``). The
+        journal names the articles, so a write cut short (kill -9) is repaired at the next
+        start. ``signatures``: the articles' wire-copy signatures, if already computed
+        (``rag.desk.Preparer`` does, in its worker processes on a cluster)."""
         written = [
             ((c.chunk_id, a.doc_id, a.source, date_to_ordinal(a.published_at)), c.text)
             for a, chunks, _ in part
             for c in chunks
         ]
-        new = {entry[0] for entry, _ in written}
-        chunks_of = self.index.catalogue.chunks_of
-        expected = [c for a, _, _ in part for c in chunks_of.get(a.doc_id, []) if c not in new]
-        prepared = self.index.prepare(written, expected)
+        if signatures is None:
+            signatures = [signature(a.text) for a, _, _ in part]
+        eager = self.index.deferred is None and self.readers.recent(ASKED_S)
+        prepared = self.index.prepare(written, self._expected(part)) if eager else None
         with self._lock.write(), self.journal.writing([a.doc_id for a, _, _ in part]):
-            in_step = self.store.generation() == self.index.generation
+            in_step = self.store.generation() == self.index.head
             removed = self.store.write_articles(part)
             generation = self.store.generation()
-            if in_step and not self.index.install(prepared, removed, generation):
+            if not in_step:  # another process wrote too: the next read syncs it all
+                pass
+            elif prepared is None:
+                self.index.defer(written, removed, generation)
+            elif not self.index.install(prepared, removed, generation):
                 self.index.absorb(written, removed, generation)
-            for article, _, _ in part:
-                self.copies.add(article.doc_id, article.text)
+            for (article, _, _), sig in zip(part, signatures, strict=True):
+                self.copies.add_signed(article.doc_id, sig)
+
+    def _expected(self, part: Sequence[Written]) -> list[str]:
+        """The chunk ids a write of these articles should remove (their old versions')."""
+        new = {c.chunk_id for _, chunks, _ in part for c in chunks}
+        chunks_of = self.index.catalogue.chunks_of
+        return [c for a, _, _ in part for c in chunks_of.get(a.doc_id, []) if c not in new]
 
     def settle(self) -> None:
         """After an ingest: everything in step with the store and saved to disk."""
@@ -155,6 +191,11 @@ class Corpus:
             self.vectors.sync(self.store, self.index)
             self.journal.clear()
             return report
+
+    def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The stored content hash of each of these articles that is stored, from the
+        store itself (an ingest asks before each batch: no catch-up of the indexes)."""
+        return self.store.content_hashes(doc_ids) if doc_ids else {}
 
     def stats(self) -> dict[str, int]:
         with self.read() as view:

@@ -13,6 +13,7 @@ does not hold an ingest back (:meth:`Reading.done`).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,11 +41,13 @@ class Readers:
     def __init__(self) -> None:
         self._count = 0
         self._idle = threading.Condition()
+        self._last = float("-inf")  # when the last question came (monotonic seconds)
 
     @contextmanager
     def reading(self) -> Iterator[Reading]:
         with self._idle:
             self._count += 1
+            self._last = time.monotonic()
         reading = Reading(self)
         try:
             yield reading
@@ -56,6 +59,11 @@ class Readers:
             self._count -= 1
             if self._count == 0:
                 self._idle.notify_all()
+
+    def recent(self, within_s: float) -> bool:
+        """Was a question asked in the last ``within_s`` seconds (or is one in flight)?"""
+        with self._idle:
+            return self._count > 0 or time.monotonic() - self._last < within_s
 
     def busy(self) -> int:
         with self._idle:

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from rag.corpus import CheckReport
 from rag.desk.answerer import Answerer, Retriever
 from rag.desk.factory import build, lazy_embedder, model_record, open_corpus, open_store
-from rag.desk.indexer import Indexer
+from rag.desk.indexer import Embedded, Indexer, LocalPipeline, Pending, Pipeline
 from rag.desk.locating import chunk_holding
 from rag.desk.newsdesk import Newsdesk
 from rag.desk.pooling import Retrieval
+from rag.desk.preparing import Planned, Prepared, Preparer
 from rag.desk.querying import checked
 
 if TYPE_CHECKING:
@@ -21,9 +22,16 @@ if TYPE_CHECKING:
 __all__ = [
     "Answerer",
     "CheckReport",
+    "Embedded",
     "Indexer",
+    "LocalPipeline",
     "Newsdesk",
     "NewsdeskRetriever",
+    "Pending",
+    "Pipeline",
+    "Planned",
+    "Prepared",
+    "Preparer",
     "Retrieval",
     "Retriever",
     "build",

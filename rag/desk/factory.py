@@ -41,6 +41,7 @@ from rag.search import (
     cache_dir_for,
     collection_store,
     stored_collections,
+    claim_slot,
 )
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -102,9 +103,13 @@ def claim_checker(settings: CoreSettings, extractive: ExtractiveAnswerer) -> Cla
 def open_corpus(
     settings: CoreSettings, embedder: Embedder, store: Store, name: str = DEFAULT
 ) -> Corpus:
-    """A collection's store with its BM25 index, article vectors and hybrid retriever."""
+    """A collection's store with its BM25 index, article vectors and hybrid retriever
+    over them. On a Chroma server (which other processes may share) the caches go to a
+    folder of this process's own (``rag.search.claim_slot``)."""
     where, prefix = _where(settings.store), collection_store(settings.store, name).collection
-    index = BM25Index(cache_dir_for(settings.store.cache_path, where, prefix))
+    folder = cache_dir_for(settings.store.cache_path, where, prefix)
+    slot = claim_slot(folder) if settings.store.mode == "http" else None
+    index = BM25Index(slot.folder if slot is not None else folder)
     retrieval = settings.retrieval
     vectors = ArticleVectors(index.cache_dir)
     dense = DenseRetriever(store, embedder)
@@ -119,7 +124,9 @@ def open_corpus(
         ],
         per_article=retrieval.max_chunks_per_article,
     )
-    return Corpus(store, index, retriever, vectors, name=name)
+    corpus = Corpus(store, index, retriever, vectors, name=name)
+    corpus.slot = slot  # held as long as the corpus is
+    return corpus
 
 
 def lazy_embedder(settings: EmbeddingSettings) -> LazyEmbedder:

@@ -7,25 +7,32 @@ Readers (questions) share the corpus with an ingest: the slow part (cleaning, ch
 embedding) runs outside the corpus's doors, and each write of a few articles goes through
 its write door briefly (:meth:`rag.corpus.Corpus.write`), so a question sees the store
 before or after a write, never half of one, and never waits for the encoder.
+
+Where the slow part runs is a :class:`Pipeline`: here (the default: cleaning and chunking
+on this thread, the encoder in a worker thread), or on a cluster (``services/cluster.py``,
+Ray tasks and actors). Either way this module plans the batches (which articles are new
+or changed) and writes the results in input order, on this process, through the corpus:
+the same ids, hashes, journal and BM25 index as a local ingest.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
+from typing import Protocol
 
 import numpy as np
 
 from rag.config import ChunkingSettings, IngestSettings
-from rag.contract import Article, ArticleInput, IngestFailure, IngestReport
+from rag.contract import ArticleInput, IngestFailure, IngestReport
 from rag.corpus import Corpus, Readers, Written
-from rag.embedding import VECTORS_VERSION, Embedder, Vectors
-from rag.errors import IngestError
-from rag.search import Chunk, article_id, chunk_id, content_hash
-from rag.text import CHUNKER_VERSION, Chunker, clean
+from rag.desk.preparing import Planned, Prepared, Preparer
+from rag.embedding import Embedder, Vectors
+from rag.search import article_id
 
 log = logging.getLogger(__name__)
 BATCH_ARTICLES = 64
@@ -35,18 +42,36 @@ YIELD_S = 0.5  # the longest an ingest waits for questions before each slice
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    article: Article
-    chunks: list[Chunk]
-    is_new: bool
+class Embedded:
+    """A batch done: its prepared articles, their chunks' vectors (in order), and the
+    articles that failed to prepare."""
+
+    prepared: list[Prepared]
+    vectors: Vectors
+    failed: list[IngestFailure] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Embedding:
-    """A batch of prepared articles whose chunk vectors are being computed."""
+class Pending(Protocol):
+    """A batch on its way: ``result()`` waits for it (and raises what went wrong)."""
 
-    todo: list[_Prepared]
-    vectors: Future[Vectors]
+    def result(self) -> Embedded: ...
+
+
+class Pipeline(Protocol):
+    """Prepares and embeds planned batches, up to ``window`` of them in flight."""
+
+    window: int
+
+    def submit(self, todo: list[Planned]) -> Pending: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class _Batch:
+    loaded: list[IngestFailure]  # inputs that failed to load
+    todo: list[Planned]
+    pending: Pending | None
 
 
 class Indexer:
@@ -63,40 +88,99 @@ class Indexer:
         self.chunking, self.ingest = chunking, ingest
         self.embedder, self.corpus = embedder, corpus
         self.readers = readers if readers is not None else Readers()
-        self.chunker = Chunker(chunking.chunk_size, chunking.chunk_overlap)
+        self.preparer = Preparer(chunking, ingest)
+        self.chunker = self.preparer.chunker
 
     def run(
         self,
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
         force: bool = False,
+        pipeline: Pipeline | None = None,
     ) -> IngestReport:
         """Store new and changed articles; skip unchanged ones (unless ``force``: a repair
         rewrites them); collect failures.
 
-        Embedding is the bulk of the work, so it runs in a worker thread (the encoder
-        releases the GIL) while this thread writes the previous batch to the store and
-        cleans and chunks the next one: the encoder never waits for Chroma.
+        Batches are planned here, prepared and embedded by the pipeline (by default this
+        process: embedding, the bulk of the work, runs in a worker thread, since the
+        encoder releases the GIL, while this thread writes the previous batch and cleans
+        and chunks the next one), and written here in input order.
         """
         report = IngestReport()
-        iterator: Iterator[ArticleInput | IngestFailure] = iter(items)
-        pending: _Embedding | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
-            while batch := list(islice(iterator, BATCH_ARTICLES)):
-                articles = [i for i in batch if isinstance(i, ArticleInput)]
-                report.failed.extend(i for i in batch if isinstance(i, IngestFailure))
-                todo = self._plan_batch(articles, report, pending, force)
-                texts = [c.text for p in todo for c in p.chunks]
-                current = _Embedding(todo, pool.submit(self._embed, texts)) if todo else None
-                if pending is not None:
-                    self._write(pending, report)
-                pending = current
+        own = pipeline is None
+        pipe = pipeline if pipeline is not None else LocalPipeline(self.preparer, self._embed)
+        flight: deque[_Batch] = deque()
+        planned: dict[str, str] = {}  # doc id -> content hash, planned but not yet written
+        try:
+            for batch in _batches(items, BATCH_ARTICLES):
+                flight.append(self._plan(batch, report, planned, force, pipe))
+                while len(flight) > pipe.window:
+                    self._finish(flight.popleft(), report, planned)
                 if progress:
                     progress(len(batch))
-            if pending is not None:
-                self._write(pending, report)
+            while flight:
+                self._finish(flight.popleft(), report, planned)
+        finally:
+            if own:
+                pipe.close()
         self.corpus.settle()
         return report
+
+    def _plan(
+        self,
+        batch: list[ArticleInput | IngestFailure],
+        report: IngestReport,
+        planned: dict[str, str],
+        force: bool,
+        pipe: Pipeline,
+    ) -> _Batch:
+        """Which of the batch's articles are new or changed, handed to the pipeline."""
+        articles = [i for i in batch if isinstance(i, ArticleInput)]
+        loaded = [i for i in batch if isinstance(i, IngestFailure)]
+        stored = self._stored(articles, planned)
+        todo, unchanged = self.preparer.plan(articles, stored, force)
+        report.unchanged.extend(unchanged)
+        planned.update((p.doc_id, p.digest) for p in todo)
+        return _Batch(loaded, todo, pipe.submit(todo) if todo else None)
+
+    def _stored(self, articles: Sequence[ArticleInput], planned: dict[str, str]) -> dict[str, str]:
+        """Stored content hashes of these articles; an article planned in an earlier batch
+        still in flight counts as stored (it will be, before this batch is written)."""
+        ids = list(dict.fromkeys(article_id(a) for a in articles))
+        stored = self.corpus.content_hashes(ids)
+        stored.update((i, planned[i]) for i in ids if i in planned)
+        return stored
+
+    def _finish(self, batch: _Batch, report: IngestReport, planned: dict[str, str]) -> None:
+        """Write a batch whose vectors are ready (in input order), and report it."""
+        report.failed.extend(batch.loaded)
+        if batch.pending is None:
+            return
+        done = batch.pending.result()
+        report.failed.extend(done.failed)
+        self.write(done.prepared, done.vectors, report)
+        for p in batch.todo:
+            if planned.get(p.doc_id) == p.digest:
+                del planned[p.doc_id]
+
+    def write(self, prepared: Sequence[Prepared], vectors: Vectors, report: IngestReport) -> None:
+        """Store prepared articles with their chunks' vectors (in order), a few articles per
+        write through the corpus's door, and report them. Also the way in for articles
+        embedded elsewhere (precomputed vectors: ``bench.scale``)."""
+        batch: list[Written] = []
+        offset = 0
+        for p in prepared:
+            n = len(p.chunks)
+            batch.append((p.article, p.chunks, vectors[offset : offset + n]))
+            offset += n
+        if offset != len(vectors):
+            raise ValueError(f"{len(vectors)} vectors for {offset} chunks")
+        for lo in range(0, len(batch), WRITE_ARTICLES):
+            part = prepared[lo : lo + WRITE_ARTICLES]
+            self.corpus.write(batch[lo : lo + WRITE_ARTICLES], [p.signature for p in part])
+        for p in prepared:
+            report.chunks_written += len(p.chunks)
+            (report.added if p.is_new else report.updated).append(p.article.doc_id)
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
         """The texts' vectors, a slice at a time, making way for questions in between. A
@@ -108,85 +192,48 @@ class Indexer:
             parts.append(self.embedder.embed(texts[lo : lo + size]))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
-    def _plan_batch(
-        self,
-        inputs: Sequence[ArticleInput],
-        report: IngestReport,
-        pending: _Embedding | None,
-        force: bool = False,
-    ) -> list[_Prepared]:
-        """Clean and chunk the batch's new and changed articles (the rest is reported)."""
-        keyed = {article_id(a): a for a in inputs}  # a later duplicate id wins
-        with self.corpus.read() as view:
-            stored = view.content_hashes(list(keyed))
-        if pending is not None:  # not written yet, but it will be before this batch
-            stored.update((p.article.doc_id, p.article.content_hash) for p in pending.todo)
-        todo: list[_Prepared] = []
-        for doc_id, item in keyed.items():
-            digest = content_hash(item, self.chunking_key())
-            if stored.get(doc_id) == digest and not force:
-                report.unchanged.append(doc_id)
-                continue
-            try:
-                todo.append(self._prepare(doc_id, digest, item, doc_id not in stored))
-            except IngestError as exc:
-                report.failed.append(IngestFailure(origin=item.origin or doc_id, message=str(exc)))
-            except Exception as exc:  # a bug met on one article must not stop the batch
-                log.exception("preparing article %s failed", doc_id)
-                message = f"internal error while cleaning or chunking: {type(exc).__name__}: {exc}"
-                report.failed.append(IngestFailure(origin=item.origin or doc_id, message=message))
-        return todo
-
-    def _write(self, embedding: _Embedding, report: IngestReport) -> None:
-        vectors = embedding.vectors.result()
-        batch: list[Written] = []
-        offset = 0
-        for prepared in embedding.todo:
-            n = len(prepared.chunks)
-            batch.append((prepared.article, prepared.chunks, vectors[offset : offset + n]))
-            offset += n
-        for lo in range(0, len(batch), WRITE_ARTICLES):
-            self.corpus.write(batch[lo : lo + WRITE_ARTICLES])
-        for prepared in embedding.todo:
-            report.chunks_written += len(prepared.chunks)
-            done = report.added if prepared.is_new else report.updated
-            done.append(prepared.article.doc_id)
-
     def chunking_key(self) -> str:
         """Everything besides the article that decides its chunks and vectors."""
-        chunking, ingest = self.chunking, self.ingest
-        parts = (
-            CHUNKER_VERSION,
-            VECTORS_VERSION,
-            chunking.chunk_size,
-            chunking.chunk_overlap,
-            ingest.strip_boilerplate,
-        )
-        return "/".join(map(str, parts)) + "/" + "|".join(ingest.extra_boilerplate)
+        return self.preparer.key()
 
-    def _prepare(self, doc_id: str, digest: str, item: ArticleInput, is_new: bool) -> _Prepared:
-        ingest = self.ingest
-        cleaned = clean(item.text, ingest.strip_boilerplate, tuple(ingest.extra_boilerplate))
-        spans = self.chunker.split(cleaned)
-        if not spans:
-            raise IngestError(f"{item.origin or doc_id}: no article text left after cleaning")
-        chunks = [
-            Chunk(chunk_id(doc_id, digest, s.seq), doc_id, s.seq, s.text, s.start, s.end)
-            for s in spans
-        ]
-        article = Article(
-            doc_id=doc_id,
-            title=item.title,
-            source=item.source,
-            published_at=item.published_at,
-            updated_at=item.updated_at,
-            url=item.url,
-            authors=item.authors,
-            content_hash=digest,
-            n_chunks=len(chunks),
-            origin=item.origin,
-            kind=item.kind,
-            text=item.text,
-            locations=item.locations,
-        )
-        return _Prepared(article, chunks, is_new)
+
+class LocalPipeline:
+    """This process: cleaning and chunking on the calling thread (at ``submit``), the
+    encoder in one worker thread, one batch embedding while the next is prepared."""
+
+    window = 1
+
+    def __init__(self, preparer: Preparer, embed: Callable[[Sequence[str]], Vectors]) -> None:
+        self.preparer, self.embed = preparer, embed
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
+
+    def submit(self, todo: list[Planned]) -> Pending:
+        results = self.preparer.prepare_all(todo)
+        prepared = [r for r in results if isinstance(r, Prepared)]
+        failed = [r for r in results if isinstance(r, IngestFailure)]
+        texts = [t for p in prepared for t in p.texts]
+        vectors = self.pool.submit(self.embed, texts) if texts else None
+        return _LocalPending(prepared, failed, vectors)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+@dataclass(frozen=True)
+class _LocalPending:
+    prepared: list[Prepared]
+    failed: list[IngestFailure]
+    vectors: Future[Vectors] | None
+
+    def result(self) -> Embedded:
+        if self.vectors is None:
+            return Embedded([], np.zeros((0, 0), dtype=np.float32), self.failed)
+        return Embedded(self.prepared, self.vectors.result(), self.failed)
+
+
+def _batches(
+    items: Iterable[ArticleInput | IngestFailure], size: int
+) -> Iterator[list[ArticleInput | IngestFailure]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

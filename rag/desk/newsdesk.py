@@ -34,8 +34,9 @@ from rag.contract import (
 from rag.corpus import DEFAULT, CheckReport, Corpus, Library, Readers, ReadView
 from rag.desk.answerer import Answerer
 from rag.desk.claiming import ClaimDesk
-from rag.desk.indexer import Indexer
+from rag.desk.indexer import Indexer, Pipeline
 from rag.desk.locating import locator
+from rag.desk.matching import answers_in
 from rag.desk.passages import as_citations
 from rag.desk.pooling import Retrieval, pooled
 from rag.desk.querying import checked
@@ -47,6 +48,7 @@ from rag.search import Chunk, Hit, Recency
 log = logging.getLogger(__name__)
 OnToken = Callable[[str], None]
 OnSources = Callable[[Sequence[Citation]], None]
+Ingested = Callable[[str, IngestReport], object]  # (collection, report): after every ingest
 
 
 class Newsdesk(Shelves):
@@ -67,6 +69,7 @@ class Newsdesk(Shelves):
         self.readers = Readers()  # questions in flight, in any collection: the CPU is one
         self._indexers: dict[str, Indexer] = {}
         self._writer = threading.Lock()  # one ingest or repair at a time; others queue
+        self.ingested: list[Ingested] = []  # told of every ingest (services' follows)
 
     @property
     def indexer(self) -> Indexer:
@@ -77,6 +80,7 @@ class Newsdesk(Shelves):
         with self._lock:
             found = self._indexers.get(corpus.name)
             if found is None:
+                corpus.readers = self.readers  # its writes keep the index current for them
                 settings = self.settings
                 found = Indexer(settings.chunking, settings.ingest, self.embedder, corpus,
                                 self.readers)  # fmt: skip
@@ -117,14 +121,34 @@ class Newsdesk(Shelves):
         items: Iterable[ArticleInput | IngestFailure],
         progress: Callable[[int], None] | None = None,
         collection: str = DEFAULT,
+        pipeline: Pipeline | None = None,
     ) -> IngestReport:
         """Store new and changed articles in a collection (made if new); skip unchanged
         ones; collect failures. A second ingest waits for the first to end; questions do
-        not (see the module docstring)."""
+        not (see the module docstring). ``pipeline``: where articles are prepared and
+        embedded (default: this process; ``services.cluster`` gives a Ray cluster's); they
+        are written here either way."""
         corpus = self.library.corpus(collection, create=True)
         self._recover(corpus)
         with self._writer:
-            return self.indexer_of(corpus).run(items, progress)
+            report = self.indexer_of(corpus).run(items, progress, pipeline=pipeline)
+        for listener in list(self.ingested):
+            try:
+                listener(corpus.name, report)
+            except Exception:  # what was stored stays stored; the listener's bug is logged
+                log.exception("a listener of ingests failed on collection %s", corpus.name)
+        return report
+
+    def answers_in(
+        self, queries: Sequence[Query | str], doc_ids: Sequence[str], collection: str = DEFAULT
+    ) -> list[list[Answer]]:
+        """Per question, the extractive answer of each given article that answers it by
+        itself (its own passages only; "nothing found" gives none), for checking new
+        articles against followed questions (:mod:`rag.desk.matching`)."""
+        asked = [self._checked(q) for q in queries]
+        corpus = self.library.corpus(collection)
+        questions = [_turn(q).question for q in asked]
+        return answers_in(corpus, self.answerers["extractive"], questions, doc_ids)
 
     # --- asking --------------------------------------------------------------------------
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
-from rag.contract import Article, ArticlePage, SourceCount, SpeakerList
+from rag.contract import Article, ArticlePage, SourceCount, SpeakerList, SpeakerTimeline
 from rag.corpus import DEFAULT, Corpus, Library
 from rag.desk.passages import source_counts
 from rag.desk.speaker_index import SpeakerIndex
-from rag.errors import NotFoundError
+from rag.desk.timeline import speaker_timeline
+from rag.errors import NotFoundError, QueryError
 from rag.quotes import Quote
 
 QuotesOf = Callable[[Article], list[Quote]]
@@ -98,6 +99,17 @@ class Shelves:
                 pairs = zip(catalogue.article_ids, catalogue.article_sources, strict=True)
                 doc_ids = [d for d, s in pairs if s == source]
             return self.speaker_index(corpus).listing(view, doc_ids, limit)
+
+    def speaker_timeline(
+        self, name: str, limit: int = 500, collection: str = DEFAULT
+    ) -> SpeakerTimeline:
+        """Every quote of the speakers ``name`` denotes ("Peskov": "Dmitry Peskov"), by
+        date, with their roles and articles, and their quotes per week and publisher."""
+        if not name.strip():
+            raise QueryError("give a speaker's name")
+        corpus = self.library.corpus(collection)
+        with corpus.read() as view:
+            return speaker_timeline(view, self.speaker_index(corpus), name.strip(), limit)
 
     def speaker_index(self, corpus: Corpus) -> SpeakerIndex:
         """The collection's speaker counts (cached beside its BM25 index)."""

@@ -7,7 +7,7 @@ and it reads the quotation-aware tokens and sentences of :mod:`rag.text.sentence
 
 from rag.quotes.attribution import find_quotes
 from rag.quotes.quote import Quote
-from rag.quotes.roles import is_role, speakers_with_role
+from rag.quotes.roles import is_role, roles_of, speakers_with_role
 from rag.quotes.speaker_questions import (
     SpeakerQuestion,
     parse_speaker_question,
@@ -23,6 +23,7 @@ __all__ = [
     "is_role",
     "parse_speaker_question",
     "parse_who_said",
+    "roles_of",
     "speaker_label",
     "speaker_matches",
     "speakers_with_role",

@@ -17,7 +17,15 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rag.quotes.names import fold
-from rag.quotes.words import ARTICLES, DESCRIPTORS, INSTITUTIONS, NATIONALITIES, PLACES, TITLES
+from rag.quotes.words import (
+    ARTICLES,
+    DESCRIPTORS,
+    INSTITUTIONS,
+    NATIONALITIES,
+    NOT_NAME_WORDS,
+    PLACES,
+    TITLES,
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _BEFORE, _AFTER = 90, 70  # characters around a mention that may name its role
@@ -97,3 +105,84 @@ def _has(words: set[str], wanted: str) -> bool:
         and (w.startswith(wanted[:-2]) or wanted.startswith(w[:-1]))
         for w in words
     )
+
+
+_ROLE_WORDS = TITLES | DESCRIPTORS | NATIONALITIES | PLACES | INSTITUTIONS
+_NOT_ROLES = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "dr"})
+_MAX_ROLE_WORDS = 6
+
+
+def roles_of(text: str, speaker: str) -> list[str]:
+    """The roles ``text`` gives a speaker, as written: the title words just before a
+    mention ("Kremlin spokesman Dmitry Peskov", "Putin's top spokesman, Dmitry Peskov")
+    or in an apposition after it ("Peskov, the Kremlin spokesman,"). Honorifics ("Mr")
+    are no roles; a phrase without a title word is none."""
+    names = fold(speaker)
+    if not names:
+        return []
+    found: dict[str, str] = {}
+    for mention in re.finditer(rf"\b{re.escape(names[-1])}\b(?!['’]s)", text, re.IGNORECASE):
+        start = _name_start(text, mention.start(), names)
+        before = re.split(r"[.!?;:\n“”\"(]", text[max(0, start - _BEFORE) : start])[-1]
+        for role in (_role_before(before), _role_after(text, mention.end())):
+            if role:
+                found.setdefault(role.lower(), role)
+    return list(found.values())
+
+
+def _name_start(text: str, surname_at: int, names: Sequence[str]) -> int:
+    """Where the mention's whole name starts ("Dmitry" of "Dmitry Peskov")."""
+    start = surname_at
+    for first in reversed(names[:-1]):
+        m = re.search(rf"\b{re.escape(first)}\.?\s+$", text[max(0, start - 40) : start], re.I)
+        if m is None:
+            break
+        start -= len(m.group())
+    return start
+
+
+def _role_before(before: str) -> str:
+    """The run of role words ending just before a name: "Ukrainian Minister of Justice"."""
+    words = _WORD.findall(before.rstrip(" ,"))
+    at = len(words)
+    while at > 0 and _role_word(words, at - 1, words[at:]):
+        at -= 1
+    owner = words[at - 1] if 0 < at < len(words) else ""
+    if owner[:1].isupper() and owner.lower().endswith(("'s", "’s")):
+        at -= 1  # "Putin's top spokesman"
+    return _role(words[at:])
+
+
+def _role_word(words: Sequence[str], i: int, run: Sequence[str]) -> bool:
+    """May ``words[i]`` open the role run ``run``: a role word, "of" inside it, a plain
+    word before a title ("justice minister"), or the object of "Minister of Justice"?"""
+    word, plain = words[i], _plain(words[i])
+    if plain in _ROLE_WORDS:
+        return True
+    if plain == "of":
+        return bool(run)
+    if word.islower():
+        return bool(run) and _plain(run[0]) in TITLES and plain not in NOT_NAME_WORDS
+    return i >= 2 and words[i - 1] == "of" and _plain(words[i - 2]) in TITLES
+
+
+def _role_after(text: str, end: int) -> str:
+    """An apposition naming a role: "Peskov, the Kremlin spokesman, said"."""
+    if text[end : end + 1] != ",":
+        return ""
+    words = _WORD.findall(re.split(r"[,.;!?\n]", text[end + 1 : end + 1 + _AFTER])[0])
+    while words and _plain(words[0]) in ARTICLES:
+        words = words[1:]
+    known = all(_plain(w) in _ROLE_WORDS or w.islower() or w.endswith(("'s", "’s")) for w in words)
+    return _role(words) if known else ""
+
+
+def _role(words: Sequence[str]) -> str:
+    while words and _plain(words[0]) == "of":
+        words = words[1:]
+    plain = [_plain(w) for w in words]
+    if not words or len(words) > _MAX_ROLE_WORDS or plain[-1] == "of":
+        return ""
+    if not any(w in TITLES and w not in _NOT_ROLES for w in plain):
+        return ""
+    return " ".join(words)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index, cache_dir_for
 from rag.search.catalogue import ChunkCatalogue
-from rag.search.copies import CopyIndex, one_per_story
+from rag.search.copies import CopyIndex, one_per_story, signature
 from rag.search.files import atomic_file
 from rag.search.hybrid import (
     DenseArticleRetriever,
@@ -28,6 +28,7 @@ from rag.search.ids import article_id, article_key, chunk_id, content_hash
 from rag.search.placement import collection_store, stored_collections
 from rag.search.protocols import Retriever, Store
 from rag.search.records import Chunk, Hit
+from rag.search.slots import Slot, claim_slot, saving
 
 if TYPE_CHECKING:
     from rag.search.store import ChromaStore
@@ -45,6 +46,7 @@ __all__ = [
     "HybridRetriever",
     "Recency",
     "Retriever",
+    "Slot",
     "SparseArticleRetriever",
     "SparseRetriever",
     "Store",
@@ -54,11 +56,14 @@ __all__ = [
     "cache_dir_for",
     "chunk_id",
     "collection_store",
+    "claim_slot",
     "content_hash",
     "diversify",
     "one_per_story",
     "rrf",
     "stored_collections",
+    "saving",
+    "signature",
 ]
 
 

@@ -27,10 +27,12 @@ from rag.contract import Filters
 from rag.search.catalogue import CatalogueEntry, ChunkCatalogue
 from rag.search.files import atomic_file
 from rag.search.protocols import Store
+from rag.search.slots import saving
 from rag.text import date_to_ordinal, terms_many
 
 log = logging.getLogger(__name__)
 FORMAT = 1
+FOLD_ROWS = 50_000  # deferred chunks kept before they are folded in anyway (memory)
 
 
 class BM25Index:
@@ -45,6 +47,7 @@ class BM25Index:
         self.vocab: dict[str, int] = {}
         self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self.idf: Scores = np.zeros(0, dtype=np.float32)
+        self.deferred: Deferred | None = None
         self._load()
 
     # --- persistence ---------------------------------------------------------------------
@@ -71,7 +74,12 @@ class BM25Index:
 
     def _save(self) -> None:
         """Counts first, then the metadata that names their generation: each file whole
-        (``atomic_file``); a crash between the two is caught by ``_load``'s shape check."""
+        (``atomic_file``); a crash between the two is caught by ``_load``'s shape check;
+        both under the folder's save lock (a new process's slot is seeded from a copy)."""
+        with saving(self.cache_dir):
+            self._save_files()
+
+    def _save_files(self) -> None:
         with atomic_file(self.cache_dir / "bm25_counts.npz") as out:
             sparse.save_npz(out, self.counts)
         meta = {
@@ -89,8 +97,16 @@ class BM25Index:
     # --- keeping in step with the store ----------------------------------------------------
 
     def sync(self, store: Store) -> bool:
-        """Bring the index up to the store's generation; True when anything changed."""
+        """Bring the index up to the store's generation; True when anything changed.
+        Deferred writes are folded in when they are all the store has changed by, and
+        dropped otherwise (the full sync takes them in with the rest)."""
         generation = store.generation()
+        if self.deferred is not None:
+            if generation == self.deferred.generation:
+                self.fold()
+                self.flush()
+                return True
+            self.deferred = None
         if generation == self.generation:
             return False
         ids, metas = [], []
@@ -114,6 +130,54 @@ class BM25Index:
             for cid, m in new
         ]  # fmt: skip
         self._replace(keep, entries, store.chunk_texts([cid for cid, _ in new]))
+
+    # --- taking in writes -------------------------------------------------------------------
+    #
+    # A write is taken in one of two ways. ``prepare`` + ``install`` (or ``absorb``):
+    # the whole index after the write is computed, ahead of the lock readers wait on, so
+    # a question never waits for it; the cost grows with the index (most of a second at
+    # 80k chunks), paid on every write. ``defer``: the write is noted in O(its size) and
+    # folded in once, before the next read or at the end of the ingest; for an ingest
+    # nobody is asking questions during (a command-line or cluster ingest), which then
+    # costs O(chunks) in all instead of O(chunks x writes).
+
+    @property
+    def head(self) -> str:
+        """The store generation the index stands for, deferred writes included."""
+        return self.deferred.generation if self.deferred is not None else self.generation
+
+    def defer(
+        self, written: Sequence[tuple[CatalogueEntry, str]], removed: Sequence[str], generation: str
+    ) -> None:
+        """Note a write the caller has just made; ``fold`` (or a ``sync``) takes it in.
+        Past ``FOLD_ROWS`` deferred chunks (and the index's own size) it is folded now."""
+        deferred = self.deferred or Deferred({}, set(), generation)
+        row_of = self.catalogue.row_of
+        for cid in removed:
+            deferred.entries.pop(cid, None)
+            if cid in row_of:
+                deferred.gone.add(cid)
+        for entry, text in written:
+            cid = entry[0]
+            deferred.entries.pop(cid, None)  # written again: it moves to the end, as in absorb
+            deferred.entries[cid] = (entry, text)
+            if cid in row_of:
+                deferred.gone.add(cid)
+        deferred.generation = generation
+        self.deferred = deferred
+        if len(deferred.entries) > max(FOLD_ROWS, len(self.catalogue)):
+            self.fold()
+
+    def fold(self) -> bool:
+        """Take in the deferred writes (one recomputation for all of them)."""
+        deferred, self.deferred = self.deferred, None
+        if deferred is None:
+            return False
+        keep = [row for row, cid in enumerate(self.catalogue.ids) if cid not in deferred.gone]
+        entries = list(deferred.entries.values())
+        state = self._state(keep, [e for e, _ in entries], [t for _, t in entries])
+        self._install(state, deferred.generation)
+        return True
 
     def absorb(
         self, written: Sequence[tuple[CatalogueEntry, str]], removed: Sequence[str], generation: str
@@ -147,7 +211,9 @@ class BM25Index:
         self._dirty = True
 
     def flush(self) -> None:
-        """Save what ``absorb`` took in (once per ingest, not per write)."""
+        """Save what ``absorb`` took in (once per ingest, not per write), deferred writes
+        folded in first."""
+        self.fold()
         if self._dirty:
             self._save()
             self._dirty = False
@@ -233,6 +299,15 @@ class _State:
     counts: sparse.csr_matrix
     catalogue: ChunkCatalogue
     weights: Weights  # chunk weights, idf, article weights
+
+
+@dataclass
+class Deferred:
+    """Writes noted by ``BM25Index.defer`` and not yet folded in."""
+
+    entries: dict[str, tuple[CatalogueEntry, str]]  # chunk id -> entry and text, write order
+    gone: set[str]  # chunk ids of the installed index the writes removed or rewrote
+    generation: str  # the store's generation after the last of them
 
 
 @dataclass(frozen=True)

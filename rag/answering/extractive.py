@@ -13,15 +13,16 @@ than none.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Generic, TypeVar
 
-from rag.answering.analysis import analyse, names_of
+from rag.answering.analysis import Asked, analyse, names_of
 from rag.answering.composed import Composed
-from rag.answering.facts import Passage, Sentence, fact_passages
+from rag.answering.facts import Passage, Sentence, supported
 from rag.answering.grounds import ChunkLocator, Grounds
+from rag.answering.kinds import Wanted
+from rag.answering.ranking import Candidate, choose
+from rag.answering.reading import Bounded, CloseReader
 from rag.answering.speaking import (
     byline_article,
     parse_byline,
@@ -31,22 +32,30 @@ from rag.answering.speaking import (
 )
 from rag.config import AnswerSettings
 from rag.contract import Article, Citation
+from rag.embedding import Embedder
 from rag.quotes import Quote, SpeakerQuestion, find_quotes, parse_speaker_question, parse_who_said
 from rag.search import Hit
-from rag.text import kept_regions, sentence_spans, terms
+from rag.text import EntityTagger, kept_regions, sentence_spans, terms
 
-_T = TypeVar("_T")
 _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
 NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
 
 
 class ExtractiveAnswerer:
-    """Composes an answer from passages; the grounds' ``idf`` weighs question terms."""
+    """Composes an answer from passages; the grounds' ``idf`` weighs question terms. The
+    embedder and the entity tagger read the shortlisted sentences closely (without them,
+    sentences are ranked by their words alone and no kind of answer is checked)."""
 
-    def __init__(self, settings: AnswerSettings) -> None:
+    def __init__(
+        self,
+        settings: AnswerSettings,
+        embedder: Embedder | None = None,
+        tagger: EntityTagger | None = None,
+    ) -> None:
         self.settings = settings
-        self._quotes: Bounded[list[Quote]] = Bounded(512)
-        self._sentences: Bounded[list[Sentence]] = Bounded(128)
+        self.reader = CloseReader(embedder, tagger)
+        self._quotes: Bounded[tuple[str, str], list[Quote]] = Bounded(512)
+        self._sentences: Bounded[tuple[str, str], list[Sentence]] = Bounded(128)
 
     def answer(
         self,
@@ -74,9 +83,19 @@ class ExtractiveAnswerer:
         byline = parse_byline(question)
         if byline is not None:
             return self._byline(question, *byline, grounds, order)
-        candidates = self._candidates(grounds.hits, order, articles)
-        passages = fact_passages(analyse(question, grounds.idf), candidates, self.settings)
+        asked, candidates = self.read(question, grounds)
+        passages = choose(asked, candidates, self.settings)
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
+
+    def read(self, question: str, grounds: Grounds) -> tuple[Asked, list[Candidate]]:
+        """The question taken apart and its shortlisted sentences, read closely (public for
+        calibration: ``bench.ranking`` re-scores these under other weights)."""
+        asked = analyse(question, grounds.idf)
+        if self.reader.tagger is None:
+            asked = replace(asked, wants=Wanted())  # no tagger: no kind can be checked
+        sentences = self._candidates(grounds.hits, grounds.order(), grounds.articles)
+        found = supported(asked, sentences, self.settings.min_support)
+        return asked, self.reader.candidates(question, asked, found[: self.settings.shortlist])
 
     # --- who said what ---------------------------------------------------------------------
 
@@ -184,9 +203,12 @@ def _read(article: Article) -> list[Sentence]:
     names = frozenset(names_of(m.group()).lower() for m in _WORD.finditer(kept))
     following: Sentence | None = None
     out: list[Sentence] = []
-    for s, e, words, context in reversed(rows):
+    for index in range(len(rows) - 1, -1, -1):
+        s, e, words, context = rows[index]
         text = article.text[s:e]
-        following = Sentence(article.doc_id, s, e, text, words, context, whole, names, 0, following)
+        following = Sentence(
+            article.doc_id, s, e, text, words, context, whole, names, 0, following, index
+        )
         out.append(following)
     return out[::-1]
 
@@ -198,26 +220,6 @@ def _ranked(sentence: Sentence, rank: int) -> Sentence:
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     """Does the passage start in article text (not in a dropped boilerplate line)?"""
     return any(r_start <= start < r_end for r_start, r_end in regions)
-
-
-class Bounded(Generic[_T]):
-    """A small cache per article version, oldest out first, shared by questions answered
-    in parallel (so every read and write of it holds a lock)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._items: dict[tuple[str, str], _T] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> _T | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: tuple[str, str], value: _T) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.limit:
-                self._items.pop(next(iter(self._items)))
 
 
 def _no_quotes(speaker: SpeakerQuestion) -> str:

@@ -31,6 +31,7 @@ from rag.search import (
     Store,
     cache_dir_for,
 )
+from rag.text import EntityTagger, SpacyTagger
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -41,15 +42,17 @@ def build(
     store: Store | None = None,
     *,
     generator: Generator | None = None,
+    tagger: EntityTagger | None = None,
 ) -> Newsdesk:
-    """Open the store and the BM25 index and wire the stages; the model loads lazily.
-    ``generator``: the language model for ``answer.mode: llm`` (required then)."""
+    """Open the store and the BM25 index and wire the stages; the models load lazily.
+    ``generator``: the language model for ``answer.mode: llm`` (required then);
+    ``tagger``: the named-entity tagger (spaCy's small English model by default)."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
     store = store or open_store(settings.store, embedder.model_id)
     corpus = open_corpus(settings, embedder, store)
-    extractive = ExtractiveAnswerer(settings.answer)
+    extractive = ExtractiveAnswerer(settings.answer, embedder, tagger or SpacyTagger())
     answerers: dict[str, Answerer] = {"extractive": extractive}
     if settings.answer.mode == "llm":
         if generator is None:

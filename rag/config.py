@@ -101,23 +101,23 @@ class RankWeights(Section):
         1.0, ge=0, le=10, description="The share of the question's key-term weight it holds."
     )
     similarity: float = Field(
-        1.0, ge=0, le=10, description="Its MiniLM cosine similarity to the question."
+        0.75, ge=0, le=10, description="Its MiniLM cosine similarity to the question."
     )
     kind: float = Field(
-        0.3,
+        0.8,
         ge=0,
         le=10,
         description="It holds an entity of the kind asked for (a person for 'who', a place for "
         "'where', ...) that the question does not name (half when only the next sentence does).",
     )
     position: float = Field(
-        0.1, ge=0, le=10, description="1 / (1 + its index in its article): news leads with it."
+        0.0, ge=0, le=10, description="1 / (1 + its index in its article): news leads with it."
     )
     rank: float = Field(
         0.1, ge=0, le=10, description="1 / (1 + its article's rank among the retrieved ones)."
     )
     restates: float = Field(
-        0.1, ge=0, le=10, description="Taken off when it is mostly the question's own words."
+        0.0, ge=0, le=10, description="Taken off when it is mostly the question's own words."
     )
 
 
@@ -139,7 +139,7 @@ class AnswerSettings(Section):
         "answer is 'nothing found'. Calibrated on the dev sets (BENCHMARKS.md).",
     )
     shortlist: int = Field(
-        6,
+        8,
         ge=1,
         le=50,
         description="The sentences with most support that are read closely (MiniLM similarity "
@@ -151,7 +151,7 @@ class AnswerSettings(Section):
         "sets (BENCHMARKS.md).",
     )
     min_score: float = Field(
-        0.0,
+        0.9,
         ge=0.0,
         le=10.0,
         description="Below this weighted score for every shortlisted sentence, the answer is "
@@ -163,7 +163,7 @@ class AnswerSettings(Section):
         "percent is refused when no shortlisted sentence holds one it does not name.",
     )
     keep_ratio: float = Field(
-        0.8,
+        0.7,
         ge=0.0,
         le=1.0,
         description="Cite a further passage only when its score is at least this share of "

@@ -160,7 +160,13 @@ def _passes(filters: Filters | None, doc_id: str, source: str, day: int) -> bool
 
 
 _PATTERNS = (
-    ("MONEY", re.compile(r"\$\d[\d,.]*(?:\s+(?:million|billion|trillion))?")),
+    (
+        "MONEY",
+        re.compile(
+            r"\$\d[\d,.]*(?:\s+(?:million|billion|trillion))?|\d[\d,.]*(?:\s+(?:million|"
+            r"billion|trillion))?\s+(?:euros|dollars|pounds)"
+        ),
+    ),
     ("PERCENT", re.compile(r"\d[\d,.]*\s?(?:%|percent)")),
     (
         "DATE",

@@ -28,6 +28,7 @@ from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
         ("What year was OpenAI founded?", "time"),
         ("How many routes does it cover?", "number"),
         ("How much does it cost to raise a child?", "money"),
+        ("What would the harbour dredging cost?", "money"),
         ("What percentage of adults disapprove?", "percent"),
         ("Which automaker recalled 2.9 million vehicles?", "organisation"),
         ("Too many of which broadcaster's journalists lack understanding?", "organisation"),
@@ -92,4 +93,4 @@ def test_a_who_question_is_refused_when_no_sentence_names_a_person(settings: Set
     desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
     desk.ingest([ArticleInput(text=ARTICLE, title="Ferry deal", doc_id="ferry")])
     assert not desk.ask("Who signed the ferry agreement?").found  # the tagger knows no one
-    assert desk.ask("Why did delegates meet at the harbour authority?").found  # no kind
+    assert desk.ask("Why did delegates discuss the agreement at the harbour authority?").found

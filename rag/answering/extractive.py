@@ -200,14 +200,15 @@ def _read(article: Article) -> list[Sentence]:
         rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
     whole = title.union(*(context for *_, context in rows))
     kept = "\n".join([article.title, *(article.text[s:e] for s, e, *_ in rows)])
-    names = frozenset(names_of(m.group()).lower() for m in _WORD.finditer(kept))
+    written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
+    names = frozenset(names_of(w).lower() for w in written)
     following: Sentence | None = None
     out: list[Sentence] = []
     for index in range(len(rows) - 1, -1, -1):
-        s, e, words, context = rows[index]
+        s, e, own_terms, context = rows[index]
         text = article.text[s:e]
         following = Sentence(
-            article.doc_id, s, e, text, words, context, whole, names, 0, following, index
+            article.doc_id, s, e, text, own_terms, context, whole, names, 0, following, index
         )
         out.append(following)
     return out[::-1]

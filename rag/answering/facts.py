@@ -64,9 +64,19 @@ def supported(asked: Asked, sentences: Sequence[Sentence], min_support: float) -
     if asked.total <= 0:
         return []
     found = []
+    covered = _Covered(asked)
+    named: dict[tuple[str, int], bool] = {}  # an article's words are shared by its sentences
     for sentence in sentences:
-        support = _support(asked, sentence.terms, sentence.context)
-        if support >= min_support and all(_named(e, sentence) for e in asked.entities):
+        in_sentence = covered(sentence.terms)
+        in_context = covered(sentence.context) - in_sentence
+        support = asked.support(in_sentence) + 0.5 * asked.support(in_context)
+        if support < min_support:
+            continue
+        for entity in asked.entities:
+            key = (entity, id(sentence.names))
+            if key not in named:
+                named[key] = _named(entity, sentence)
+        if all(named[(e, id(sentence.names))] for e in asked.entities):
             found.append(Supported(sentence, support, _restates(asked, sentence.terms)))
     found.sort(key=lambda s: (-s.prior, s.sentence.doc_id, s.sentence.start))
     return found
@@ -82,11 +92,21 @@ def _named(entity: str, sentence: Sentence) -> bool:
     return entity in sentence.names or any(_variant(entity, w) for w in sentence.names)
 
 
-def _support(asked: Asked, own: frozenset[str], context: frozenset[str]) -> float:
-    """Key-term weight in the sentence, plus half of what only its context holds."""
-    in_sentence = covered_terms(asked, own)
-    in_context = covered_terms(asked, context) - in_sentence
-    return asked.support(in_sentence) + 0.5 * asked.support(in_context)
+class _Covered:
+    """``covered_terms`` remembered per set of words: the sentences of a paragraph share
+    one context set (the same object), so its terms are matched once. (Key-term weight in
+    the sentence, plus half of what only its context holds, is a sentence's support.)"""
+
+    def __init__(self, asked: Asked) -> None:
+        self.asked = asked
+        self._seen: dict[int, tuple[frozenset[str], set[str]]] = {}
+
+    def __call__(self, words: frozenset[str]) -> set[str]:
+        known = self._seen.get(id(words))
+        if known is None or known[0] is not words:
+            known = (words, covered_terms(self.asked, words))
+            self._seen[id(words)] = known
+        return known[1]
 
 
 def covered_terms(asked: Asked, words: frozenset[str]) -> set[str]:

@@ -71,7 +71,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("money", r"\bhow much (?:money|cash|funding|aid|did \w+ (?:pay|spend|raise)|does it "
                   r"cost|(?:did|does|will|would) [\w\s]{0,40}?(?:cost|pay|spend|raise))\b|"
                   r"\bwhat (?:price|sum|amount of money)\b|\bat what price\b|"
-                  r"\bhow much is \w+ worth\b"),
+                  r"\bhow much is \w+ worth\b|"
+                  r"\bwhat (?:would|will|does|did|do|could) .{1,60}?\b(?:cost|be worth)\b"),
         ("duration", r"\bhow long\b"),
         ("number", r"\bhow (?:many|much|old|far|big|large|often|high|low|tall|deep)\b|"
                    r"\bwhat (?:number|age|amount|figure|total)\b"),

@@ -11,9 +11,9 @@ calibrated on part of the dev sets and checked on the rest: BENCHMARKS.md).
 Refusals: a question that wants a kind the tagger finds reliably (a person, a place, a
 date, a number...) is refused when no shortlisted sentence holds a new one: a passage
 about the same event that does not name the winner does not answer "who won". Any
-question is refused when the best score is below ``answer.min_score``. Further sentences
-are cited only when they score near the best (``answer.keep_ratio``) and, when a kind is
-asked for, hold one too.
+question is refused when the best score is below ``answer.min_score``. When some
+shortlisted sentences hold the kind asked for, only they are ranked; further sentences
+are cited only when they score near the best (``answer.keep_ratio``).
 """
 
 from __future__ import annotations
@@ -63,19 +63,19 @@ def choose(
     """The passages that answer, best first; [] (nothing found) when none does."""
     if not candidates or refused_for_kind(asked, candidates, settings):
         return []
+    if asked.wants and any(c.kind for c in candidates):
+        candidates = [c for c in candidates if c.kind]  # the kind asked for is met only so
     scored = sorted(
         ((c.score(settings.weights), c) for c in candidates),
         key=lambda pair: (-pair[0], pair[1].supported.sentence.doc_id),
     )
-    best, first = scored[0]
+    best = scored[0][0]
     if best < settings.min_score:
         return []
     kept: list[Passage] = []
     for value, candidate in scored:
         if value < best * settings.keep_ratio or len(kept) >= settings.max_sentences:
             break
-        if first.kind and not candidate.kind:
-            continue  # the best holds what is asked for; one that does not adds nothing
         passage = candidate.passage(value)
         if not any(overlaps(passage, k) for k in kept):
             kept.append(passage)

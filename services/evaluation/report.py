@@ -149,14 +149,14 @@ def to_markdown(reports: Sequence[SetReport], corpus: str) -> str:
     rule = "|---" * (len(COLUMNS) + 2) + "|"
     rows = [
         f"| {r.name} | {r.questions} | "
-        + " | ".join(_cell(key, r.metrics) for key, _ in COLUMNS)
+        + " | ".join(cell(key, r.metrics) for key, _ in COLUMNS)
         + " |"
         for r in reports
     ]
     return "\n".join([f"Corpus: `{corpus}`", "", head, rule, *rows]) + "\n"
 
 
-def _cell(key: str, metrics: dict[str, float]) -> str:
+def cell(key: str, metrics: dict[str, float]) -> str:
     if key == "correct_refusal" and not metrics.get("unanswerable"):
         return "-"
     if key == "negative_rejection" and not metrics.get("negatives"):

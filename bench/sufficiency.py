@@ -29,6 +29,7 @@ from rag.desk import Newsdesk, Retrieval
 from services.evaluation import Question, text_hit
 from services.model_client import OpenAICompatible
 
+_JUDGED: dict[str, float] = {}
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
@@ -64,13 +65,12 @@ def _row(
     asked = found.planned.searched
     extracted = answerer.answer(asked, found.grounds)
     passages = widen(extracted.citations[:limit], found.grounds.articles)
-    judged = [
-        {
-            "p_yes": round(model.judge(judge_prompt(asked, shown(c))), 4),
-            "hit": text_hit([c.quote], question.answers),
-        }
-        for c in passages
-    ]
+    judged = []
+    for c in passages:
+        prompt = judge_prompt(asked, shown(c))
+        if prompt not in _JUDGED:  # a negative often keeps some of the same passages
+            _JUDGED[prompt] = round(model.judge(prompt), 4)
+        judged.append({"p_yes": _JUDGED[prompt], "hit": text_hit([c.quote], question.answers)})
     return {"set": name, "id": question.id, "half": half(question.id), "negative": negative,
             "passages": judged}  # fmt: skip
 

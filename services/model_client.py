@@ -116,4 +116,4 @@ def p_yes(top: Sequence[tuple[str, float]]) -> float:
     P(yes) alone when no "no" is among them."""
     yes = sum(math.exp(lp) for token, lp in top if token.strip().lower() == "yes")
     no = sum(math.exp(lp) for token, lp in top if token.strip().lower() == "no")
-    return yes / (yes + no) if yes + no > 0 else 0.0
+    return yes / (yes + no) if no > 0 else yes

@@ -193,3 +193,15 @@ def test_repeated_and_cut_off_sentences_are_removed_before_checking(settings: Se
     answer = _desk(settings, Recorded(reply)).ask("How much did Trump demand from Ukraine?")
     assert answer.answer == "Trump demanded $500 billion in rare-earth minerals [1]."
     assert answer.verification is not None and answer.verification.tidied == 2
+
+
+def test_yes_is_read_from_the_first_token_log_probabilities() -> None:
+    import math
+
+    from services.model_client import p_yes
+
+    assert p_yes([("Yes", math.log(0.6)), (" no", math.log(0.2)), ("Maybe", math.log(0.1))]) == (
+        pytest.approx(0.75)
+    )
+    assert p_yes([("yes", math.log(0.9)), ("Sure", math.log(0.05))]) == pytest.approx(0.9)
+    assert p_yes([("No", math.log(0.9))]) == 0.0

@@ -53,9 +53,14 @@ class ExtractiveAnswerer:
         tagger: EntityTagger | None = None,
     ) -> None:
         self.settings = settings
-        self.reader = CloseReader(embedder, tagger)
+        # a signal weighted 0 is not computed (the similarity costs most of an answer's time)
+        weights = settings.weights
+        kinds_used = weights.kind > 0 or settings.refuse_without_kind
+        self.reader = CloseReader(
+            embedder if weights.similarity > 0 else None, tagger if kinds_used else None
+        )
         self._quotes: Bounded[tuple[str, str], list[Quote]] = Bounded(512)
-        self._sentences: Bounded[tuple[str, str], list[Sentence]] = Bounded(128)
+        self._sentences: Bounded[tuple[str | int, ...], list[Sentence]] = Bounded(256)
 
     def answer(
         self,
@@ -162,7 +167,8 @@ class ExtractiveAnswerer:
     ) -> list[Sentence]:
         """Sentences to consider: all of the first ``read_top_articles`` articles of
         ``order`` (an answer often sits a paragraph away from the passage that matched),
-        then those of every retrieved passage."""
+        then those of every retrieved passage (only its paragraphs are split: reading
+        every retrieved article whole was most of an answer's time)."""
         rank = {doc_id: i for i, doc_id in enumerate(order)}
         whole = set(order[: self.settings.read_top_articles])
         seen: dict[tuple[str, int], Sentence] = {}
@@ -170,36 +176,43 @@ class ExtractiveAnswerer:
             for s in self._sentences_of(articles[doc_id], rank[doc_id]):
                 seen[(doc_id, s.start)] = s
         for hit in hits:
-            doc_id = hit.chunk.doc_id
+            doc_id, start, end = hit.chunk.doc_id, hit.chunk.start, hit.chunk.end
             if doc_id in articles and doc_id not in whole:
-                for s in self._sentences_of(articles[doc_id], rank[doc_id]):
-                    if s.start < hit.chunk.end and s.end > hit.chunk.start:
+                for s in self._sentences_of(articles[doc_id], rank[doc_id], (start, end)):
+                    if s.start < end and s.end > start:
                         seen[(doc_id, s.start)] = s
         return list(seen.values())
 
-    def _sentences_of(self, article: Article, rank: int) -> list[Sentence]:
-        """An article's sentences with their terms and context, cached per article."""
-        key = (article.doc_id, article.content_hash)
+    def _sentences_of(
+        self, article: Article, rank: int, within: tuple[int, int] | None = None
+    ) -> list[Sentence]:
+        """An article's sentences with their terms and context (only those of the
+        paragraphs overlapping ``within``, when given), cached per article version."""
+        key = (article.doc_id, article.content_hash, *(within or ()))
         found = self._sentences.get(key)
         if found is None:
-            found = _read(article)
+            found = _read(article, within)
             self._sentences.put(key, found)
         return [_ranked(s, rank) for s in found]
 
 
-def _read(article: Article) -> list[Sentence]:
-    """Sentences of the article's kept paragraphs, each knowing its paragraph's terms and
-    the sentence after it (across paragraphs too: a list item, or the answer after a
+def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sentence]:
+    """Sentences of the article's kept paragraphs (those overlapping ``within``, when
+    given), each knowing its paragraph's terms, its article's terms and words, and the
+    sentence after it (across paragraphs too: a list item, or the answer after a
     question-like lead)."""
     title = frozenset(terms(article.title))
+    regions = kept_regions(article.text)
     rows: list[tuple[int, int, frozenset[str], frozenset[str]]] = []
-    for start, end in kept_regions(article.text):
+    for start, end in regions:
+        if within is not None and not (start < within[1] and within[0] < end):
+            continue
         spans = sentence_spans(article.text, start, end)
         own = [frozenset(terms(article.text[s:e])) for s, e in spans]
         context = title.union(*own)
         rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
-    whole = title.union(*(context for *_, context in rows))
-    kept = "\n".join([article.title, *(article.text[s:e] for s, e, *_ in rows)])
+    kept = "\n".join([article.title, *(article.text[s:e] for s, e in regions)])
+    whole = frozenset(terms(kept))
     written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
     names = frozenset(names_of(w).lower() for w in written)
     following: Sentence | None = None

@@ -4,7 +4,9 @@ question) and which named entities they hold (the tagger of :mod:`rag.text.entit
 Both are costly next to word counting (a few milliseconds a sentence on a CPU), so only
 the few sentences with the most support are read, each once: vectors and entities are
 kept per sentence of an article version (its doc id and text), so a question asked again,
-or another about the same article, reads nothing twice.
+or another about the same article, reads nothing twice. The two models run side by side
+(the encoder in a worker thread while the tagger runs here): the wait is the longer of
+the two, not their sum.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -63,6 +66,7 @@ class CloseReader:
         self.embedder, self.tagger = embedder, tagger
         self._vectors: Bounded[tuple[str, str], np.ndarray] = Bounded(4096)
         self._entities: Bounded[tuple[str, str], tuple[Entity, ...]] = Bounded(4096)
+        self._encoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="close-reading")
 
     def candidates(
         self, question: str, asked: Asked, found: Sequence[Supported]
@@ -70,8 +74,9 @@ class CloseReader:
         """The shortlisted sentences with their similarity and whether they (or the next
         sentence) hold a new entity of the wanted kind."""
         sentences = [s.sentence for s in found]
-        similar = self.similarities(question, sentences)
+        pending = self._encoder.submit(self.similarities, question, sentences)
         kinds = self.kinds(asked, sentences)
+        similar = pending.result()
         return [Candidate(s, sim, kind) for s, sim, kind in zip(found, similar, kinds, strict=True)]
 
     def similarities(self, question: str, sentences: Sequence[Sentence]) -> list[float]:

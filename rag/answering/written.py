@@ -30,6 +30,7 @@ from rag.answering.sufficiency import judged, sufficient
 from rag.answering.verify import verify
 from rag.config import LLMSettings
 from rag.contract import Article, Citation
+from rag.embedding import Embedder
 from rag.errors import BusyError, LLMError
 from rag.text import sentence_spans
 
@@ -87,9 +88,15 @@ class LLMAnswerer:
     """The extractive answerer's passages, worded by a model, checked sentence by sentence."""
 
     def __init__(
-        self, settings: LLMSettings, extractive: ExtractiveAnswerer, generator: Generator
+        self,
+        settings: LLMSettings,
+        extractive: ExtractiveAnswerer,
+        generator: Generator,
+        embedder: Embedder | None = None,
     ) -> None:
+        """``embedder``: MiniLM, for the meaning check (without it, only the rules)."""
         self.settings, self.extractive, self.generator = settings, extractive, generator
+        self.embedder = embedder
         self.slots = Slots(settings.max_concurrent, settings.queue_timeout_s)
 
     def answer(
@@ -155,7 +162,7 @@ class LLMAnswerer:
             reply,
             numbered,
             self.settings.unsupported,
-            self.meaning if self.extractive.reader.embedder is not None else None,
+            self.meaning if self.embedder is not None else None,
             self.settings.min_meaning,
         )
         cited = sorted({n for s in statements for n in s.cites})
@@ -167,10 +174,9 @@ class LLMAnswerer:
     def meaning(self, sentence: str, cited: str) -> float:
         """How close a written sentence is in meaning to what it cites: its MiniLM cosine
         with the cited text, or with the closest of that text's sentences."""
-        embedder = self.extractive.reader.embedder
-        assert embedder is not None
+        assert self.embedder is not None
         parts = [cited, *(cited[s:e] for s, e in sentence_spans(cited))]
-        vectors = embedder.embed([sentence, *parts])
+        vectors = self.embedder.embed([sentence, *parts])
         return float(max(vectors[1:] @ vectors[0]))
 
 
@@ -204,15 +210,17 @@ def prompt(question: str, passages: Sequence[Citation]) -> str:
 
 def shown(citation: Citation) -> str:
     """A passage as the model reads it: its byline, then its text (defanged)."""
-    return f"{byline(citation)}\n{defanged(citation.quote)}"
+    return "\n".join(p for p in (byline(citation), defanged(citation.quote)) if p)
 
 
 def byline(citation: Citation) -> str:
     """What the cited article says of itself: title, publisher, date, authors. Given to the
     model and counted as part of the passage when checking ("Who wrote ...?")."""
-    by = f" by {', '.join(citation.authors)}" if citation.authors else ""
-    when = f", {citation.published_at}" if citation.published_at else ""
-    return f"“{citation.title}”, {citation.source}{when}{by}."
+    parts = [f"“{citation.title}”" if citation.title else "", citation.source]
+    parts.append(citation.published_at)
+    head = ", ".join(p for p in parts if p)
+    by = f"{' by' if head else 'By'} {', '.join(citation.authors)}" if citation.authors else ""
+    return f"{head}{by}." if head or by else ""  # a snippet without any: nothing
 
 
 def defanged(text: str) -> str:

@@ -57,7 +57,7 @@ def build(
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
-        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator, embedder)
     indexer = Indexer(settings.chunking, settings.ingest, embedder, corpus)
     speakers = SpeakerIndex(corpus.index.cache_dir, extractive.quotes_of)
     return Newsdesk(settings, embedder, corpus, indexer, answerers, speakers)

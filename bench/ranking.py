@@ -234,6 +234,13 @@ def _with(cfg: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     return out
 
 
+def _without(cfg: dict[str, Any], signal: str) -> dict[str, Any]:
+    """The configuration with one signal off (its weight 0, or no kind refusals)."""
+    if signal == "kind_refusal":
+        return {**cfg, "refuse_without_kind": False}
+    return _with(cfg, signal, 0.0)
+
+
 def report(rows: Sequence[Row], cfg: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
     sets = sorted({r["set"] for r in rows})
     return {
@@ -265,12 +272,16 @@ def main() -> None:
             rows = [r for r in rows if r["set"] in args.set]
         fitted = fit([r for r in rows if r["half"] == "A"])
         results: dict[str, Any] = {"machine": machine(), "fitted_on": "A", "config": fitted}
-        results["current"] = report(rows, start_config())
+        results["current"] = results["default"] = report(rows, start_config())
         results["fitted"] = report(rows, fitted)
         results["ablation"] = {}
         for signal in [*SIGNALS[1:], "kind_refusal"]:
             cfg = fit([r for r in rows if r["half"] == "A"], frozen=[signal])
             results["ablation"][signal] = {"config": cfg, "metrics": report(rows, cfg)}
+        results["default_ablation"] = {
+            signal: report(rows, _without(start_config(), signal))
+            for signal in [*SIGNALS[1:], "kind_refusal"]
+        }
         print(json.dumps({k: results[k] for k in ("config", "current", "fitted")}, indent=1))
         for signal, got in results["ablation"].items():
             print(signal, {s: m["B"] for s, m in got["metrics"].items()})

@@ -139,7 +139,7 @@ class AnswerSettings(Section):
         "answer is 'nothing found'. Calibrated on the dev sets (BENCHMARKS.md).",
     )
     shortlist: int = Field(
-        8,
+        10,
         ge=1,
         le=50,
         description="The sentences with most support that are read closely (MiniLM similarity "
@@ -231,7 +231,7 @@ class LLMSettings(Section):
     )
     seed: int = Field(0, ge=0, description="The sampling seed sent with every request.")
     min_sufficiency: float = Field(
-        0.5,
+        0.8,
         ge=0.0,
         le=1.0,
         description="A passage is given to the model only when the model judges that it "

@@ -51,10 +51,17 @@ def model_server() -> Iterator[tuple[int, object]]:
     server.wait(30)
 
 
-def _llm_settings(folder: Path, port: int) -> Settings:
+def _llm_settings(folder: Path, port: int, min_sufficiency: float = 0.0) -> Settings:
+    """LLM mode against the server on ``port``. SmolLM2's yes/no judgements are weak, so
+    the sufficiency check is off except in the tests of that check."""
     settings = sample_settings(folder)
     llm = settings.llm.model_copy(
-        update={"base_url": f"http://127.0.0.1:{port}/v1", "max_tokens": 64, "timeout_s": 120}
+        update={
+            "base_url": f"http://127.0.0.1:{port}/v1",
+            "max_tokens": 64,
+            "timeout_s": 120,
+            "min_sufficiency": min_sufficiency,
+        }
     )
     answer = settings.answer.model_copy(update={"mode": "llm"})
     return settings.model_copy(update={"llm": llm, "answer": answer})
@@ -224,11 +231,7 @@ def test_no_sufficient_passage_means_nothing_is_written(
 ) -> None:
     """At threshold 1.0 no passage is sufficient (a probability below one): nothing found,
     and the model writes nothing; at 0.0 the check is off and the model writes."""
-    settings = _llm_settings(tmp_path, model_server[0])
-    settings = settings.model_copy(
-        update={"llm": settings.llm.model_copy(update={"min_sufficiency": threshold})}
-    )
-    desk = open_desk(settings, embedder)
+    desk = open_desk(_llm_settings(tmp_path, model_server[0], threshold), embedder)
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     tokens: list[str] = []
     answer = desk.ask("How much did Trump demand from Ukraine?", on_token=tokens.append)

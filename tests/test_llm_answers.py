@@ -205,3 +205,10 @@ def test_yes_is_read_from_the_first_token_log_probabilities() -> None:
     )
     assert p_yes([("yes", math.log(0.9)), ("Sure", math.log(0.05))]) == pytest.approx(0.9)
     assert p_yes([("No", math.log(0.9))]) == 0.0
+
+
+def test_a_speakers_own_quotes_are_not_judged(settings: Settings) -> None:
+    """Attribution answers "What did X say?": the quotes are X's, whatever a judge says."""
+    generator = Recorded("Peskov said the Americans need rare earth metals [1].", p_yes=0.0)
+    answer = _desk(settings, generator).ask("What did Peskov say?")
+    assert answer.found and generator.judge_prompts == [] and generator.prompts

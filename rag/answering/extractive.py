@@ -81,13 +81,13 @@ class ExtractiveAnswerer:
         order, articles, locate = grounds.order(), grounds.articles, grounds.locate
         speaker = parse_speaker_question(question)
         if speaker is not None:
-            return self._speaker(speaker, order, articles, locate)
+            return _attributed(self._speaker(speaker, order, articles, locate))
         words = parse_who_said(question)
         if words is not None:
-            return self._who_said(words, grounds.idf, order, articles, locate)
+            return _attributed(self._who_said(words, grounds.idf, order, articles, locate))
         byline = parse_byline(question)
         if byline is not None:
-            return self._byline(question, *byline, grounds, order)
+            return _attributed(self._byline(question, *byline, grounds, order))
         asked, candidates = self.read(question, grounds)
         passages = choose(asked, candidates, self.settings)
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
@@ -225,6 +225,11 @@ def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sente
         )
         out.append(following)
     return out[::-1]
+
+
+def _attributed(composed: Composed) -> Composed:
+    """An answer resting on attribution (a speaker's quotes, who said, a byline)."""
+    return replace(composed, attributed=True)
 
 
 def _ranked(sentence: Sentence, rank: int) -> Sentence:

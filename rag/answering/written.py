@@ -4,7 +4,9 @@ The extractive answerer decides first. When it finds nothing, the model is not a
 "nothing found" stays "nothing found". Otherwise the passages it would cite, each with the
 sentence before and after (short: reading the prompt is most of the cost on a CPU), are
 judged one by one: does this passage answer the question (:mod:`rag.answering.sufficiency`)?
-When none does, the answer is "nothing found" and nothing is written. The sufficient ones
+When none does, the answer is "nothing found" and nothing is written. (Passages found by
+attribution, a speaker's own quotes or an article's byline, are not judged: who said them
+is what was asked, and the attribution rules have checked it.) The sufficient ones
 are numbered and given to the model as data, with the instructions *after* them; it
 writes greedily (temperature 0, a fixed seed, a repetition penalty), so the same question
 on the same store gets the same answer. The reply is tidied and verified
@@ -117,7 +119,8 @@ class LLMAnswerer:
         passages = widen(extracted.citations[: self.settings.passages], grounds.articles)
         with self.slots.taken():
             try:
-                passages = self.sufficient(question, passages)
+                if not extracted.attributed:  # a speaker's own quotes answer "what did X say"
+                    passages = self.sufficient(question, passages)
             except LLMError as exc:
                 if on_sources is not None:
                     on_sources(extracted.citations)

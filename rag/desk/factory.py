@@ -39,6 +39,7 @@ from rag.search import (
     collection_store,
     stored_collections,
 )
+from rag.text import EntityTagger, SpacyTagger
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -50,12 +51,14 @@ def build(
     *,
     generator: Generator | None = None,
     stores: Callable[[str], Store] | None = None,
+    tagger: EntityTagger | None = None,
 ) -> Newsdesk:
-    """Open the store's collections (each on first use) and wire the stages; the model
-    loads lazily. ``embedder``: required for ``embedding.backend: openai`` (the
+    """Open the store's collections (each on first use) and wire the stages; the models
+    load lazily. ``embedder``: required for ``embedding.backend: openai`` (the
     application's HTTP client). ``generator``: the language model for ``answer.mode:
     llm`` (required then). ``store`` (the default collection's) and ``stores`` (a store
-    per collection name): in-memory stores for tests."""
+    per collection name): in-memory stores for tests. ``tagger``: the named-entity
+    tagger (spaCy's small English model by default)."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
@@ -74,14 +77,15 @@ def build(
         given = store is not None or stores is not None  # in memory: only those opened
         return [] if given else stored_collections(settings.store)
 
-    questions = QuestionCache(embedder)  # a question is embedded once for all collections
+    # a question is embedded once for all collections and for the answerer's close reading
+    questions = QuestionCache(embedder)
     library = Library(lambda name: open_corpus(settings, questions, store_of(name), name), stored)
-    extractive = ExtractiveAnswerer(settings.answer)
+    extractive = ExtractiveAnswerer(settings.answer, questions, tagger or SpacyTagger())
     answerers: dict[str, Answerer] = {"extractive": extractive}
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
-        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator)
+        answerers["llm"] = LLMAnswerer(settings.llm, extractive, generator, embedder)
     library.corpus(DEFAULT)  # opened now: an unreachable store or another model's fails here
     return Newsdesk(settings, embedder, library, answerers, extractive.quotes_of)
 

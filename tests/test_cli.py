@@ -14,9 +14,9 @@ from tests.conftest import SAMPLE_DIR, SEED_ID
 
 CONTRACT = {"question", "answer", "citations", "mode", "timings_ms", "found", "statements",
             "verification", "notice", "window"}  # fmt: skip
-CITATION = {"n", "doc_id", "collection", "chunk_id", "title", "source", "url", "published_at", "updated_at",
-            "also_in", "authors", "quote", "start", "end", "score", "support", "location",
-            "link"}  # fmt: skip
+CITATION = {"n", "doc_id", "collection", "chunk_id", "title", "source", "url", "published_at",
+            "updated_at", "also_in", "authors", "quote", "start", "end", "score", "support",
+            "location", "link"}  # fmt: skip
 
 
 @pytest.mark.slow

@@ -227,14 +227,14 @@ def _listening(port: int) -> bool:
 
 
 def test_the_sufficiency_check_reads_yes_or_no_from_the_server(
-    model_server: int,
+    tmp_path: Path, model_server: int
 ) -> None:
     """A one-token judgement through the OpenAI-compatible API: a probability, the same
     every time (greedy, no reuse of another request's evaluated prompt)."""
     from rag.answering.sufficiency import judge_prompt
     from services.model_client import OpenAICompatible
 
-    settings = llm_settings(Path("."), model_server).llm
+    settings = llm_settings(tmp_path, model_server).llm
     model = OpenAICompatible(settings)
     prompt = judge_prompt(
         "How much did Trump demand from Ukraine?",

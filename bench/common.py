@@ -24,7 +24,19 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = Path(os.environ.get("BENCH_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+def _shared_eval() -> Path:
+    """``../shared/eval`` beside the checkout (a worktree one level deeper finds it too;
+    ``NEWSDESK_EVAL_DATA`` names another folder)."""
+    named = os.environ.get("NEWSDESK_EVAL_DATA")
+    if named:
+        return Path(named)
+    found = [p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()]
+    return found[0] if found else ROOT.parent / "shared" / "eval"
+
+
+EVAL = _shared_eval()
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".newsdesk" / "bench"
 REALTIMEQA = EVAL / "realtimeqa"

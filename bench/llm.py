@@ -6,18 +6,26 @@ indexes are those ``newsdesk eval`` builds. ``--limit`` takes the first N questi
 set (realtimeqa is slow on 2 cores: say so when you report it).
 
     python -m bench.llm --set sample --set rgb --set realtimeqa-1k --limit 20 --port 8081
+
+Every written sentence is also kept, with what it cites and its meaning score (its MiniLM
+similarity to the cited text, whatever ``llm.min_meaning`` decided), in
+``bench/results/llm-sentences-<set>.jsonl``: the rows to label by reading
+(``bench/labels/llm-sentences.jsonl``) and to calibrate ``llm.min_meaning`` on.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import statistics
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from bench.answers import open_set
-from bench.common import machine, write_results
+from bench.common import RESULTS, machine, write_results
+from rag.answering import LLMAnswerer
 from rag.contract import Answer, Filters, Query
 from rag.desk import Newsdesk, build
 from services.evaluation import Question, answer_hit, answer_holders
@@ -38,12 +46,14 @@ class Timed:
             self.first = time.perf_counter() - self.started
 
 
-def llm_desk(desk: Newsdesk, port: int) -> Newsdesk:
+def llm_desk(desk: Newsdesk, port: int, **llm: float) -> Newsdesk:
+    """The desk in LLM mode against the model server on ``port`` (``llm``: other
+    ``llm.*`` settings, e.g. ``min_meaning=0`` to keep every sentence's rule check only)."""
     settings = desk.settings.model_copy(
         update={
             "answer": desk.settings.answer.model_copy(update={"mode": "llm"}),
             "llm": desk.settings.llm.model_copy(
-                update={"base_url": f"http://127.0.0.1:{port}/v1", "timeout_s": 300}
+                update={"base_url": f"http://127.0.0.1:{port}/v1", "timeout_s": 300, **llm}
             ),
         }
     )
@@ -52,20 +62,52 @@ def llm_desk(desk: Newsdesk, port: int) -> Newsdesk:
     )
 
 
-def run_set(desk: Newsdesk, questions: Sequence[Question], negatives: bool) -> dict[str, Any]:
+def run_set(
+    desk: Newsdesk, questions: Sequence[Question], negatives: bool, name: str = ""
+) -> dict[str, Any]:
     holders = answer_holders(desk, questions) if negatives else {}
     rows: list[dict[str, Any]] = []
+    sentences: list[dict[str, Any]] = []
     for q in questions:
         timer = Timed()
         answer = desk.ask(Query(question=q.query, as_of=q.as_of), on_token=timer)
         total = time.perf_counter() - timer.started
         row = _row(desk, q, answer, timer, total)
+        sentences += _sentences(desk, name, q, answer, negative=False)
         if q.id in holders:
             without = Filters(exclude=tuple(sorted(holders[q.id])))
             asked = Query(question=q.query, filters=without, as_of=q.as_of)
-            row["negative_refused"] = not desk.ask(asked).found
+            refusal = desk.ask(asked)
+            row["negative_refused"] = not refusal.found
+            sentences += _sentences(desk, name, q, refusal, negative=True)
         rows.append(row)
+        print(name, q.id, row["hit"], row.get("negative_refused"), flush=True)
+    if name:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences)
+        (RESULTS / f"llm-sentences-{name}.jsonl").write_text(lines, encoding="utf-8")
     return _summary(rows)
+
+
+def _sentences(
+    desk: Newsdesk, name: str, q: Question, answer: Answer, negative: bool
+) -> list[dict[str, Any]]:
+    """Each written sentence with what it cites and its meaning score."""
+    from rag.answering.written import byline
+
+    written = desk.answerers["llm"]
+    assert isinstance(written, LLMAnswerer)
+    cited = {c.n: f"{byline(c)}\n{c.quote}" for c in answer.citations}
+    out = []
+    for s in answer.statements:
+        body = re.sub(r"\s*\[\d+\]", "", s.text).strip()
+        text = " ".join(cited[n] for n in s.cites if n in cited)
+        out.append(
+            {"set": name, "id": q.id, "negative": negative, "question": q.query,
+             "sentence": s.text, "cited": text, "supported": s.supported,
+             "meaning": round(written.meaning(body, text), 4) if text else None}
+        )  # fmt: skip
+    return out
 
 
 def _row(desk: Newsdesk, q: Question, answer: Answer, timer: Timed, total: float) -> dict[str, Any]:
@@ -132,13 +174,27 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--no-negatives", action="store_true")
     parser.add_argument("--threads-note", default="", help="how the model server was started")
+    parser.add_argument("--min-meaning", type=float, default=None, help="llm.min_meaning")
+    parser.add_argument("--min-sufficiency", type=float, default=None, help="llm.min_sufficiency")
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": machine(), "server": args.threads_note, "sets": {}}
+    results["overrides"] = {
+        "min_meaning": args.min_meaning,
+        "min_sufficiency": args.min_sufficiency,
+    }
     for name in args.set:
         desk, questions = open_set(name)
         questions = questions[: args.limit]
-        written = llm_desk(desk, args.port)
-        summary = run_set(written, questions, negatives=not args.no_negatives)
+        overrides = {
+            k: v
+            for k, v in (
+                ("min_meaning", args.min_meaning),
+                ("min_sufficiency", args.min_sufficiency),
+            )
+            if v is not None
+        }
+        written = llm_desk(desk, args.port, **overrides)
+        summary = run_set(written, questions, negatives=not args.no_negatives, name=name)
         results["sets"][name] = summary
         print(name, {k: v for k, v in summary.items() if k != "rows"}, flush=True)
     print(f"results: {write_results('llm', results)}")

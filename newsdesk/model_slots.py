@@ -76,6 +76,10 @@ def create_app(slots: Slots) -> FastAPI:
                 _stream(slots, messages, options), media_type="text/event-stream"
             )
         with slots.taken() as llama:
+            # Reusing the evaluated prefix of an earlier request (llama-cpp-python does so
+            # by default) evaluates the prompt in other batches, whose rounding can change
+            # a greedy token: the same question then got another answer. Start afresh.
+            llama.reset()
             return llama.create_chat_completion(messages=messages, **options)
 
     return app
@@ -84,6 +88,7 @@ def create_app(slots: Slots) -> FastAPI:
 def _stream(slots: Slots, messages: list[Any], options: dict[str, Any]) -> Iterator[str]:
     """SSE chunks; the slot is held only while this generator runs (a worker thread)."""
     with slots.taken() as llama:
+        llama.reset()  # see ``chat``: no reuse of another request's evaluated prefix
         for chunk in llama.create_chat_completion(messages=messages, stream=True, **options):
             yield f"data: {json.dumps(chunk)}\n\n"
     yield "data: [DONE]\n\n"

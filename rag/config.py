@@ -152,6 +152,33 @@ class RetrievalSettings(Section):
     )
 
 
+class RankWeights(Section):
+    """How much each signal of a shortlisted sentence counts (``rag.answering.ranking``)."""
+
+    support: float = Field(
+        1.0, ge=0, le=10, description="The share of the question's key-term weight it holds."
+    )
+    similarity: float = Field(
+        0.75, ge=0, le=10, description="Its MiniLM cosine similarity to the question."
+    )
+    kind: float = Field(
+        0.8,
+        ge=0,
+        le=10,
+        description="It holds an entity of the kind asked for (a person for 'who', a place for "
+        "'where', ...) that the question does not name (half when only the next sentence does).",
+    )
+    position: float = Field(
+        0.0, ge=0, le=10, description="1 / (1 + its index in its article): news leads with it."
+    )
+    rank: float = Field(
+        0.1, ge=0, le=10, description="1 / (1 + its article's rank among the retrieved ones)."
+    )
+    restates: float = Field(
+        0.0, ge=0, le=10, description="Taken off when it is mostly the question's own words."
+    )
+
+
 class AnswerSettings(Section):
     mode: Literal["extractive", "llm"] = Field(
         "extractive",
@@ -169,8 +196,32 @@ class AnswerSettings(Section):
         "this share of the question's key-term weight; below it for every passage, the "
         "answer is 'nothing found'. Calibrated on the dev sets (BENCHMARKS.md).",
     )
+    shortlist: int = Field(
+        10,
+        ge=1,
+        le=50,
+        description="The sentences with most support that are read closely (MiniLM similarity "
+        "to the question, named entities): a few milliseconds each.",
+    )
+    weights: RankWeights = Field(
+        default_factory=RankWeights,
+        description="The weights of a shortlisted sentence's signals; calibrated on the dev "
+        "sets (BENCHMARKS.md).",
+    )
+    min_score: float = Field(
+        0.9,
+        ge=0.0,
+        le=10.0,
+        description="Below this weighted score for every shortlisted sentence, the answer is "
+        "'nothing found'.",
+    )
+    refuse_without_kind: bool = Field(
+        True,
+        description="A question that wants a person, place, organisation, date, number, sum or "
+        "percent is refused when no shortlisted sentence holds one it does not name.",
+    )
     keep_ratio: float = Field(
-        0.8,
+        0.7,
         ge=0.0,
         le=1.0,
         description="Cite a further passage only when its score is at least this share of "
@@ -250,6 +301,32 @@ class LLMSettings(Section):
         le=600,
         description="How long a question waits for a free model slot before it is refused "
         "as busy (HTTP 503 with Retry-After).",
+    )
+    repeat_penalty: float = Field(
+        1.1,
+        ge=1.0,
+        le=2.0,
+        description="llama.cpp's repetition penalty, sent with every written answer (1.0: not "
+        "sent, for servers that do not take it); with greedy decoding it keeps a small model "
+        "from writing the same sentence again.",
+    )
+    seed: int = Field(0, ge=0, description="The sampling seed sent with every request.")
+    min_sufficiency: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="A passage is given to the model only when the model judges that it "
+        "answers the question with at least this probability of 'yes'; none, and the answer "
+        "is 'nothing found' (nothing written). 0 turns the check off. Calibrated on the dev "
+        "sets (BENCHMARKS.md).",
+    )
+    min_meaning: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="A written sentence is supported only when its MiniLM similarity to what "
+        "it cites (or one of its sentences) is at least this; calibrated on written sentences "
+        "labelled by reading (bench/labels/llm-sentences.jsonl).",
     )
     unsupported: Literal["flag", "drop"] = Field(
         "flag",

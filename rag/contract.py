@@ -50,9 +50,9 @@ __all__ = [
     "SpeakerTimeline",
     "Statement",
     "Verification",
-    "WordChange",
     "Vote",
     "WeekCount",
+    "WordChange",
 ]
 
 
@@ -389,6 +389,9 @@ class Verification(_Record):
     dropped: int = Field(description="Unsupported sentences removed (llm.unsupported: drop).")
     markers_fixed: int = Field(description="Markers removed (no such passage) or added.")
     quotes_fixed: int = Field(description="Quotations replaced by the verbatim span or removed.")
+    tidied: int = Field(
+        0, description="Repeated or cut-off sentences removed from the draft before checking."
+    )
 
 
 # An extractive answer is "passage [1] passage [2] ...": a piece ends after a marker

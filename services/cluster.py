@@ -34,8 +34,8 @@ from typing import Any
 
 from ingest import load_file
 from ingest.discover import discover
-from rag.corpus import DEFAULT
 from rag.contract import ArticleInput, IngestFailure, IngestReport
+from rag.corpus import DEFAULT
 from rag.desk import Embedded, Newsdesk, Pending, Planned, Prepared, Preparer
 from rag.embedding import Embedder
 from rag.errors import ConfigError, IngestError, NewsdeskError

@@ -3,7 +3,7 @@ the in-memory fakes of the fast tier.
 
 Tiers: a test that uses the real model, Chroma or a browser is marked ``slow`` (here, by
 the fixtures it uses, or by its module); ``make test-fast`` runs the rest (``-m "not
-slow"``) and fails if any of them imported torch, chromadb or gradio after all.
+slow"``) and fails if any of them imported torch, chromadb, gradio or spaCy after all.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 from rag.desk import Newsdesk, build
 from rag.embedding import Embedder, make_embedder
 from services.settings import Settings, load_settings
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"
 SEED = SAMPLE_DIR / "000_c030bf5d14f6109c.txt"
 SEED_ID = "c030bf5d14f6109c"
 SLOW_FIXTURES = frozenset({"embedder", "desk", "sample_desk"})
-HEAVY_MODULES = ("torch", "chromadb", "gradio", "sentence_transformers")
+HEAVY_MODULES = ("torch", "chromadb", "gradio", "sentence_transformers", "spacy")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -86,7 +86,7 @@ def desk(settings: Settings, embedder: Embedder) -> Newsdesk:
 @pytest.fixture
 def fake_desk(settings: Settings) -> Newsdesk:
     """A desk on the fakes: hashing embedder, in-memory store (BM25 files in tmp_path)."""
-    return build(settings, HashingEmbedder(), DictStore())
+    return build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,17 @@
 """Honest in-memory stand-ins for the model and the vector store, for the fast test tier.
 
 They implement the same protocols as the real parts (``rag.embedding.Embedder``,
-``rag.search.Store``) and behave like them where the core can tell: vectors are unit
-length and alike for texts that share words; the store keeps what it is given, searches
-by cosine, honours filters, and changes its generation on every write. They are fakes:
-a test that needs the real model's judgement of meaning, or Chroma's, belongs to the
-full suite.
+``rag.search.Store``, ``rag.text.EntityTagger``) and behave like them where the core can
+tell: vectors are unit length and alike for texts that share words; the store keeps what
+it is given, searches by cosine, honours filters, and changes its generation on every
+write; the tagger finds the names it is told. They are fakes: a test that needs the real
+model's judgement of meaning or of names, or Chroma's, belongs to the full suite.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from rag.contract import Article, ArticleMeta, Filters
 from rag.embedding import DIM, Vectors
 from rag.errors import NotFoundError
 from rag.search import Chunk
-from rag.text import date_to_ordinal, terms
+from rag.text import Entity, date_to_ordinal, terms
 
 
 class HashingEmbedder:
@@ -159,3 +160,55 @@ def _passes(filters: Filters | None, doc_id: str, source: str, day: int) -> bool
     if filters.published_after and day < date_to_ordinal(filters.published_after):
         return False
     return not (filters.published_before and day > date_to_ordinal(filters.published_before))
+
+
+_PATTERNS = (
+    (
+        "MONEY",
+        re.compile(
+            r"\$\d[\d,.]*(?:\s+(?:million|billion|trillion))?|\d[\d,.]*(?:\s+(?:million|"
+            r"billion|trillion))?\s+(?:euros|dollars|pounds)"
+        ),
+    ),
+    ("PERCENT", re.compile(r"\d[\d,.]*\s?(?:%|percent)")),
+    (
+        "DATE",
+        re.compile(
+            r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|"
+            r"November|December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|Monday|Tuesday|Wednesday|"
+            r"Thursday|Friday|Saturday|Sunday|(?:19|20)\d\d)\b"
+        ),
+    ),
+    ("CARDINAL", re.compile(r"\b\d[\d,.]*\b")),
+)
+
+
+class GazetteerTagger:
+    """A named-entity tagger for the fast tier: the names it is given (a gazetteer, e.g.
+    ``{"Dmitry Peskov": "PERSON"}``) where they occur, and money, percents, dates and
+    numbers by pattern. It knows no name it was not told: a test of the real model's
+    judgement ("United States" is no person) belongs to the full suite."""
+
+    def __init__(self, names: dict[str, str] | None = None) -> None:
+        self.names = dict(names or {})
+        self.calls = 0
+
+    def tag(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        self.calls += 1
+        return [self._tag(text) for text in texts]
+
+    def _tag(self, text: str) -> tuple[Entity, ...]:
+        found: list[Entity] = []
+        taken: list[tuple[int, int]] = []
+        spans = [
+            (m, label)
+            for name, label in self.names.items()
+            for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+        ]
+        spans += [(m, label) for label, pattern in _PATTERNS for m in pattern.finditer(text)]
+        for match, label in spans:
+            start, end = match.span()
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+                found.append(Entity(match.group(), label, start, end))
+        return tuple(sorted(found, key=lambda e: e.start))

@@ -98,11 +98,20 @@ def model_server() -> Iterator[int]:
         server.wait(30)
 
 
-def llm_settings(folder: Path, port: int, **server: object) -> Settings:
-    """``sample_settings`` in LLM mode, against the model server on ``port``."""
+def llm_settings(
+    folder: Path, port: int, min_sufficiency: float = 0.0, **server: object
+) -> Settings:
+    """``sample_settings`` in LLM mode, against the model server on ``port``. SmolLM2's
+    yes/no judgements are weak, so the sufficiency check is off except in the tests of
+    that check."""
     settings = sample_settings(folder, **server)
     llm = settings.llm.model_copy(
-        update={"base_url": f"http://127.0.0.1:{port}/v1", "max_tokens": 64, "timeout_s": 120}
+        update={
+            "base_url": f"http://127.0.0.1:{port}/v1",
+            "max_tokens": 64,
+            "timeout_s": 120,
+            "min_sufficiency": min_sufficiency,
+        }
     )
     answer = settings.answer.model_copy(update={"mode": "llm"})
     return settings.model_copy(update={"llm": llm, "answer": answer})

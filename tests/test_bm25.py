@@ -81,7 +81,7 @@ def test_filters_restrict_sparse_hits(fake_desk: Newsdesk, tmp_path: Path) -> No
     assert docs(Filters(published_before="2024-04-01")) == {"b"}
     assert docs(Filters(published_after="2024-04-01", source="Weekly")) == set()
     answer = fake_desk.ask(
-        Query(question="Who protested about diesel prices?", filters=Filters(source="Weekly"))
+        Query(question="Why did farmers protest about diesel?", filters=Filters(source="Weekly"))
     )
     assert {c.doc_id for c in answer.citations} == {"b"}
 

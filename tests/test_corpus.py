@@ -18,7 +18,7 @@ from rag.desk import Newsdesk, build
 from rag.errors import BusyError, QueryError
 from services.settings import Settings
 from tests.conftest import SAMPLE_DIR
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 WAIT = 30  # seconds: a generous bound on a hang, never a measurement
 
@@ -41,6 +41,9 @@ class HeldGenerator:
         assert self.release.wait(WAIT), "the test never released the model"
         yield from self.reply.split(" ")
 
+    def judge(self, prompt: str) -> float:
+        return 1.0  # every passage answers: the writing is what is held
+
 
 def _article(i: int) -> ArticleInput:
     return ArticleInput(
@@ -55,7 +58,9 @@ def _llm_desk(settings: Settings, generator: HeldGenerator, slots: int = 2) -> N
     llm = settings.llm.model_copy(update={"max_concurrent": slots, "queue_timeout_s": 0.2})
     answer = settings.answer.model_copy(update={"mode": "llm"})
     changed = settings.model_copy(update={"llm": llm, "answer": answer})
-    desk = build(changed, HashingEmbedder(), DictStore(), generator=generator)
+    desk = build(
+        changed, HashingEmbedder(), DictStore(), generator=generator, tagger=GazetteerTagger()
+    )
     from ingest.runner import ingest_paths
 
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
@@ -253,6 +258,6 @@ def test_readers_stop_counting_once_the_model_writes(settings: Settings) -> None
 
 
 def test_an_empty_index_weighs_unseen_terms_most(settings: Settings) -> None:
-    desk = build(settings, HashingEmbedder(), DictStore())
+    desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
     with desk.corpus.read() as view:
         assert view.idf("anything") > 0

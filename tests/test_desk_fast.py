@@ -15,7 +15,7 @@ from rag.embedding import LazyEmbedder, model_id_of
 from rag.errors import NotFoundError, QueryError
 from services.settings import Settings
 from tests.conftest import SAMPLE_DIR, SEED_ID
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 
 @pytest.fixture
@@ -94,7 +94,12 @@ def test_filters_and_chat_follow_ups(sample: Newsdesk) -> None:
 
 def test_questions_are_checked(settings: Settings) -> None:
     limits = settings.query.model_copy(update={"max_question_chars": 20})
-    desk = build(settings.model_copy(update={"query": limits}), HashingEmbedder(), DictStore())
+    desk = build(
+        settings.model_copy(update={"query": limits}),
+        HashingEmbedder(),
+        DictStore(),
+        tagger=GazetteerTagger(),
+    )
     with pytest.raises(QueryError, match="empty"):
         desk.ask("   ")
     with pytest.raises(QueryError, match="the limit is 20"):

@@ -26,7 +26,7 @@ from rag.desk import build
 from rag.errors import ConfigError, EmbeddingError
 from services.embedding_client import OpenAIEmbedder
 from services.settings import Settings
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 Reply = tuple[int, dict[str, str], bytes]
 FAKE = HashingEmbedder()
@@ -222,7 +222,9 @@ def test_a_desk_ingests_and_answers_through_the_server(settings: Settings) -> No
     remote = settings.embedding.model_copy(update={"backend": "openai", "retries": 0})
     with scripted(vectors_of) as script:
         embedder = client(script.url, retries=0, request_batch_size=40)
-        desk = build(settings.model_copy(update={"embedding": remote}), embedder, DictStore())
+        tagger = GazetteerTagger({"40 million kroner": "MONEY"})  # no spaCy in this tier
+        remote_settings = settings.model_copy(update={"embedding": remote})
+        desk = build(remote_settings, embedder, DictStore(), tagger=tagger)
         topics = [
             "The harbour reopened on Monday after the storm, the mayor said. ",
             "The museum bought a painting by Edvard Munch for 40 million kroner. ",

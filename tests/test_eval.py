@@ -190,3 +190,36 @@ def test_metrics_split_answerable_unanswerable_and_negatives() -> None:
     assert metrics["negative_rejection"] == round(2 / 3, 4)
     assert metrics["citations_median"] == 2.0  # of the answered: 1, 3, 2
     assert metrics["recall@5"] == 0.0  # no question had gold articles
+
+
+def test_trust_metrics_count_answering_and_refusing_as_a_classification() -> None:
+    from dataclasses import replace
+
+    base = _result(1, hit=True, cited=2, valid=2)
+    results = [
+        replace(base, cited_answer=True, citations_with_part=1, negative_refused=True),
+        replace(_result(2, cited=0, valid=0), negative_refused=True),
+        replace(_result(None, cited=0, valid=0), unanswerable=True),
+        replace(_result(None, cited=1, valid=1), unanswerable=True),
+    ]
+    metrics = summarize("set", results).metrics
+    # answered: 1 of 2 answers was to an answerable question, 1 of 2 answerable answered
+    assert metrics["answer_precision"] == 0.5 and metrics["answer_recall"] == 0.5
+    # refused: 3 of 4 refusals right (the unanswerable one and both negatives); 3 of 4 cases
+    assert metrics["refusal_precision"] == 0.75 and metrics["refusal_recall"] == 0.75
+    assert metrics["trust_f1"] == round((0.5 + 0.75) / 2, 4)
+    assert metrics["citation_recall"] == 1.0 and metrics["citation_precision"] == 0.5
+
+
+def test_a_citation_holds_part_of_an_answer_with_half_its_terms() -> None:
+    from services.evaluation.scoring import holds_part
+
+    def cite(quote: str) -> Citation:
+        return Citation(n=1, doc_id="d", chunk_id="c", title="", source="", url="",
+                        published_at="", authors=(), quote=quote, start=0, end=len(quote),
+                        score=1.0, support=1.0)  # fmt: skip
+
+    golds = ["Houston Astros & Philadelphia Phillies"]
+    assert holds_part(cite("The Philadelphia Phillies beat the Houston Astros."), golds)
+    assert holds_part(cite("The Phillies won in Philadelphia."), golds)  # 2 of 4 terms
+    assert not holds_part(cite("The Phillies won."), golds)

@@ -27,7 +27,7 @@ from rag.errors import IngestError
 from services.settings import Settings, load_settings
 from services.uploads import ingest_upload, require_stored
 from tests.conftest import SAMPLE_DIR, SEED_ID
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 GOOD_TEXT = "The lighthouse keeper retired on Sunday after forty years, the harbour office said."
@@ -152,7 +152,7 @@ def capped(write_config: Callable[..., Path]) -> Newsdesk:
     """A desk whose file size caps are 1 MB (``ingest.max_file_mb``, ``max_unpacked_mb``)."""
     limits = "ingest:\n  max_file_mb: 1\n  max_unpacked_mb: 1\n"
     settings = load_settings(write_config(limits), env={})
-    desk = build(settings, HashingEmbedder(), DictStore())
+    desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     return desk
 

@@ -16,16 +16,25 @@ from rag.desk import Newsdesk, build
 from rag.errors import LLMError
 from services.settings import Settings
 from tests.conftest import SAMPLE_DIR
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 
 class Recorded:
     """A generator that replays a recorded reply piece by piece, as a server streams it (or
-    fails like an unreachable server), and keeps the prompts it was given."""
+    fails like an unreachable server), judges every passage with a fixed probability of
+    "yes" (or one per passage text it contains), and keeps the prompts it was given."""
 
-    def __init__(self, reply: str = "", fail: bool = False) -> None:
-        self.reply, self.fail = reply, fail
+    def __init__(
+        self,
+        reply: str = "",
+        fail: bool = False,
+        p_yes: float = 0.9,
+        judged: dict[str, float] | None = None,
+    ) -> None:
+        self.reply, self.fail, self.p_yes = reply, fail, p_yes
+        self.judged = judged or {}
         self.prompts: list[str] = []
+        self.judge_prompts: list[str] = []
 
     def stream(self, text: str) -> Iterator[str]:
         self.prompts.append(text)
@@ -33,10 +42,20 @@ class Recorded:
             raise LLMError("connection refused")
         yield from re.findall(r"\S+\s*", self.reply)
 
+    def judge(self, text: str) -> float:
+        self.judge_prompts.append(text)
+        if self.fail:
+            raise LLMError("connection refused")
+        return next((p for words, p in self.judged.items() if words in text), self.p_yes)
+
 
 def _desk(settings: Settings, generator: Recorded) -> Newsdesk:
-    llm = settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": "llm"})})
-    desk = build(llm, HashingEmbedder(), DictStore(), generator=generator)
+    # The hashing embedder has no sense of meaning: the meaning check is left to the real
+    # model (tests/test_answer_types.py); here it is off.
+    answer = settings.answer.model_copy(update={"mode": "llm"})
+    checks = settings.llm.model_copy(update={"min_meaning": 0.0})
+    llm = settings.model_copy(update={"answer": answer, "llm": checks})
+    desk = build(llm, HashingEmbedder(), DictStore(), generator=generator, tagger=GazetteerTagger())
     ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
     return desk
 
@@ -103,7 +122,7 @@ def test_llm_mode_needs_a_model(settings: Settings, mode: str) -> None:
 
     llm = settings.model_copy(update={"answer": settings.answer.model_copy(update={"mode": mode})})
     with pytest.raises(ConfigError, match="no language model"):
-        build(llm, HashingEmbedder(), DictStore())
+        build(llm, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
 
 
 def test_instructions_inside_articles_never_reach_the_model() -> None:
@@ -186,3 +205,52 @@ def test_extractive_sources_are_the_answers_citations(fake_desk: Newsdesk) -> No
     nothing: list[Sequence[Citation]] = []
     refused = fake_desk.ask("What is the recipe for borscht?", on_sources=nothing.append)
     assert not refused.found and [list(s) for s in nothing] == [[]]
+
+
+def test_no_sufficient_passage_is_nothing_found_and_nothing_is_written(settings: Settings) -> None:
+    generator = Recorded("Trump demanded $500 billion [1].", p_yes=0.1)
+    tokens: list[str] = []
+    answer = _desk(settings, generator).ask(
+        "How much did Trump demand from Ukraine?", on_token=tokens.append
+    )
+    assert not answer.found and answer.answer.startswith("Nothing found")
+    assert generator.judge_prompts and generator.prompts == [] and tokens == []
+    assert "Does the passage above answer the question?" in generator.judge_prompts[0]
+
+
+def test_only_the_sufficient_passages_are_written_from_renumbered(settings: Settings) -> None:
+    generator = Recorded("Trump demanded $500 billion [1].", p_yes=0.0, judged={"$500": 0.95})
+    answer = _desk(settings, generator).ask("How much did Trump demand from Ukraine?")
+    assert answer.found and [c.n for c in answer.citations] == [1]
+    assert "$500 billion" in answer.citations[0].quote
+    assert generator.prompts[0].count("<passage") == 1
+
+
+def test_repeated_and_cut_off_sentences_are_removed_before_checking(settings: Settings) -> None:
+    reply = (
+        "Trump demanded $500 billion in rare-earth minerals [1]. "
+        "Trump demanded $500 billion in rare-earth minerals [1]. "
+        "Trump demanded $500 billion in rare-earth"
+    )
+    answer = _desk(settings, Recorded(reply)).ask("How much did Trump demand from Ukraine?")
+    assert answer.answer == "Trump demanded $500 billion in rare-earth minerals [1]."
+    assert answer.verification is not None and answer.verification.tidied == 2
+
+
+def test_yes_is_read_from_the_first_token_log_probabilities() -> None:
+    import math
+
+    from services.model_client import p_yes
+
+    assert p_yes([("Yes", math.log(0.6)), (" no", math.log(0.2)), ("Maybe", math.log(0.1))]) == (
+        pytest.approx(0.75)
+    )
+    assert p_yes([("yes", math.log(0.9)), ("Sure", math.log(0.05))]) == pytest.approx(0.9)
+    assert p_yes([("No", math.log(0.9))]) == 0.0
+
+
+def test_a_speakers_own_quotes_are_not_judged(settings: Settings) -> None:
+    """Attribution answers "What did X say?": the quotes are X's, whatever a judge says."""
+    generator = Recorded("Peskov said the Americans need rare earth metals [1].", p_yes=0.0)
+    answer = _desk(settings, generator).ask("What did Peskov say?")
+    assert answer.found and generator.judge_prompts == [] and generator.prompts

@@ -224,3 +224,39 @@ def _listening(port: int) -> bool:
 
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_sufficiency_check_reads_yes_or_no_from_the_server(
+    tmp_path: Path, model_server: int
+) -> None:
+    """A one-token judgement through the OpenAI-compatible API: a probability, the same
+    every time (greedy, no reuse of another request's evaluated prompt)."""
+    from rag.answering.sufficiency import judge_prompt
+    from services.model_client import OpenAICompatible
+
+    settings = llm_settings(tmp_path, model_server).llm
+    model = OpenAICompatible(settings)
+    prompt = judge_prompt(
+        "How much did Trump demand from Ukraine?",
+        "Trump initially demanded $500 billion in rare-earth minerals from Zelensky.",
+    )
+    first = model.judge(prompt)
+    assert 0.0 <= first <= 1.0
+    model.judge(judge_prompt("What is the recipe for borscht?", "Beets are red."))
+    assert model.judge(prompt) == first
+
+
+@pytest.mark.parametrize("threshold", [1.0, 0.0])
+def test_no_sufficient_passage_means_nothing_is_written(
+    tmp_path: Path, embedder: Embedder, model_server: int, threshold: float
+) -> None:
+    """At threshold 1.0 no passage is sufficient (a probability below one): nothing found,
+    and the model writes nothing; at 0.0 the check is off and the model writes."""
+    desk = open_desk(llm_settings(tmp_path, model_server, threshold), embedder)
+    ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    tokens: list[str] = []
+    answer = desk.ask("How much did Trump demand from Ukraine?", on_token=tokens.append)
+    if threshold == 1.0:
+        assert not answer.found and tokens == [] and answer.mode == "llm"
+    else:
+        assert tokens and answer.mode == "llm"

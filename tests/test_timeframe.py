@@ -10,9 +10,11 @@ import pytest
 
 from ingest.runner import ingest_paths
 from rag.contract import Filters, Query
-from rag.desk import Newsdesk
+from rag.desk import Newsdesk, build
 from rag.text.timeframe import question_window, said_on
+from services.settings import Settings
 from tests.conftest import SAMPLE_DIR
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 AS_OF = date(2025, 6, 12)  # a Thursday
 
@@ -98,9 +100,11 @@ def test_without_a_date_nothing_is_filtered(sample: Newsdesk) -> None:
     assert answer.found and answer.window is None
 
 
-def test_an_undated_article_is_not_ruled_out_by_a_window(fake_desk: Newsdesk) -> None:
+def test_an_undated_article_is_not_ruled_out_by_a_window(settings: Settings) -> None:
     from rag.contract import ArticleInput
 
+    players = {"Andy Murray": "PERSON", "Novak Djokovic": "PERSON"}
+    fake_desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger(players))
     fake_desk.ingest([
         ArticleInput(text="Andy Murray won the 2013 men's singles title at Wimbledon.", doc_id="u"),
         ArticleInput(text="Novak Djokovic won the 2013 men's singles title at Wimbledon.",

@@ -11,7 +11,7 @@ from rag.desk import Newsdesk, build
 from services.settings import Settings
 from services.transfer import export_articles
 from tests.conftest import SAMPLE_DIR
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "answers" / "articles.jsonl"
 
@@ -29,7 +29,7 @@ def test_export_then_import_gives_back_the_same_articles(
     other = settings.model_copy(
         update={"store": settings.store.model_copy(update={"cache_path": tmp_path / "c2"})}
     )
-    moved = build(other, HashingEmbedder(), DictStore())
+    moved = build(other, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
     report = ingest_paths(moved, [path], show_progress=False)
     assert sorted(report.added) == sorted(a.doc_id for a in fake_desk.list_articles().articles)
     fields = ("text", "title", "source", "published_at", "url", "authors", "content_hash")

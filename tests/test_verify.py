@@ -67,3 +67,27 @@ def test_a_number_is_held_whole_not_as_part_of_a_longer_one() -> None:
     assert supports("Beijing extracted 270,000 tons.", passage)
     assert not supports("Beijing extracted 27,000 tons.", passage)
     assert not supports("Beijing extracted 70 tons.", passage)
+
+
+def test_a_repeated_sentence_and_a_cut_off_end_are_tidied_away() -> None:
+    from rag.answering.verify import tidy
+
+    draft = "Peskov explained it [1]. Peskov  explained it [1]. And then he said that the"
+    assert tidy(draft) == ("Peskov explained it [1].", 2)
+    assert tidy("Trump demanded $500 billion [2]") == ("Trump demanded $500 billion [2]", 0)
+
+
+def test_curly_quotation_marks_are_kept() -> None:
+    written = "Peskov said “We have a lot of them” [1]."
+    text, statements, _ = verify(written, PASSAGES)
+    assert text == written and statements[0].supported
+
+
+def test_a_sentence_far_in_meaning_from_what_it_cites_is_unsupported() -> None:
+    def meaning(sentence: str, cited: str) -> float:  # a stand-in: shared words / words
+        words, source = set(sentence.lower().split()), set(cited.lower().split())
+        return len(words & source) / len(words)
+
+    written = "Trump demanded $500 billion from Zelensky [2]. Zelensky was fist money [2]."
+    _, statements, summary = verify(written, PASSAGES, meaning=meaning, min_meaning=0.7)
+    assert [s.supported for s in statements] == [True, False] and summary.flagged == 1

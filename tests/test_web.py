@@ -14,7 +14,7 @@ from ingest.web import BlockedAddress, check_host, internal_reason
 from rag.desk import Newsdesk, build
 from services.feed_polling import FeedFollower
 from services.settings import FeedSettings, Settings, load_settings
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 from tests.web_server import Site, local_site
 
 STORY = """<!doctype html><html lang="en"><head>
@@ -41,7 +41,12 @@ def site() -> Iterator[Site]:
 @pytest.fixture
 def web_desk(write_config: Callable[..., Path]) -> Newsdesk:
     extra = "ingest:\n  allow_hosts: ['127.0.0.1']\n  fetch_timeout_s: 2\n"
-    return build(load_settings(write_config(extra), env={}), HashingEmbedder(), DictStore())
+    return build(
+        load_settings(write_config(extra), env={}),
+        HashingEmbedder(),
+        DictStore(),
+        tagger=GazetteerTagger(),
+    )
 
 
 # --- the guard ---------------------------------------------------------------------------
@@ -124,7 +129,12 @@ def test_each_failing_url_is_named_and_the_batch_goes_on(
     write_config: Callable[..., Path], site: Site
 ) -> None:
     extra = "ingest:\n  allow_hosts: ['127.0.0.1']\n  fetch_timeout_s: 0.5\n  max_file_mb: 0.01\n"
-    desk = build(load_settings(write_config(extra), env={}), HashingEmbedder(), DictStore())
+    desk = build(
+        load_settings(write_config(extra), env={}),
+        HashingEmbedder(),
+        DictStore(),
+        tagger=GazetteerTagger(),
+    )
     good = site.page("/good", STORY.format(base=site.base))
     pdf = site.page("/file.pdf", "%PDF-1.4", content_type="application/pdf")
     big = site.page("/big", "<p>" + "word " * 5000 + "</p>")
@@ -146,7 +156,12 @@ def test_each_failing_url_is_named_and_the_batch_goes_on(
 def test_loopback_is_refused_when_not_allow_listed(
     write_config: Callable[..., Path], site: Site
 ) -> None:
-    desk = build(load_settings(write_config(), env={}), HashingEmbedder(), DictStore())
+    desk = build(
+        load_settings(write_config(), env={}),
+        HashingEmbedder(),
+        DictStore(),
+        tagger=GazetteerTagger(),
+    )
     url = site.page("/news", STORY.format(base=site.base))
     report = ingest_urls(desk, [url])
     assert "loopback" in report.failed[0].message and not site.requests  # never connected

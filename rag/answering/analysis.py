@@ -1,5 +1,6 @@
 """What a question asks for: its key terms (weighted by rarity), the names and numbers an
-answer must mention, and the kind of thing it wants (a number, a person, a time, a place).
+answer must mention, and the kind of thing it wants (a number, a person, a time, a place:
+:mod:`rag.answering.kinds`).
 
 The answerer uses this to tell a passage that answers from one that merely shares words
 with the question, and to say "nothing found" when no passage covers what is asked.
@@ -11,23 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.answering.kinds import Wanted, wanted
 from rag.text import sentence_spans, terms
 
 # Words that ask rather than say what is asked about; the question words themselves
 # ("what", "who", "did") are stop words already.
 _ASKING_TERMS = frozenset(terms("happen happened happening latest recent recently give"))
-_WANTS = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        ("number", r"\b(how (many|much|long|old|far|big|large|often)|what (number|percentage|"
-                   r"share|amount|proportion|age|price|sum)|at what (price|rate)|cost|worth)\b"),
-        ("time", r"\b(when|what (year|month|day|date|time)|(in|on) what (year|day|date))\b"),
-        ("person", r"\b(who|whom|whose|which (person|man|woman|official|leader))\b"),
-        ("place", r"\b(where|(which|what) (country|city|state|town|region|place|nation))\b"),
-        ("name", r"\b(which|what)\s+(?!(is|are|was|were|did|does|do|has|have|had|will|would|"
-                 r"can|could|should|might|may)\b)[a-z]+"),
-    )
-)  # fmt: skip
 _CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _QUESTION = frozenset("what which who whom whose when where why how".split())
@@ -40,7 +30,14 @@ class Asked:
     text: str
     weights: dict[str, float]  # key term -> weight (its IDF)
     entities: frozenset[str]  # names (as written) and numbers an answer's article must hold
-    wants: str  # "number", "time", "person", "place" or "" (anything)
+    wants: Wanted  # the kind of answer (a person, a place, a number, ...), or anything
+    named: frozenset[str] = frozenset()  # every term of the question, asking words too
+
+    def names(self, words: str) -> bool:
+        """Does the question already name these words (all their terms are its own)?
+        "the United States" is named by "...in the US?" only if it says "United States"."""
+        own = terms(words)
+        return bool(own) and all(t in self.named for t in own)
 
     @property
     def total(self) -> float:
@@ -64,12 +61,7 @@ def analyse(question: str, idf: Callable[[str], float]) -> Asked:
     words = [t for t in terms(text) if t not in _ASKING_TERMS]
     weights = {t: idf(t) * (1.0 if t in asking else 0.5) for t in dict.fromkeys(words)}
     entities = frozenset(e for s in sentences for e in _entities(s))
-    return Asked(text, weights, entities, _wants(sentences[-1]))
-
-
-def _wants(sentence: str) -> str:
-    """The kind of answer the asking sentence wants ("" when it is open)."""
-    return next((kind for kind, pattern in _WANTS if pattern.search(sentence)), "")
+    return Asked(text, weights, entities, wanted(sentences[-1]), frozenset(terms(text)))
 
 
 def _entities(sentence: str) -> set[str]:

@@ -13,15 +13,16 @@ than none.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Generic, TypeVar
 
-from rag.answering.analysis import analyse, names_of
+from rag.answering.analysis import Asked, analyse, names_of
 from rag.answering.composed import Composed
-from rag.answering.facts import Passage, Sentence, fact_passages
+from rag.answering.facts import Passage, Sentence, supported
 from rag.answering.grounds import ChunkLocator, Grounds
+from rag.answering.kinds import Wanted
+from rag.answering.ranking import Candidate, choose
+from rag.answering.reading import Bounded, CloseReader
 from rag.answering.speaking import (
     byline_article,
     parse_byline,
@@ -31,6 +32,7 @@ from rag.answering.speaking import (
 )
 from rag.config import AnswerSettings
 from rag.contract import Article, Citation
+from rag.embedding import Embedder
 from rag.quotes import (
     Quote,
     SpeakerQuestion,
@@ -40,20 +42,32 @@ from rag.quotes import (
     transcript_quotes,
 )
 from rag.search import Hit
-from rag.text import kept_regions, sentence_spans, terms
+from rag.text import EntityTagger, kept_regions, sentence_spans, terms
 
-_T = TypeVar("_T")
 _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
 NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
 
 
 class ExtractiveAnswerer:
-    """Composes an answer from passages; the grounds' ``idf`` weighs question terms."""
+    """Composes an answer from passages; the grounds' ``idf`` weighs question terms. The
+    embedder and the entity tagger read the shortlisted sentences closely (without them,
+    sentences are ranked by their words alone and no kind of answer is checked)."""
 
-    def __init__(self, settings: AnswerSettings) -> None:
+    def __init__(
+        self,
+        settings: AnswerSettings,
+        embedder: Embedder | None = None,
+        tagger: EntityTagger | None = None,
+    ) -> None:
         self.settings = settings
-        self._quotes: Bounded[list[Quote]] = Bounded(512)
-        self._sentences: Bounded[list[Sentence]] = Bounded(128)
+        # a signal weighted 0 is not computed (the similarity costs most of an answer's time)
+        weights = settings.weights
+        kinds_used = weights.kind > 0 or settings.refuse_without_kind
+        self.reader = CloseReader(
+            embedder if weights.similarity > 0 else None, tagger if kinds_used else None
+        )
+        self._quotes: Bounded[tuple[str, str], list[Quote]] = Bounded(512)
+        self._sentences: Bounded[tuple[str | int, ...], list[Sentence]] = Bounded(256)
 
     def answer(
         self,
@@ -74,16 +88,26 @@ class ExtractiveAnswerer:
         order, articles, locate = grounds.order(), grounds.articles, grounds.locate
         speaker = parse_speaker_question(question)
         if speaker is not None:
-            return self._speaker(speaker, order, articles, locate)
+            return _attributed(self._speaker(speaker, order, articles, locate))
         words = parse_who_said(question)
         if words is not None:
-            return self._who_said(words, grounds.idf, order, articles, locate)
+            return _attributed(self._who_said(words, grounds.idf, order, articles, locate))
         byline = parse_byline(question)
         if byline is not None:
-            return self._byline(question, *byline, grounds, order)
-        candidates = self._candidates(grounds.hits, order, articles)
-        passages = fact_passages(analyse(question, grounds.idf), candidates, self.settings)
+            return _attributed(self._byline(question, *byline, grounds, order))
+        asked, candidates = self.read(question, grounds)
+        passages = choose(asked, candidates, self.settings)
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
+
+    def read(self, question: str, grounds: Grounds) -> tuple[Asked, list[Candidate]]:
+        """The question taken apart and its shortlisted sentences, read closely (public for
+        calibration: ``bench.ranking`` re-scores these under other weights)."""
+        asked = analyse(question, grounds.idf)
+        if self.reader.tagger is None:
+            asked = replace(asked, wants=Wanted())  # no tagger: no kind can be checked
+        sentences = self._candidates(grounds.hits, grounds.order(), grounds.articles)
+        found = supported(asked, sentences, self.settings.min_support)
+        return asked, self.reader.candidates(question, asked, found[: self.settings.shortlist])
 
     # --- who said what ---------------------------------------------------------------------
 
@@ -152,7 +176,8 @@ class ExtractiveAnswerer:
     ) -> list[Sentence]:
         """Sentences to consider: all of the first ``read_top_articles`` articles of
         ``order`` (an answer often sits a paragraph away from the passage that matched),
-        then those of every retrieved passage."""
+        then those of every retrieved passage (only its paragraphs are split: reading
+        every retrieved article whole was most of an answer's time)."""
         rank = {doc_id: i for i, doc_id in enumerate(order)}
         whole = set(order[: self.settings.read_top_articles])
         seen: dict[tuple[str, int], Sentence] = {}
@@ -160,44 +185,60 @@ class ExtractiveAnswerer:
             for s in self._sentences_of(articles[doc_id], rank[doc_id]):
                 seen[(doc_id, s.start)] = s
         for hit in hits:
-            doc_id = hit.chunk.doc_id
+            doc_id, start, end = hit.chunk.doc_id, hit.chunk.start, hit.chunk.end
             if doc_id in articles and doc_id not in whole:
-                for s in self._sentences_of(articles[doc_id], rank[doc_id]):
-                    if s.start < hit.chunk.end and s.end > hit.chunk.start:
+                for s in self._sentences_of(articles[doc_id], rank[doc_id], (start, end)):
+                    if s.start < end and s.end > start:
                         seen[(doc_id, s.start)] = s
         return list(seen.values())
 
-    def _sentences_of(self, article: Article, rank: int) -> list[Sentence]:
-        """An article's sentences with their terms and context, cached per article."""
-        key = (article.doc_id, article.content_hash)
+    def _sentences_of(
+        self, article: Article, rank: int, within: tuple[int, int] | None = None
+    ) -> list[Sentence]:
+        """An article's sentences with their terms and context (only those of the
+        paragraphs overlapping ``within``, when given), cached per article version."""
+        key = (article.doc_id, article.content_hash, *(within or ()))
         found = self._sentences.get(key)
         if found is None:
-            found = _read(article)
+            found = _read(article, within)
             self._sentences.put(key, found)
         return [_ranked(s, rank) for s in found]
 
 
-def _read(article: Article) -> list[Sentence]:
-    """Sentences of the article's kept paragraphs, each knowing its paragraph's terms and
-    the sentence after it (across paragraphs too: a list item, or the answer after a
+def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sentence]:
+    """Sentences of the article's kept paragraphs (those overlapping ``within``, when
+    given), each knowing its paragraph's terms, its article's terms and words, and the
+    sentence after it (across paragraphs too: a list item, or the answer after a
     question-like lead)."""
     title = frozenset(terms(article.title))
+    regions = kept_regions(article.text)
     rows: list[tuple[int, int, frozenset[str], frozenset[str]]] = []
-    for start, end in kept_regions(article.text):
+    for start, end in regions:
+        if within is not None and not (start < within[1] and within[0] < end):
+            continue
         spans = sentence_spans(article.text, start, end)
         own = [frozenset(terms(article.text[s:e])) for s, e in spans]
         context = title.union(*own)
         rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
-    whole = title.union(*(context for *_, context in rows))
-    kept = "\n".join([article.title, *(article.text[s:e] for s, e, *_ in rows)])
-    names = frozenset(names_of(m.group()).lower() for m in _WORD.finditer(kept))
+    kept = "\n".join([article.title, *(article.text[s:e] for s, e in regions)])
+    whole = frozenset(terms(kept))
+    written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
+    names = frozenset(names_of(w).lower() for w in written)
     following: Sentence | None = None
     out: list[Sentence] = []
-    for s, e, words, context in reversed(rows):
+    for index in range(len(rows) - 1, -1, -1):
+        s, e, own_terms, context = rows[index]
         text = article.text[s:e]
-        following = Sentence(article.doc_id, s, e, text, words, context, whole, names, 0, following)
+        following = Sentence(
+            article.doc_id, s, e, text, own_terms, context, whole, names, 0, following, index
+        )
         out.append(following)
     return out[::-1]
+
+
+def _attributed(composed: Composed) -> Composed:
+    """An answer resting on attribution (a speaker's quotes, who said, a byline)."""
+    return replace(composed, attributed=True)
 
 
 def _ranked(sentence: Sentence, rank: int) -> Sentence:
@@ -207,26 +248,6 @@ def _ranked(sentence: Sentence, rank: int) -> Sentence:
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     """Does the passage start in article text (not in a dropped boilerplate line)?"""
     return any(r_start <= start < r_end for r_start, r_end in regions)
-
-
-class Bounded(Generic[_T]):
-    """A small cache per article version, oldest out first, shared by questions answered
-    in parallel (so every read and write of it holds a lock)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._items: dict[tuple[str, str], _T] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> _T | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: tuple[str, str], value: _T) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.limit:
-                self._items.pop(next(iter(self._items)))
 
 
 def _no_quotes(speaker: SpeakerQuestion) -> str:

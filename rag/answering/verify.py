@@ -1,11 +1,16 @@
 """Checking a written answer against the passages it cites, before anyone sees it.
 
-A language model writes sentences with [n] markers. Each sentence is checked:
+A language model writes sentences with [n] markers. First the draft is tidied: a sentence
+written again (a model caught in a loop) and a last sentence cut off by the token limit
+are removed. Then each sentence is checked:
 - markers to passages that do not exist are removed;
 - a quotation must be a verbatim span of a cited passage: a near copy is replaced by the
   passage's own words, anything else is removed;
 - its numbers and names must be in the passages it cites; a sentence without markers that
   one passage clearly supports gets that passage's marker;
+- its meaning must be close to what it cites (MiniLM similarity to the cited passage or
+  one of its sentences, at least ``llm.min_meaning``): every word of "...was willing to
+  give money and fist" is in its passage, yet it says nothing the passage says;
 - a sentence that fails is kept and flagged (``unsupported: flag``) or dropped (``drop``).
 The result says, sentence by sentence, what is supported, and counts what was changed.
 """
@@ -13,7 +18,7 @@ The result says, sentence by sentence, what is supported, and counts what was ch
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from difflib import SequenceMatcher
 from typing import Literal
 
@@ -25,18 +30,26 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][\w’'\-]+")
 NEAR_COPY = 0.85  # similarity above which a misquote is replaced by the passage's words
+_ENDED = re.compile(r"(?:[.!?…][”\"’')]*|\[\d+\])\s*[.!?…]?[”\"’')]*$")  # a stop, or a marker
 
 Policy = Literal["flag", "drop"]
+Meaning = Callable[[str, str], float]  # (sentence, cited text) -> similarity
 
 
 def verify(
-    text: str, passages: Mapping[int, str], policy: Policy = "flag"
+    text: str,
+    passages: Mapping[int, str],
+    policy: Policy = "flag",
+    meaning: Meaning | None = None,
+    min_meaning: float = 0.0,
 ) -> tuple[str, list[Statement], Verification]:
-    """The checked text, its statements, and what was changed."""
+    """The checked text, its statements, and what was changed. With ``meaning``, a
+    sentence whose similarity to what it cites is below ``min_meaning`` is unsupported."""
     counts = {"kept": 0, "flagged": 0, "dropped": 0, "markers_fixed": 0, "quotes_fixed": 0}
+    text, counts["tidied"] = tidy(text)
     statements: list[Statement] = []
-    for start, end in sentence_spans(text.strip()):
-        statement = _check(text.strip()[start:end], passages, counts)
+    for start, end in sentence_spans(text):
+        statement = _check(text[start:end], passages, counts, meaning, min_meaning)
         if statement is None:
             continue
         if statement.supported:
@@ -51,7 +64,32 @@ def verify(
     return shown, statements, Verification(**counts)
 
 
-def _check(sentence: str, passages: Mapping[int, str], counts: dict[str, int]) -> Statement | None:
+def tidy(draft: str) -> tuple[str, int]:
+    """The draft without sentences written twice (compared without markers, case and
+    spacing) and without a last sentence that stops short (neither a stop nor a marker at
+    its end: cut off by the token limit); and how many sentences went."""
+    draft = draft.strip()
+    spans = sentence_spans(draft)
+    kept: list[str] = []
+    seen: set[str] = set()
+    for n, (start, end) in enumerate(spans):
+        sentence = draft[start:end].strip()
+        key = " ".join(_MARKER.sub("", sentence).lower().split()).strip(" .!?…")
+        last = n == len(spans) - 1
+        if not key or key in seen or (last and not _ENDED.search(sentence)):
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return " ".join(kept), len(spans) - len(kept)
+
+
+def _check(
+    sentence: str,
+    passages: Mapping[int, str],
+    counts: dict[str, int],
+    meaning: Meaning | None,
+    min_meaning: float,
+) -> Statement | None:
     cited = [int(n) for n in _MARKER.findall(sentence)]
     known = list(dict.fromkeys(n for n in cited if n in passages))
     counts["markers_fixed"] += len(cited) - sum(1 for n in cited if n in passages)
@@ -64,7 +102,10 @@ def _check(sentence: str, passages: Mapping[int, str], counts: dict[str, int]) -
         if found is not None:
             known = [found]
             counts["markers_fixed"] += 1
-    supported = bool(known) and supports(body, " ".join(passages[n] for n in known))
+    cited_text = " ".join(passages[n] for n in known)
+    supported = bool(known) and supports(body, cited_text)
+    if supported and meaning is not None:
+        supported = meaning(body, cited_text) >= min_meaning
     markers = "".join(f" [{n}]" for n in known)
     stop = re.search(r"[.!?…]+[”\"’']*$", body)
     head, tail = (body[: stop.start()], stop.group()) if stop else (body, "")

@@ -3,9 +3,17 @@
 The extractive answerer decides first. When it finds nothing, the model is not asked:
 "nothing found" stays "nothing found". Otherwise the passages it would cite, each with the
 sentence before and after (short: reading the prompt is most of the cost on a CPU), are
-numbered and given to the model as data, with the instructions *after* them. The reply is
-verified (:mod:`rag.answering.verify`) before anyone sees it; a reply of "I don't know" is a
-refusal; a model that cannot be reached gives the extractive answer with a notice.
+judged one by one: does this passage answer the question (:mod:`rag.answering.sufficiency`)?
+When none does, the answer is "nothing found" and nothing is written. (Passages found by
+attribution, a speaker's own quotes or an article's byline, are not judged: who said them
+is what was asked, and the attribution rules have checked it.) The sufficient ones
+are numbered and given to the model as data, with the instructions *after* them; it
+writes greedily (temperature 0, a fixed seed, a repetition penalty), so the same question
+on the same store gets the same answer. The reply is tidied and verified
+(:mod:`rag.answering.verify`: repeats and a cut-off end removed, every sentence checked
+for its numbers, names, quotations and meaning) before anyone sees it; a reply of "I
+don't know" is a refusal; a model that cannot be reached gives the extractive answer with
+a notice.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from typing import Protocol
 from rag.answering.composed import Composed
 from rag.answering.extractive import NOTHING_FOUND, ExtractiveAnswerer
 from rag.answering.grounds import Grounds
+from rag.answering.sufficiency import judged, sufficient
 from rag.answering.verify import verify
 from rag.config import LLMSettings
 from rag.contract import Article, Citation
+from rag.embedding import Embedder
 from rag.errors import BusyError, LLMError
 from rag.text import sentence_spans
 
@@ -45,9 +55,13 @@ INSTRUCTIONS = (
 
 
 class Generator(Protocol):
-    """Streams a model's reply to a prompt; raises LLMError when the model is unreachable."""
+    """A language model: streams its reply to a prompt, or judges a yes/no question (the
+    probability of "yes" from its first token's log-probabilities); raises LLMError when
+    the model is unreachable."""
 
     def stream(self, prompt: str) -> Iterator[str]: ...
+
+    def judge(self, prompt: str) -> float: ...
 
 
 class Slots:
@@ -76,9 +90,15 @@ class LLMAnswerer:
     """The extractive answerer's passages, worded by a model, checked sentence by sentence."""
 
     def __init__(
-        self, settings: LLMSettings, extractive: ExtractiveAnswerer, generator: Generator
+        self,
+        settings: LLMSettings,
+        extractive: ExtractiveAnswerer,
+        generator: Generator,
+        embedder: Embedder | None = None,
     ) -> None:
+        """``embedder``: MiniLM, for the meaning check (without it, only the rules)."""
         self.settings, self.extractive, self.generator = settings, extractive, generator
+        self.embedder = embedder
         self.slots = Slots(settings.max_concurrent, settings.queue_timeout_s)
 
     def answer(
@@ -98,9 +118,26 @@ class LLMAnswerer:
             return extracted  # nothing found: the model is not asked
         passages = widen(extracted.citations[: self.settings.passages], grounds.articles)
         with self.slots.taken():
+            try:
+                if not extracted.attributed:  # a speaker's own quotes answer "what did X say"
+                    passages = self.sufficient(question, passages)
+            except LLMError as exc:
+                if on_sources is not None:
+                    on_sources(extracted.citations)
+                return _fallback(extracted, exc)
             if on_sources is not None:
                 on_sources(passages)
+            if not passages:
+                return Composed(NOTHING_FOUND, [])  # none answers: nothing is written
             return self._write(question, passages, extracted, on_token)
+
+    def sufficient(self, question: str, passages: Sequence[Citation]) -> list[Citation]:
+        """The passages the model judges to answer the question, renumbered (all of them
+        when ``llm.min_sufficiency`` is 0: no judgement asked)."""
+        threshold = self.settings.min_sufficiency
+        if threshold <= 0:
+            return list(passages)
+        return sufficient(judged(question, passages, self.generator.judge, shown), threshold)
 
     def _write(
         self,
@@ -116,22 +153,40 @@ class LLMAnswerer:
                 if on_token is not None:
                     on_token(token)
         except LLMError as exc:
-            log.warning("LLM unavailable, answering extractively: %s", exc)
-            notice = f"The language model could not answer ({exc}); this is the extractive answer."
-            return Composed(extracted.text, extracted.citations, notice=notice)
+            return _fallback(extracted, exc)
         return self.checked("".join(tokens), passages)
 
     def checked(self, reply: str, passages: Sequence[Citation]) -> Composed:
-        """The model's reply, verified against the numbered passages."""
+        """The model's reply, tidied and verified against the numbered passages."""
         if not reply.strip() or IDK.match(reply):
             return Composed(NOTHING_FOUND, [])
         numbered = {c.n: f"{byline(c)}\n{c.quote}" for c in passages}
-        text, statements, summary = verify(reply, numbered, self.settings.unsupported)
+        text, statements, summary = verify(
+            reply,
+            numbered,
+            self.settings.unsupported,
+            self.meaning if self.embedder is not None else None,
+            self.settings.min_meaning,
+        )
         cited = sorted({n for s in statements for n in s.cites})
         if not cited:
             return Composed(NOTHING_FOUND, [], statements, summary)
         citations = [c for c in passages if c.n in cited]
         return Composed(text, citations, statements, summary)
+
+    def meaning(self, sentence: str, cited: str) -> float:
+        """How close a written sentence is in meaning to what it cites: its MiniLM cosine
+        with the cited text, or with the closest of that text's sentences."""
+        assert self.embedder is not None
+        parts = [cited, *(cited[s:e] for s, e in sentence_spans(cited))]
+        vectors = self.embedder.embed([sentence, *parts])
+        return float(max(vectors[1:] @ vectors[0]))
+
+
+def _fallback(extracted: Composed, exc: LLMError) -> Composed:
+    log.warning("LLM unavailable, answering extractively: %s", exc)
+    notice = f"The language model could not answer ({exc}); this is the extractive answer."
+    return Composed(extracted.text, extracted.citations, notice=notice)
 
 
 def widen(citations: Sequence[Citation], articles: Mapping[str, Article]) -> list[Citation]:
@@ -152,18 +207,23 @@ def widen(citations: Sequence[Citation], articles: Mapping[str, Article]) -> lis
 
 def prompt(question: str, passages: Sequence[Citation]) -> str:
     """Numbered passages as data, then the question, then the instructions."""
-    blocks = [
-        f'<passage n="{c.n}">\n{byline(c)}\n{defanged(c.quote)}\n</passage>' for c in passages
-    ]
+    blocks = [f'<passage n="{c.n}">\n{shown(c)}\n</passage>' for c in passages]
     return "\n".join([*blocks, "", f"Question: {question}", "", INSTRUCTIONS])
+
+
+def shown(citation: Citation) -> str:
+    """A passage as the model reads it: its byline, then its text (defanged)."""
+    return "\n".join(p for p in (byline(citation), defanged(citation.quote)) if p)
 
 
 def byline(citation: Citation) -> str:
     """What the cited article says of itself: title, publisher, date, authors. Given to the
     model and counted as part of the passage when checking ("Who wrote ...?")."""
-    by = f" by {', '.join(citation.authors)}" if citation.authors else ""
-    when = f", {citation.published_at}" if citation.published_at else ""
-    return f"“{citation.title}”, {citation.source}{when}{by}."
+    parts = [f"“{citation.title}”" if citation.title else "", citation.source]
+    parts.append(citation.published_at)
+    head = ", ".join(p for p in parts if p)
+    by = f"{' by' if head else 'By'} {', '.join(citation.authors)}" if citation.authors else ""
+    return f"{head}{by}." if head or by else ""  # a snippet without any: nothing
 
 
 def defanged(text: str) -> str:

@@ -39,10 +39,11 @@ from rag.search import (
     SparseRetriever,
     Store,
     cache_dir_for,
+    claim_slot,
     collection_store,
     stored_collections,
-    claim_slot,
 )
+from rag.text import EntityTagger, SpacyTagger
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -54,12 +55,14 @@ def build(
     *,
     generator: Generator | None = None,
     stores: Callable[[str], Store] | None = None,
+    tagger: EntityTagger | None = None,
 ) -> Newsdesk:
-    """Open the store's collections (each on first use) and wire the stages; the model
-    loads lazily. ``embedder``: required for ``embedding.backend: openai`` (the
+    """Open the store's collections (each on first use) and wire the stages; the models
+    load lazily. ``embedder``: required for ``embedding.backend: openai`` (the
     application's HTTP client). ``generator``: the language model for ``answer.mode:
     llm`` (required then). ``store`` (the default collection's) and ``stores`` (a store
-    per collection name): in-memory stores for tests."""
+    per collection name): in-memory stores for tests. ``tagger``: the named-entity
+    tagger (spaCy's small English model by default)."""
     # numpy's BLAS threads fight the encoder's for 2 cores: one BLAS thread is faster here.
     threadpool_limits(limits=1, user_api="blas")
     embedder = embedder or lazy_embedder(settings.embedding)
@@ -78,15 +81,16 @@ def build(
         given = store is not None or stores is not None  # in memory: only those opened
         return [] if given else stored_collections(settings.store)
 
-    questions = QuestionCache(embedder)  # a question is embedded once for all collections
+    # a question is embedded once for all collections and for the answerer's close reading
+    questions = QuestionCache(embedder)
     library = Library(lambda name: open_corpus(settings, questions, store_of(name), name), stored)
-    extractive = ExtractiveAnswerer(settings.answer)
+    extractive = ExtractiveAnswerer(settings.answer, questions, tagger or SpacyTagger())
     answerers: dict[str, Answerer] = {"extractive": extractive}
     judge: ClaimJudge | None = None
     if settings.answer.mode == "llm":
         if generator is None:
             raise ConfigError("answer.mode is llm, but no language model was given")
-        llm = LLMAnswerer(settings.llm, extractive, generator)
+        llm = LLMAnswerer(settings.llm, extractive, generator, embedder)
         answerers["llm"], judge = llm, ClaimJudge(llm)
     library.corpus(DEFAULT)  # opened now: an unreachable store or another model's fails here
     claims = ClaimDesk(settings, library, claim_checker(settings, extractive), judge)

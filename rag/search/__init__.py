@@ -55,15 +55,15 @@ __all__ = [
     "atomic_file",
     "cache_dir_for",
     "chunk_id",
-    "collection_store",
     "claim_slot",
+    "collection_store",
     "content_hash",
     "diversify",
     "one_per_story",
     "rrf",
-    "stored_collections",
     "saving",
     "signature",
+    "stored_collections",
 ]
 
 

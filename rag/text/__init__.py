@@ -1,10 +1,11 @@
 """Article text: cleaning that keeps original offsets, the one sentence splitter, the one
-term tokenizer and stop-word list, chunking, and publication dates."""
+term tokenizer and stop-word list, chunking, publication dates, and named entities."""
 
 from rag.text.chunking import VERSION as CHUNKER_VERSION
 from rag.text.chunking import Chunker, ChunkSpan
 from rag.text.clean import CleanText, clean, kept_regions
 from rag.text.dates import date_to_ordinal, normalise_date
+from rag.text.entities import Entity, EntityTagger, SpacyTagger
 from rag.text.sentences import (
     ABBREVIATIONS,
     Token,
@@ -23,6 +24,9 @@ __all__ = [
     "ChunkSpan",
     "Chunker",
     "CleanText",
+    "Entity",
+    "EntityTagger",
+    "SpacyTagger",
     "Token",
     "clean",
     "date_to_ordinal",

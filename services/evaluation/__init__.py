@@ -23,6 +23,7 @@ from services.evaluation.question_sets import Question, load_questions
 from services.evaluation.report import (
     COLUMNS,
     SetReport,
+    cell,
     percentile,
     summarize,
     to_json,
@@ -44,6 +45,7 @@ __all__ = [
     "SetReport",
     "answer_hit",
     "answer_holders",
+    "cell",
     "eval_settings",
     "evaluate",
     "load_questions",

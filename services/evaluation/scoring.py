@@ -7,7 +7,9 @@ Metrics are article-level on the ranked passages of ``Newsdesk.search``: a quest
 answer string (case-insensitive) appears in the answer text or its cited quotes. With
 ``negatives``, each answerable question is asked again with its gold articles, and every
 article holding one of its accepted answers, left out of retrieval: the right result is
-then "nothing found" (RGB's negative-rejection test).
+then "nothing found" (RGB's negative-rejection test). A citation *holds the answer* when
+its quote contains a gold string, and *part of it* when it holds at least half of the
+terms of one (at least one): the grounds of citation recall and precision.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.contract import Answer, Filters, Query
+from rag.contract import Answer, Citation, Filters, Query
 from rag.corpus import DEFAULT
 from rag.desk import Newsdesk
+from rag.text import terms
 from services.evaluation.question_sets import Question
 
 
@@ -38,6 +41,9 @@ class QuestionResult:
     unanswerable: bool = False
     negative_refused: bool | None = None  # None: not asked without its answers
     has_gold: bool = True  # False: no gold articles given, so no rank to count
+    cited_answer: bool = False  # a citation's quote holds a gold answer
+    citations_with_part: int = 0  # citations whose quote holds part of a gold answer
+    answer_ms: float = 0.0  # the answer stage of the ask (timings_ms.answer)
 
 
 def evaluate(
@@ -90,6 +96,9 @@ def _score(
         unanswerable=question.unanswerable,
         negative_refused=negative,
         has_gold=bool(question.gold_doc_ids),
+        cited_answer=text_hit([c.quote for c in answer.citations], question.answers),
+        citations_with_part=sum(holds_part(c, question.answers) for c in answer.citations),
+        answer_ms=float(answer.timings_ms.get("answer", 0.0)),
     )
 
 
@@ -122,6 +131,18 @@ def text_hit(texts: Sequence[str], golds: Sequence[str]) -> bool:
     """Does a gold string appear in one of the texts (case- and whitespace-insensitive)?"""
     haystack = "\n".join(_fold(t) for t in texts)
     return any(_fold(g) in haystack for g in golds if g.strip())
+
+
+def holds_part(citation: Citation, golds: Sequence[str]) -> bool:
+    """Does the quote hold a gold answer, or at least half of one's terms?"""
+    if text_hit([citation.quote], golds):
+        return True
+    quoted = set(terms(citation.quote))
+    for gold in golds:
+        wanted = set(terms(gold))
+        if wanted and 2 * len(wanted & quoted) >= len(wanted):
+            return True
+    return False
 
 
 def _valid_citations(desk: Newsdesk, answer: Answer, collection: str) -> int:

@@ -1,0 +1,91 @@
+"""Answers to questions of fact, second step: which of the shortlisted sentences answer.
+
+Each shortlisted sentence has five signals: its *support* (the question's key-term weight
+it holds, :mod:`rag.answering.facts`), its *similarity* (MiniLM cosine to the question),
+its *kind* (1 when it holds an entity of the kind asked for that the question does not
+name, 0.5 when only the next sentence does), its *position* in its article (news leads
+with the answer) and its article's *rank* in retrieval; a sentence that only *restates*
+the question loses a little. The score is their weighted sum (``answer.weights``,
+calibrated on part of the dev sets and checked on the rest: BENCHMARKS.md).
+
+Refusals: a question that wants a kind the tagger finds reliably (a person, a place, a
+date, a number...) is refused when no shortlisted sentence holds a new one: a passage
+about the same event that does not name the winner does not answer "who won". Any
+question is refused when the best score is below ``answer.min_score``. When some
+shortlisted sentences hold the kind asked for, only they are ranked; further sentences
+are cited only when they score near the best (``answer.keep_ratio``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answering.analysis import Asked
+from rag.answering.facts import Passage, Supported, overlaps
+from rag.config import AnswerSettings, RankWeights
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A shortlisted sentence and what close reading found in it."""
+
+    supported: Supported
+    similarity: float
+    kind: float  # 1.0: it holds the kind asked for; 0.5: only the next sentence; else 0.0
+
+    def signals(self) -> dict[str, float]:
+        """The signals the score weighs, by name (as in ``answer.weights``)."""
+        s = self.supported
+        return {
+            "support": s.support,
+            "similarity": self.similarity,
+            "kind": self.kind,
+            "position": 1.0 / (1 + s.sentence.index),
+            "rank": 1.0 / (1 + s.sentence.rank),
+            "restates": -1.0 if s.restates else 0.0,
+        }
+
+    def score(self, weights: RankWeights) -> float:
+        return sum(float(getattr(weights, name)) * v for name, v in self.signals().items())
+
+    def passage(self, score: float) -> Passage:
+        """The span to cite: the sentence, run on into the next when only that holds the
+        kind asked for."""
+        s = self.supported.sentence
+        end = s.next.end if self.kind == 0.5 and s.next is not None else s.end
+        return Passage(s.doc_id, s.start, end, score, self.supported.support)
+
+
+def choose(
+    asked: Asked, candidates: Sequence[Candidate], settings: AnswerSettings
+) -> list[Passage]:
+    """The passages that answer, best first; [] (nothing found) when none does."""
+    if not candidates or refused_for_kind(asked, candidates, settings):
+        return []
+    if asked.wants and any(c.kind for c in candidates):
+        candidates = [c for c in candidates if c.kind]  # the kind asked for is met only so
+    scored = sorted(
+        ((c.score(settings.weights), c) for c in candidates),
+        key=lambda pair: (-pair[0], pair[1].supported.sentence.doc_id),
+    )
+    best = scored[0][0]
+    if best < settings.min_score:
+        return []
+    kept: list[Passage] = []
+    for value, candidate in scored:
+        if value < best * settings.keep_ratio or len(kept) >= settings.max_sentences:
+            break
+        passage = candidate.passage(value)
+        if not any(overlaps(passage, k) for k in kept):
+            kept.append(passage)
+    return kept
+
+
+def refused_for_kind(
+    asked: Asked, candidates: Sequence[Candidate], settings: AnswerSettings
+) -> bool:
+    """A question wanting a reliably tagged kind, and no sentence holding a new one."""
+    wants = asked.wants
+    held = any(c.kind for c in candidates)
+    return bool(settings.refuse_without_kind and wants.strict and not held)

@@ -208,7 +208,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     """An export is read like any feed: same ids, so unchanged articles stay untouched."""
     again = argparse.Namespace(paths=[args.path], feed=[], collection=args.collection,
-                               action="import")  # fmt: skip
+                               action="import", ray=None)  # fmt: skip
     return _ingest(again, settings)
 
 

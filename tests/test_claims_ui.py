@@ -20,12 +20,11 @@ def _check(page: Any, kind: str, text: str, speaker: str = "") -> Any:  # noqa: 
     page.locator("#nd-claim-kind label", has_text=kind).click()
     _field(page, "nd-claim-speaker").fill(speaker)
     _field(page, "nd-claim-text").fill(text)
-    page.evaluate("() => { const r = document.querySelector('#nd-claim-result');"
-                  " if (r) r.dataset.old = r.innerText; }")  # fmt: skip
+    page.evaluate("() => document.querySelectorAll('#nd-claim-result .nd-verdict')"
+                  ".forEach(v => { v.dataset.stale = '1'; })")  # fmt: skip
     page.locator("#nd-claim-check").click()
-    page.wait_for_function(
-        "() => { const r = document.querySelector('#nd-claim-result');"
-        " return r && r.querySelector('.nd-verdict') && r.innerText !== r.dataset.old; }"
+    page.wait_for_function(  # a verdict rendered anew (gradio's timer changes the text first)
+        "() => document.querySelector('#nd-claim-result .nd-verdict:not([data-stale])')"
     )
     return page.locator("#nd-claim-result")
 

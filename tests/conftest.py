@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,27 @@ def sample_desk(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
     report = ingest_paths(built, [SAMPLE_DIR], show_progress=False)
     assert report.added == [SEED_ID] and not report.failed
     return built
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, never a playwright download
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-proxy-server",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through playwright (one per test module); a skip where it is
+    missing, a failure in CI (``.ci/run`` installs it)."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright  # imported here: a slow-tier fixture
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

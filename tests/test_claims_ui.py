@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_ui_browser import _field, _screenshot, browser, page, ui_url  # noqa: F401
+from tests.test_ui_browser import _field, _screenshot, page, ui_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
 PESKOV = "The Americans need rare earth metals. We have a lot of them."

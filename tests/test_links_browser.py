@@ -12,9 +12,6 @@ the words only, the browser stays at (or goes back to) the first paragraph.
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +22,6 @@ from tests.web_server import local_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-proxy-server",
-]  # fmt: skip
 WAIT_MS = 15_000  # how long the page may take to scroll: a bound, not an assertion
 QUOTE = "“The bridge will reopen in May,” Mayor Ana Lopez said."
 FILLER = "Item {n} on the harbour committee's agenda was discussed at length and then deferred."
@@ -50,21 +42,6 @@ def _page(base: str) -> str:
 <p id="late">On Tuesday she repeated her promise. {QUOTE} This time the money is there.</p>
 {more}
 </article></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright  # imported here: a slow-tier module
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 IN_VIEW = """id => { const r = document.getElementById(id).getBoundingClientRect();

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -37,7 +35,6 @@ from services.settings import FeedSettings, Settings
 from tests.live_server import sample_settings, serve
 
 pytestmark = pytest.mark.slow  # the real model and Chroma
-CHROMIUM = Path("/usr/bin/chromium")
 INV, SPO = "investigations", "sports"
 HOLT = "The ferry contract was rigged"
 STRAND = "We will win the cup"
@@ -358,23 +355,6 @@ def test_a_revoked_key_gets_401_at_its_next_request(team: Team) -> None:
         response = client.get("/api/articles")
         assert response.status_code == 401 and "revoked" in response.json()["detail"]
         assert client.post("/api/ask", json={"question": "ferry"}).status_code == 401
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_ui_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.browser

@@ -8,7 +8,6 @@ must work offline. Screenshots go to ``test-output/ui/`` (gitignored).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +22,6 @@ from tests.live_server import llm_settings, model_server, sample_desk, sample_se
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-proxy-server",
-]  # fmt: skip
 OUTPUT = ROOT / "test-output" / "ui"
 WAIT_MS = 120_000  # how long to wait for the page to react: a bound, not an assertion
 PESKOV_1 = "“The Americans need rare earth metals. We have a lot of them,” Peskov explained."
@@ -39,21 +33,6 @@ EVIL_TEXT = (
     "<script>window.pwned=1</script> Merkel spoke. [click me](http://evil.example) and "
     "<img src=x onerror=window.pwned=2>.\n\n“We will see,” Angela Merkel said on Monday."
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

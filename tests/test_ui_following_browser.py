@@ -15,10 +15,9 @@ from newsdesk.server import create_app
 from rag.embedding import Embedder
 from services.settings import Settings
 from tests.live_server import sample_desk, sample_settings, serve
-from tests.test_ui_browser import PESKOV_1, _ask, _screenshot, browser, local_page
+from tests.test_ui_browser import PESKOV_1, _ask, _screenshot, local_page
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the fixture, shared with tests/test_ui_browser.py
 STRAND = "“The harbour reopens on Monday,” Ola Strand said."
 
 

@@ -6,6 +6,7 @@ so there is no window in which another process can take the port.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -115,3 +117,14 @@ def llm_settings(
     )
     answer = settings.answer.model_copy(update={"mode": "llm"})
     return settings.model_copy(update={"llm": llm, "answer": answer})
+
+
+def sse_events(response: Any) -> list[tuple[str, Any]]:
+    """A server-sent event stream read whole: (event name, its JSON data) per event."""
+    events, name = [], ""
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            name = line[len("event: ") :]
+        elif line.startswith("data: "):
+            events.append((name, json.loads(line[len("data: ") :])))
+    return events

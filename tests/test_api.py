@@ -22,7 +22,7 @@ from rag.embedding import Embedder
 from services.desk import open_desk
 from services.settings import load_settings
 from tests.conftest import ROOT, SEED, SEED_ID
-from tests.live_server import sample_desk, sample_settings, serve
+from tests.live_server import sample_desk, sample_settings, serve, sse_events
 
 pytestmark = pytest.mark.slow  # the real model and Chroma
 
@@ -83,16 +83,6 @@ def _chat(client: httpx.Client, *questions: str) -> dict[str, Any]:
     return data
 
 
-def _events(response: httpx.Response) -> list[tuple[str, Any]]:
-    events, name = [], ""
-    for line in response.iter_lines():
-        if line.startswith("event: "):
-            name = line[len("event: ") :]
-        elif line.startswith("data: "):
-            events.append((name, json.loads(line[len("data: ") :])))
-    return events
-
-
 def test_ask_quotes_are_verbatim_spans_of_the_stored_article(open_api: httpx.Client) -> None:
     # As the curl: a raw JSON body with a content-type header.
     body = b'{"question":"What did Peskov say?"}'
@@ -142,7 +132,7 @@ def test_stream_sends_sentences_then_the_contract(open_api: httpx.Client) -> Non
     with open_api.stream("POST", "/api/ask/stream", json=question) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = _events(response)
+        events = sse_events(response)
     names = [name for name, _ in events]
     assert names[0] == "sources" and names[-1] == "citations"  # the cards come first
     assert set(names[1:-1]) == {"answer"} and len(names) >= 5
@@ -156,7 +146,7 @@ def test_stream_sends_sentences_then_the_contract(open_api: httpx.Client) -> Non
 def test_chat_stream(open_api: httpx.Client) -> None:
     messages = [{"role": "user", "content": "What did Peskov say?"}]
     with open_api.stream("POST", "/api/chat/stream", json={"messages": messages}) as response:
-        events = _events(response)
+        events = sse_events(response)
     assert events[-1][0] == "citations" and events[-1][1]["citations"]
 
 

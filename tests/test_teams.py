@@ -32,7 +32,7 @@ from services.desk import open_desk
 from services.gate import SharedDesk
 from services.keyfile import KeyFile
 from services.settings import FeedSettings, Settings
-from tests.live_server import sample_settings, serve
+from tests.live_server import sample_settings, serve, sse_events
 
 pytestmark = pytest.mark.slow  # the real model and Chroma
 INV, SPO = "investigations", "sports"
@@ -84,16 +84,6 @@ def _client(team: Team, key: str | None) -> httpx.Client:
     return httpx.Client(base_url=team.url, headers=headers, trust_env=False, timeout=120)
 
 
-def _events(response: httpx.Response) -> list[tuple[str, Any]]:
-    events, name = [], ""
-    for line in response.iter_lines():
-        if line.startswith("event: "):
-            name = line[len("event: ") :]
-        elif line.startswith("data: "):
-            events.append((name, json.loads(line[len("data: ") :])))
-    return events
-
-
 def _docs(answer: dict[str, Any]) -> set[str]:
     return {c["doc_id"] for c in answer["citations"]}
 
@@ -138,7 +128,7 @@ def test_streams_check_the_key_before_the_first_byte(team: Team) -> None:
     with _client(team, team.reader) as client:
         body = {"question": "What did Ola Strand say?"}
         with client.stream("POST", "/api/ask/stream", json=body) as response:
-            events = _events(response)
+            events = sse_events(response)
         sources = next(data for name, data in events if name == "sources")
         assert {c["doc_id"] for c in sources} == {"spo-1"}
         final = next(data for name, data in events if name == "citations")

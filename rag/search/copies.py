@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ class CopyIndex:
         self.old_file = cache_dir / OLD_CACHE
         self.threshold = threshold
         self._lsh: Any = None  # made on first use: see ``lsh``
+        self._making = threading.Lock()
         self.signatures: dict[str, np.ndarray] = {}
         self.canonical_of: dict[str, str] = {}  # every article with a signature
         self._members: dict[str, set[str]] = {}  # canonical -> its copies (read per answer)
@@ -110,20 +112,22 @@ class CopyIndex:
         """The LSH index of the signatures, made when an article first comes in: serving
         questions needs only the stories, and indexing 98k signatures took 7 s of a
         serve's start at a million chunks."""
-        if self._lsh is None:
-            from datasketch import MinHashLSH
+        with self._making:
+            if self._lsh is None:
+                from datasketch import MinHashLSH
 
-            lsh = MinHashLSH(threshold=self.threshold, num_perm=PERMUTATIONS)
-            with lsh.insertion_session() as session:
-                for doc_id, sig in self.signatures.items():
-                    session.insert(doc_id, _minhash(sig))
-            self._lsh = lsh
+                lsh = MinHashLSH(threshold=self.threshold, num_perm=PERMUTATIONS)
+                with lsh.insertion_session() as session:
+                    for doc_id, sig in dict(self.signatures).items():
+                        session.insert(doc_id, _minhash(sig))
+                self._lsh = lsh
         return self._lsh
 
     def _story_of(self, sig: np.ndarray) -> str | None:
         """The canonical id of the most similar earlier article past the threshold."""
         candidates = self.lsh.query(_minhash(sig))
-        scored = [(similarity(sig, self.signatures[c]), c) for c in candidates]
+        known = [c for c in candidates if c in self.signatures]  # (one removed meanwhile)
+        scored = [(similarity(sig, self.signatures[c]), c) for c in known]
         best = max((s for s in scored if s[0] >= self.threshold), default=None)
         return self.canonical_of.get(best[1], best[1]) if best else None
 

@@ -137,6 +137,10 @@ class DictStore:
     def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
         return {d: self.article_vecs[d] for d in doc_ids if d in self.article_vecs}
 
+    def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
+        return {c: np.asarray(self.chunks[c][1], dtype=np.float32) for c in chunk_ids
+                if c in self.chunks}  # fmt: skip
+
     def iter_chunk_ids(self) -> Iterator[list[str]]:
         if self.chunks:
             yield list(self.chunks)

@@ -66,6 +66,10 @@ class Store(Protocol):
         """Each article's vector: the normalised mean of its chunks'."""
         ...
 
+    def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
+        """The vectors of those of the chunks that exist."""
+        ...
+
     def iter_chunk_ids(self) -> Iterator[list[str]]:
         """All chunk ids, page by page: nothing else (a scan of a million stays cheap)."""
         ...

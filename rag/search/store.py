@@ -324,6 +324,14 @@ class ChromaStore:
             out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
         return out
 
+    def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
+        out: dict[str, Vectors] = {}
+        for lo in range(0, len(chunk_ids), PAGE):
+            found = self.chunks.get(ids=list(chunk_ids[lo : lo + PAGE]), include=["embeddings"])
+            vectors = found["embeddings"] if found["embeddings"] is not None else []
+            out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
+        return out
+
     def iter_chunk_ids(self) -> Iterator[list[str]]:
         """All chunk ids, a page at a time (no metadata: it holds the texts)."""
         offset = 0

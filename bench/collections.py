@@ -74,6 +74,7 @@ def read_source(desk: Newsdesk) -> Iterator[Written]:
         rows = zip(page["ids"], page["metadatas"], page["documents"], page["embeddings"],
                    strict=True)  # fmt: skip
         for chunk_id, meta, text, vector in rows:
+            text = str(meta.get("text", text) or "")  # in metadata (older stores: document)
             chunk = Chunk(chunk_id, str(meta["doc_id"]), int(meta["seq"]), text,
                           int(meta["start"]), int(meta["end"]))  # fmt: skip
             chunks[chunk.doc_id].append((chunk, vector))

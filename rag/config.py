@@ -344,6 +344,14 @@ class IngestSettings(Section):
         "stops there, keeping the articles before).",
     )
     strip_boilerplate: bool = Field(True, description="Drop site boilerplate lines.")
+    prepare_processes: int = Field(
+        1,
+        ge=0,
+        le=64,
+        description="Worker processes that clean and chunk articles beside the writing "
+        "process (from an ingest's second batch on, so a single upload starts none); 0: "
+        "on a thread of the ingesting process.",
+    )
     extra_boilerplate: list[str] = Field(
         default_factory=list, description="More regexes; a line matching one fully is dropped."
     )

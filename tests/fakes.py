@@ -137,17 +137,23 @@ class DictStore:
     def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
         return {d: self.article_vecs[d] for d in doc_ids if d in self.article_vecs}
 
-    def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
-        ids = list(self.chunks)
-        metas = [
-            {"doc_id": c.doc_id, "source": source, "published_day": day}
-            for c, _, source, day in self.chunks.values()
-        ]
-        if ids:
-            yield ids, metas
+    def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
+        return {c: np.asarray(self.chunks[c][1], dtype=np.float32) for c in chunk_ids
+                if c in self.chunks}  # fmt: skip
 
-    def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]:
-        return [self.chunks[c][0].text if c in self.chunks else "" for c in chunk_ids]
+    def iter_chunk_ids(self) -> Iterator[list[str]]:
+        if self.chunks:
+            yield list(self.chunks)
+
+    def chunk_records(self, chunk_ids: Sequence[str]) -> list[tuple[dict[str, Any], str]]:
+        out: list[tuple[dict[str, Any], str]] = []
+        for cid in chunk_ids:
+            if cid not in self.chunks:
+                out.append(({}, ""))
+                continue
+            c, _, source, day = self.chunks[cid]
+            out.append(({"doc_id": c.doc_id, "source": source, "published_day": day}, c.text))
+        return out
 
 
 def _passes(filters: Filters | None, doc_id: str, source: str, day: int) -> bool:

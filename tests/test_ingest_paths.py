@@ -14,12 +14,14 @@ import pickle
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from rag.contract import ArticleInput
 from rag.desk import Embedded, Newsdesk, Planned, Prepared, Preparer, build
+from rag.desk.indexer import BATCH_ARTICLES, WRITE_ARTICLES, LocalPipeline
 from rag.search import BM25Index, CopyIndex, claim_slot, signature
 from rag.search import bm25 as bm25_module
 from rag.text import clean, terms
@@ -163,8 +165,8 @@ def test_a_read_during_a_quiet_ingest_folds_first(fake_desk: Newsdesk) -> None:
             assert done.wait(30)
 
     corpus.write = then_read  # type: ignore[method-assign]
-    fake_desk.ingest(_articles(30, "second"))
-    assert seen == [5 + 16]  # the first write of the ingest (16 articles), folded in
+    fake_desk.ingest(_articles(WRITE_ARTICLES + 10, "second"))
+    assert seen == [5 + WRITE_ARTICLES]  # the first write of the ingest, folded in
 
 
 def test_the_preparer_travels_and_prepares_the_same(settings: Settings) -> None:
@@ -267,3 +269,39 @@ def test_the_copy_index_reads_the_json_it_used_to_write(tmp_path: Path) -> None:
     assert not (tmp_path / "copies.json").exists()
     reloaded = CopyIndex(tmp_path)
     assert reloaded.copies_of("a") == sorted(["b", text[:50] + "x"])
+
+
+def test_worker_processes_prepare_what_this_process_would(settings: Settings) -> None:
+    """A large ingest cleans and chunks in worker processes (``ingest.prepare_processes``)
+    once they are up: the same articles, chunks and failures as preparing them here."""
+    preparer = Preparer(settings.chunking, settings.ingest)
+    items = [*_articles(40, "many"), ArticleInput(text="   ", doc_id="empty-one")]
+    todo, _ = preparer.plan(items, {})
+    pipe = LocalPipeline(preparer, HashingEmbedder().embed, processes=2)
+    try:
+        pipe.submit(todo[:32]).result()  # a large first batch starts the workers
+        for started in pipe._ready:
+            started.result(timeout=120)
+        assert pipe._workers is not None
+        done = pipe.submit(todo).result()  # the second batch: prepared by the workers
+    finally:
+        pipe.close()
+    here = preparer.prepare_all(todo)
+    assert [f.origin for f in done.failed] == ["empty-one"]
+    assert [(p.article, p.chunks) for p in done.prepared] == [
+        (p.article, p.chunks) for p in here if isinstance(p, Prepared)
+    ]
+
+
+def test_a_large_ingest_stores_the_same_with_worker_processes(settings: Settings) -> None:
+    """End to end, with or without workers: the same chunk ids and texts."""
+    items = _articles(BATCH_ARTICLES * 2 + 3, "many")
+    stored: dict[int, list[tuple[str, tuple[dict[str, Any], str]]]] = {}
+    for processes in (0, 1):
+        ingest = settings.ingest.model_copy(update={"prepare_processes": processes})
+        store = DictStore()
+        desk = build(settings.model_copy(update={"ingest": ingest}), HashingEmbedder(), store)
+        assert len(desk.ingest(items).added) == BATCH_ARTICLES * 2 + 3
+        ids = sorted(cid for page in store.iter_chunk_ids() for cid in page)
+        stored[processes] = list(zip(ids, store.chunk_records(ids), strict=True))
+    assert stored[1] == stored[0]

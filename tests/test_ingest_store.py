@@ -207,3 +207,26 @@ def test_a_date_range_can_keep_undated_articles_in_chroma(desk: Newsdesk) -> Non
     assert not desk.corpus.store.dense_search(
         desk.embedder.embed(["Wimbledon"])[0], 5, Filters(**year)
     )
+
+
+def test_texts_live_in_metadata_and_older_stores_still_read(desk: Newsdesk) -> None:
+    """Texts are written as metadata (Chroma's documents are indexed for full-text search,
+    which cost most of a write); a store written before, texts as documents, reads the
+    same: its chunks, their records for BM25, its articles, and ``check``."""
+    ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    store = desk.corpus.store
+    ids = [cid for page in store.iter_chunk_ids() for cid in page]
+    assert ids and all(":" in cid for cid in ids)
+    raw = store.chunks.get(ids=ids, include=["metadatas", "documents"])  # type: ignore[attr-defined]
+    assert set(raw["documents"]) == {None} and all(m["text"] for m in raw["metadatas"])
+    before = (store.get_chunks(ids), store.chunk_records(ids), store.get_article(SEED_ID))
+    # rewrite the records as an earlier version did: texts as documents, not metadata
+    for coll, keys in ((store.chunks, ids), (store.articles, [SEED_ID])):  # type: ignore[attr-defined]
+        found = coll.get(ids=keys, include=["metadatas", "embeddings"])
+        metas = [{**m, "text": None} for m in found["metadatas"]]  # None: key removed
+        texts = [m["text"] for m in found["metadatas"]]
+        coll.upsert(ids=keys, embeddings=found["embeddings"], metadatas=metas, documents=texts)
+    assert "text" not in store.chunks.get(ids=ids[:1], include=["metadatas"])["metadatas"][0]  # type: ignore[attr-defined]
+    after = (store.get_chunks(ids), store.chunk_records(ids), store.get_article(SEED_ID))
+    assert after == before and before[1][0][0]["doc_id"] == SEED_ID
+    assert desk.check().consistent

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.contract import ArticleInput
-from rag.search import BM25Index, Store, chunk_id
+from rag.search import BM25Index, Store, chunk_doc, chunk_id
 
 PAGE = 500
 
@@ -47,9 +47,9 @@ class CheckReport:
 def check(store: Store, index: BM25Index) -> CheckReport:
     """Compare the chunks, the articles and the BM25 index; change nothing."""
     by_doc: dict[str, set[str]] = defaultdict(set)
-    for ids, metas in store.iter_chunk_meta():
-        for cid, meta in zip(ids, metas, strict=True):
-            by_doc[str(meta.get("doc_id", ""))].add(cid)
+    for ids in store.iter_chunk_ids():
+        for cid in ids:
+            by_doc[chunk_doc(cid)].add(cid)
     report = CheckReport()
     articles = _all_metas(store)
     for doc_id, chunks in by_doc.items():

@@ -135,6 +135,7 @@ class Corpus:
             signatures = [signature(a.text) for a, _, _ in part]
         eager = self.index.deferred is None and self.readers.recent(ASKED_S)
         prepared = self.index.prepare(written, self._expected(part)) if eager else None
+        self.copies.lsh  # noqa: B018 (made now, outside the lock, by the first write)
         with self._lock.write(), self.journal.writing([a.doc_id for a, _, _ in part]):
             in_step = self.store.generation() == self.index.head
             removed = self.store.write_articles(part)

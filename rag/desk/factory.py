@@ -116,7 +116,7 @@ def open_corpus(
     index = BM25Index(slot.folder if slot is not None else folder)
     retrieval = settings.retrieval
     vectors = ArticleVectors(index.cache_dir)
-    dense = DenseRetriever(store, embedder)
+    dense = DenseRetriever(store, embedder, index)
     retriever = HybridRetriever(
         store,
         [(dense, retrieval.dense_k), (SparseRetriever(index), retrieval.sparse_k)],

@@ -65,6 +65,11 @@ class Preparer:
     def __getstate__(self) -> dict[str, object]:
         return {"chunking": self.chunking, "ingest": self.ingest}
 
+    def warm_up(self) -> None:
+        """Load the chunker's tokenizer and splitter now (a worker process does, as it
+        starts, rather than on its first article)."""
+        self.chunker.split(clean("Warm up.", False, ()))
+
     def key(self) -> str:
         """Everything besides the article that decides its chunks and vectors."""
         chunking, ingest = self.chunking, self.ingest

@@ -24,7 +24,7 @@ from rag.search.hybrid import (
     diversify,
     rrf,
 )
-from rag.search.ids import article_id, article_key, chunk_id, content_hash
+from rag.search.ids import article_id, article_key, chunk_doc, chunk_id, content_hash
 from rag.search.placement import collection_store, stored_collections
 from rag.search.protocols import Retriever, Store
 from rag.search.records import Chunk, Hit
@@ -54,6 +54,7 @@ __all__ = [
     "article_key",
     "atomic_file",
     "cache_dir_for",
+    "chunk_doc",
     "chunk_id",
     "claim_slot",
     "collection_store",

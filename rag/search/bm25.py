@@ -17,7 +17,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -109,27 +108,26 @@ class BM25Index:
             self.deferred = None
         if generation == self.generation:
             return False
-        ids, metas = [], []
-        for page_ids, page_metas in store.iter_chunk_meta():
-            ids.extend(page_ids)
-            metas.extend(page_metas)
-        self._apply(store, ids, metas)
+        ids = [cid for page in store.iter_chunk_ids() for cid in page]
+        self._apply(store, ids)
         self.generation = generation
         self._save()
         log.info("BM25 index synced: %d chunks, %d terms", len(self.catalogue), len(self.vocab))
         return True
 
-    def _apply(self, store: Store, ids: list[str], metas: list[dict[str, Any]]) -> None:
+    def _apply(self, store: Store, ids: list[str]) -> None:
+        """Keep the chunks still stored, read only the new ones (their fields and texts)."""
         wanted = set(ids)
         keep = [row for row, cid in enumerate(self.catalogue.ids) if cid in wanted]
         known = {self.catalogue.ids[row] for row in keep}
-        new = [(cid, m) for cid, m in zip(ids, metas, strict=True) if cid not in known]
+        new = [cid for cid in ids if cid not in known]
+        records = store.chunk_records(new)
         entries = [
             (cid, str(m.get("doc_id", "")), str(m.get("source", "")),
              int(m.get("published_day", 0)))
-            for cid, m in new
+            for cid, (m, _) in zip(new, records, strict=True)
         ]  # fmt: skip
-        self._replace(keep, entries, store.chunk_texts([cid for cid, _ in new]))
+        self._replace(keep, entries, [text for _, text in records])
 
     # --- taking in writes -------------------------------------------------------------------
     #

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,14 @@ def signature(text: str) -> np.ndarray | None:
 
 
 def _minhash(values: np.ndarray | None = None) -> Any:
-    """One MinHash scheme everywhere (datasketch refuses to mix them)."""
-    from datasketch import MinHash
+    """One MinHash scheme everywhere (datasketch refuses to mix them). Given its values, a
+    lean one: a full MinHash draws its 128 permutations anew each time it is made, which
+    was 14 of the 24 s that loading 98k signatures took (a serve's start at 1M chunks)."""
+    from datasketch import LeanMinHash, MinHash
 
-    return MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME, hashvalues=values)
+    if values is None:
+        return MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME)
+    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -68,12 +73,11 @@ class CopyIndex:
     """Stories: which stored articles are copies of one another."""
 
     def __init__(self, cache_dir: Path, threshold: float = THRESHOLD) -> None:
-        from datasketch import MinHashLSH
-
         self.file = cache_dir / CACHE
         self.old_file = cache_dir / OLD_CACHE
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
+        self._lsh: Any = None  # made on first use: see ``lsh``
+        self._making = threading.Lock()
         self.signatures: dict[str, np.ndarray] = {}
         self.canonical_of: dict[str, str] = {}  # every article with a signature
         self._members: dict[str, set[str]] = {}  # canonical -> its copies (read per answer)
@@ -103,16 +107,34 @@ class CopyIndex:
             self._members.setdefault(head, set()).add(doc_id)
         return head
 
+    @property
+    def lsh(self) -> Any:
+        """The LSH index of the signatures, made when an article first comes in: serving
+        questions needs only the stories, and indexing 98k signatures took 7 s of a
+        serve's start at a million chunks."""
+        with self._making:
+            if self._lsh is None:
+                from datasketch import MinHashLSH
+
+                lsh = MinHashLSH(threshold=self.threshold, num_perm=PERMUTATIONS)
+                with lsh.insertion_session() as session:
+                    for doc_id, sig in dict(self.signatures).items():
+                        session.insert(doc_id, _minhash(sig))
+                self._lsh = lsh
+        return self._lsh
+
     def _story_of(self, sig: np.ndarray) -> str | None:
         """The canonical id of the most similar earlier article past the threshold."""
         candidates = self.lsh.query(_minhash(sig))
-        scored = [(similarity(sig, self.signatures[c]), c) for c in candidates]
+        known = [c for c in candidates if c in self.signatures]  # (one removed meanwhile)
+        scored = [(similarity(sig, self.signatures[c]), c) for c in known]
         best = max((s for s in scored if s[0] >= self.threshold), default=None)
         return self.canonical_of.get(best[1], best[1]) if best else None
 
     def _insert(self, doc_id: str, sig: np.ndarray) -> None:
         self.signatures[doc_id] = sig
-        self.lsh.insert(doc_id, _minhash(sig))
+        if self._lsh is not None:
+            self._lsh.insert(doc_id, _minhash(sig))
 
     def remove(self, doc_id: str) -> None:
         """Forget an article; if it was a story's canonical, the next member takes over."""
@@ -120,7 +142,8 @@ class CopyIndex:
             return
         self._dirty = True
         if doc_id in self.signatures:
-            self.lsh.remove(doc_id)
+            if self._lsh is not None:
+                self._lsh.remove(doc_id)
             del self.signatures[doc_id]
         head = self.canonical_of.pop(doc_id)
         self._members.get(head, set()).discard(doc_id)

@@ -24,6 +24,7 @@ from rag.search.article_vectors import ArticleVectors
 from rag.search.bm25 import BM25Index
 from rag.search.protocols import Store
 from rag.search.records import Hit
+from rag.search.windowed import dense_within
 from rag.text import terms
 
 Ranked = list[tuple[str, float]]
@@ -44,12 +45,16 @@ class ArticleSource(Protocol):
 class DenseRetriever:
     """Nearest chunks by MiniLM cosine similarity."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
-        self.store, self.embedder = store, embedder
+    def __init__(self, store: Store, embedder: Embedder, index: BM25Index | None = None) -> None:
+        self.store, self.embedder, self.index = store, embedder, index
         self._last: tuple[str, Vectors] | None = None  # the eval asks twice; so may a UI
 
     def candidates(self, question: str, k: int, filters: Filters | None) -> Ranked:
-        return self.store.dense_search(self.vector(question), k, filters)
+        """With the chunk catalogue at hand (``index``), filters are applied here rather
+        than by Chroma (:mod:`rag.search.windowed`)."""
+        if self.index is None:
+            return self.store.dense_search(self.vector(question), k, filters)
+        return dense_within(self.store, self.index.catalogue, self.vector(question), k, filters)
 
     def vector(self, question: str) -> Vectors:
         """The question's vector, embedded once however many searches use it."""

@@ -51,8 +51,13 @@ def content_hash(article: ArticleInput, chunking: str) -> str:
 
 def chunk_id(doc_id: str, digest: str, seq: int) -> str:
     """``DOC:DIGEST8:SEQ``: the article, the first characters of its content hash, the
-    chunk's number. Parsed back only by :func:`article_key`."""
+    chunk's number. Parsed back only by :func:`article_key` and :func:`chunk_doc`."""
     return f"{doc_id}:{digest[:8]}:{seq:04d}"
+
+
+def chunk_doc(chunk_id: str) -> str:
+    """The doc id of a chunk id (a doc id may hold colons: the last two go)."""
+    return chunk_id.rsplit(":", 2)[0]
 
 
 def article_key(chunk_id: str) -> str:

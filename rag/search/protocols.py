@@ -66,11 +66,18 @@ class Store(Protocol):
         """Each article's vector: the normalised mean of its chunks'."""
         ...
 
-    def iter_chunk_meta(self) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
-        """All chunk ids with ``doc_id``, ``source`` and ``published_day``, page by page."""
+    def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
+        """The vectors of those of the chunks that exist."""
         ...
 
-    def chunk_texts(self, chunk_ids: Sequence[str]) -> list[str]: ...
+    def iter_chunk_ids(self) -> Iterator[list[str]]:
+        """All chunk ids, page by page: nothing else (a scan of a million stays cheap)."""
+        ...
+
+    def chunk_records(self, chunk_ids: Sequence[str]) -> list[tuple[dict[str, Any], str]]:
+        """Each chunk's ``doc_id``, ``source`` and ``published_day``, and its text, in the
+        order asked for (``({}, "")`` for one that is missing)."""
+        ...
 
 
 class Retriever(Protocol):

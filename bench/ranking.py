@@ -19,20 +19,27 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bench.answers import Retrieved, open_set, retrieve_all
 from bench.common import RESULTS, machine, write_results
 from rag.answering import ExtractiveAnswerer
+from rag.answering.analysis import Asked, names_of
+from rag.answering.facts import Sentence, covered_terms
 from rag.config import AnswerSettings
+from rag.contract import Article
 from rag.desk import Retrieval
-from rag.text import SpacyTagger
+from rag.text import SpacyTagger, terms
 from services.evaluation import text_hit
 
 SIGNALS = ("support", "similarity", "kind", "position", "rank", "restates")
 PERMISSIVE = {"min_support": 0.1, "shortlist": 24, "read_top_articles": 3}
 Row = dict[str, Any]
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
 
 
 def half(question_id: str) -> str:
@@ -66,6 +73,7 @@ def _row(
         cands.append(
             {
                 **c.signals(),
+                **_constraints(asked, s, found.grounds.articles[s.doc_id]),
                 "doc_id": s.doc_id,
                 "start": s.start,
                 "article_rank": s.rank,
@@ -83,8 +91,48 @@ def _row(
         "wants": asked.wants.kind,
         "strict": asked.wants.strict,
         "facts": facts_path(question),
+        "question": question,
+        "entities": sorted(asked.entities),
         "candidates": cands,
     }
+
+
+def _constraints(asked: Asked, s: Sentence, article: Article) -> Row:
+    """Where the question's own names and numbers stand relative to a candidate sentence:
+    missing from the sentence itself, or from its paragraph and the article's title (the
+    refusal variants measured by ``bench.refusals``); the years the sentence names; how
+    much of the question's key-term weight the sentence alone holds."""
+    line_start = article.text.rfind("\n", 0, s.start) + 1
+    line_end = article.text.find("\n", s.end)
+    paragraph = article.text[line_start : line_end if line_end >= 0 else len(article.text)]
+    return {
+        "own_support": asked.support(covered_terms(asked, s.terms)),
+        "missing_sentence": _missing(asked, s.text),
+        "missing_near": _missing(asked, f"{article.title}\n{paragraph}"),
+        "years": sorted(set(_YEAR.findall(s.text))),
+    }
+
+
+def _missing(asked: Asked, text: str) -> list[str]:
+    """The question's names and numbers that ``text`` does not hold (a name as a word of
+    its own, a number as the start of one: "50" in "50th")."""
+    written = {names_of(m.group()).lower() for m in _WORD.finditer(text)}
+    numbers = set(terms(text))
+    out = []
+    for entity in sorted(asked.entities):
+        if entity[0].isdigit():
+            held = any(w.startswith(entity.replace(",", "")) for w in numbers)
+        else:
+            held = entity in written or any(_form_of(entity, w) for w in written)
+        if not held:
+            out.append(entity)
+    return out
+
+
+def _form_of(a: str, b: str) -> bool:
+    """The same word in another form ("oscar" / "oscars"), as the answerer's name check."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and len(long) - len(short) <= 3 and long.startswith(short)
 
 
 def facts_path(question: str) -> bool:
@@ -97,15 +145,41 @@ def facts_path(question: str) -> bool:
     return all(parse(question) is None for parse in special)
 
 
-def decide(row: Row, cfg: dict[str, Any]) -> list[Row]:
-    """The candidates the answerer would cite under ``cfg`` ([] for a refusal)."""
+Keep = Callable[[Row, Row], bool]  # (question row, candidate) -> does the candidate stay?
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A refusal rule tried on the collected rows (``bench.refusals``): candidates that
+    fail ``candidate`` never enter the shortlist, those failing ``shortlisted`` leave it,
+    a best candidate failing ``best`` means "nothing found", and cited ones failing
+    ``cited`` are dropped (all of them: "nothing found")."""
+
+    candidate: Keep | None = None
+    shortlisted: Keep | None = None
+    best: Keep | None = None
+    cited: Keep | None = None
+
+
+def decide(row: Row, cfg: dict[str, Any], variant: Variant = Variant()) -> list[Row]:
+    """The candidates the answerer would cite under ``cfg`` ([] for a refusal), with the
+    refusal rule ``variant`` on top (none by default)."""
+    kept = _decide(row, cfg, variant)
+    return [c for c in kept if variant.cited(row, c)] if variant.cited else kept
+
+
+def _decide(row: Row, cfg: dict[str, Any], variant: Variant) -> list[Row]:
     read = cfg["read_top_articles"]
     shortlist = [
         c
         for c in row["candidates"]
         if c["support"] >= cfg["min_support"] and (c["article_rank"] < read or c["in_hit"])
     ]
+    if variant.candidate:
+        shortlist = [c for c in shortlist if variant.candidate(row, c)]
     shortlist = shortlist[: cfg["shortlist"]]
+    if variant.shortlisted:
+        shortlist = [c for c in shortlist if variant.shortlisted(row, c)]
     if not shortlist:
         return []
     if cfg["refuse_without_kind"] and row["strict"] and not any(c["kind"] for c in shortlist):
@@ -118,7 +192,7 @@ def decide(row: Row, cfg: dict[str, Any]) -> list[Row]:
         key=lambda pair: (-pair[0], pair[1]["doc_id"]),
     )
     best = scored[0][0]
-    if best < cfg["min_score"]:
+    if best < cfg["min_score"] or (variant.best and not variant.best(row, scored[0][1])):
         return []
     kept: list[Row] = []
     for value, c in scored:
@@ -129,13 +203,15 @@ def decide(row: Row, cfg: dict[str, Any]) -> list[Row]:
     return kept
 
 
-def metrics(rows: Iterable[Row], cfg: dict[str, Any]) -> dict[str, float]:
+def metrics(
+    rows: Iterable[Row], cfg: dict[str, Any], variant: Variant = Variant()
+) -> dict[str, float]:
     hit = refused = answerable = correct = unanswerable = rejected = negatives = cited = 0
-    answered = 0
+    answered = held = 0
     for row in rows:
         if not row["facts"]:
             continue
-        kept = decide(row, cfg)
+        kept = decide(row, cfg, variant)
         if row["negative"]:
             negatives += 1
             rejected += not kept
@@ -148,6 +224,7 @@ def metrics(rows: Iterable[Row], cfg: dict[str, Any]) -> dict[str, float]:
             hit += any(c["hit"] for c in kept)
             answered += bool(kept)
             cited += len(kept)
+            held += sum(bool(c["hit"]) for c in kept)
 
     def share(n: int, d: int) -> float:
         return round(n / d, 3) if d else -1.0
@@ -158,6 +235,7 @@ def metrics(rows: Iterable[Row], cfg: dict[str, Any]) -> dict[str, float]:
         "negative_rejection": share(rejected, negatives),
         "correct_refusal": share(correct, unanswerable),
         "citations_per_answer": round(cited / answered, 2) if answered else 0.0,
+        "citation_precision": share(held, cited),  # cited sentences holding a gold answer
     }
 
 

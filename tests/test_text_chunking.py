@@ -47,6 +47,13 @@ def test_sentence_spans_respect_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_a_case_name_is_one_sentence() -> None:
+    """Found labelling LLM answers: "Roe v. Wade" was cut into "…Roe v." and "Wade"."""
+    text = "The court overturned Roe v. Wade in June. Protests followed."
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    assert sentences == ["The court overturned Roe v. Wade in June.", "Protests followed."]
+
+
 def test_tokenize_stems_drops_stopwords_and_joins_numbers() -> None:
     assert terms("How many tons of rare-earths did China extract? 270,000") == [
         "ton", "rare", "earth", "china", "extract", "270000",

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sen rep gov gen adm lt col capt sgt rev jr sr inc corp co ltd vs no "
+    "mr mrs ms dr prof st sen rep gov gen adm lt col capt sgt rev jr sr inc corp co ltd vs v no "
     "etc jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
-"""Words a full stop after does not end a sentence ("Mr.", "Corp.", "Feb.")."""
+"""Words a full stop after does not end a sentence ("Mr.", "Corp.", "Feb.", "Roe v. Wade")."""
 
 _LINE = re.compile(r"[^\n]+")
 

@@ -224,3 +224,22 @@ def test_a_rough_figure_is_no_contradiction_of_a_close_one() -> None:
         claim("Trump demanded $50 billion in rare-earth minerals from Zelensky.").verdict
         == "contradicted"
     )
+
+
+def test_a_long_form_of_an_acronym_is_found_as_any_of_its_forms() -> None:
+    """A long form ("United Kingdom") is the article's "Britain", as "UK" is."""
+    parts = claim_parts("The United Kingdom’s prime minister resigned on Thursday.")
+    assert [(p.text, p.value) for p in parts if p.kind == "name"] == [("United Kingdom’s", "UK")]
+    text = "Liz Truss resigned as Britain’s prime minister on Thursday after six weeks."
+    article = Article(doc_id="uk", title="", source="", text=text)
+    idf: Callable[[str], float] = lambda term: 1.0  # noqa: E731
+    said = "The United Kingdom’s prime minister resigned on Thursday after six weeks."
+    check = _checker().claim(said, ["uk"],
+                             {"uk": article}, idf, lambda d, o: "chunk")  # fmt: skip
+    assert check.verdict == "supported"
+    assert {m.text for m in check.evidence[0].marks} == {"Britain", "six"}
+    other = "The prime minister of the Kingdom of Tonga resigned on Thursday after six weeks."
+    tonga = Article(doc_id="to", title="", source="", text=other)
+    check = _checker().claim(said, ["to"],
+                             {"to": tonga}, idf, lambda d, o: "chunk")  # fmt: skip
+    assert check.verdict == "not_found"

@@ -35,6 +35,9 @@ ALIASES = {
     "UN": ("UN", "U.N.", "United Nations"),
 }
 """How a short acronym is written elsewhere; any other is looked for dotted or not."""
+_LONG_FORMS = {" ".join(long.lower().split()): forms for forms in ALIASES.values()
+               for long in forms[2:3]}  # fmt: skip
+"""A long form ("United Kingdom") is found as any of its acronym's forms ("Britain")."""
 _UNIT_WORD = re.compile(r"[ -]+[^\W\d_][\w’'-]*")
 _CALENDAR = frozenset(
     """january february march april may june july august september october november
@@ -154,7 +157,8 @@ def _names(
                                 forms=ALIASES.get(text, (text,))))  # fmt: skip
                 continue
             name = tuple(w.norm.removesuffix("'s") for w in piece)
-            out.append(Part("name", text, piece[0].start, piece[-1].end, name))
+            out.append(Part("name", text, piece[0].start, piece[-1].end, name,
+                            forms=_LONG_FORMS.get(" ".join(name), ())))  # fmt: skip
     return out
 
 

@@ -293,6 +293,30 @@ def test_worker_processes_prepare_what_this_process_would(settings: Settings) ->
     ]
 
 
+class _CannotStart(Preparer):
+    """A preparer whose worker processes fail as they start (a stand-in for a machine
+    where they cannot: no /dev/shm, process limits)."""
+
+    def warm_up(self) -> None:
+        raise RuntimeError("no tokenizer in this worker")
+
+
+def test_workers_that_cannot_start_leave_the_ingest_to_this_process(settings: Settings) -> None:
+    preparer = _CannotStart(settings.chunking, settings.ingest)
+    todo, _ = preparer.plan(_articles(40, "many"), {})
+    pipe = LocalPipeline(preparer, HashingEmbedder().embed, processes=1)
+    try:
+        pipe.submit(todo[:32]).result()  # starts the workers, which fail
+        for started in pipe._ready:
+            with pytest.raises(Exception):  # noqa: B017 (the pool's own error type)
+                started.result(timeout=120)
+        done = pipe.submit(todo).result()
+    finally:
+        pipe.close()
+    assert pipe.processes == 0 and pipe._workers is None
+    assert [p.article.doc_id for p in done.prepared] == [p.doc_id for p in todo]
+
+
 def test_a_large_ingest_stores_the_same_with_worker_processes(settings: Settings) -> None:
     """End to end, with or without workers: the same chunk ids and texts."""
     items = _articles(BATCH_ARTICLES * 2 + 3, "many")

@@ -231,11 +231,22 @@ class LocalPipeline:
     def _start(self) -> ProcessPoolExecutor | None:
         if self._workers is None and self.processes > 0:  # spawned: this process has threads
             context = multiprocessing.get_context("spawn")
-            self._workers = ProcessPoolExecutor(
-                self.processes, context, _start_worker, (self.preparer,)
-            )
-            self._ready = [self._workers.submit(_ready) for _ in range(self.processes)]
+            try:
+                self._workers = ProcessPoolExecutor(
+                    self.processes, context, _start_worker, (self.preparer,)
+                )
+                self._ready = [self._workers.submit(_ready) for _ in range(self.processes)]
+            except (OSError, RuntimeError) as exc:  # no processes here (a sandbox, limits)
+                self._give_up(exc)
         return self._workers
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Prepare here from now on: workers that cannot start must not stop an ingest."""
+        log.warning("preparing articles in this process: worker processes failed (%s)", exc)
+        self.processes = 0
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=True)
+            self._workers = None
 
     def _prepare(self, todo: list[Planned]) -> _Prepared:
         results = self._prepare_all(todo)
@@ -249,6 +260,10 @@ class LocalPipeline:
         workers = self._start() if self._batches > 1 else None
         if workers is None or not all(f.done() for f in self._ready):
             return self.preparer.prepare_all(todo)  # until they have started (seconds)
+        failed = next((f.exception() for f in self._ready if f.exception()), None)
+        if failed is not None:
+            self._give_up(failed)
+            return self.preparer.prepare_all(todo)
         size = -(-len(todo) // self.processes)
         parts = [todo[lo : lo + size] for lo in range(0, len(todo), size)]
         done = [workers.submit(_prepare_in_worker, part) for part in parts]

@@ -40,7 +40,7 @@ from chromadb.config import Settings as ChromaSettings
 
 log = logging.getLogger(__name__)
 PAGE = 2000
-TEXT = "text"  # the metadata key of a chunk's text
+TEXT = "text"  # the metadata key of a record's text (a chunk's, an article's)
 
 
 def connect(settings: StoreSettings) -> ClientAPI:
@@ -132,6 +132,16 @@ def _text(meta: Any, document: str | None) -> str:
 def _chunk(chunk_id: str, meta: Any, document: str | None) -> Chunk:
     seq, start, end = int(meta["seq"]), int(meta["start"]), int(meta["end"])
     return Chunk(chunk_id, str(meta["doc_id"]), seq, _text(meta, document), start, end)
+
+
+def _vectors(collection: Collection, ids: Sequence[str]) -> dict[str, Vectors]:
+    """The stored vectors of those of the ids that exist, a page of ids at a time."""
+    out: dict[str, Vectors] = {}
+    for lo in range(0, len(ids), PAGE):
+        found = collection.get(ids=list(ids[lo : lo + PAGE]), include=["embeddings"])
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
+    return out
 
 
 def _mean_vector(vectors: Vectors) -> Vectors:
@@ -316,21 +326,11 @@ class ChromaStore:
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]
 
     def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
-        """Stored article vectors (the mean of their chunks'), a page of ids at a time."""
-        out: dict[str, Vectors] = {}
-        for lo in range(0, len(doc_ids), PAGE):
-            found = self.articles.get(ids=list(doc_ids[lo : lo + PAGE]), include=["embeddings"])
-            vectors = found["embeddings"] if found["embeddings"] is not None else []
-            out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
-        return out
+        """Stored article vectors (the mean of their chunks')."""
+        return _vectors(self.articles, doc_ids)
 
     def chunk_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Vectors]:
-        out: dict[str, Vectors] = {}
-        for lo in range(0, len(chunk_ids), PAGE):
-            found = self.chunks.get(ids=list(chunk_ids[lo : lo + PAGE]), include=["embeddings"])
-            vectors = found["embeddings"] if found["embeddings"] is not None else []
-            out.update(zip(found["ids"], np.asarray(vectors, dtype=np.float32), strict=True))
-        return out
+        return _vectors(self.chunks, chunk_ids)
 
     def iter_chunk_ids(self) -> Iterator[list[str]]:
         """All chunk ids, a page at a time (no metadata: it holds the texts)."""

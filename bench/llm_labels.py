@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, write_results
+from rag.answering.verify import tidy
 
 LABELS = ROOT / "bench" / "labels" / "llm-sentences.jsonl"
 _MARKER = re.compile(r"\s*\[\d+\]")
@@ -57,6 +58,13 @@ def stricter(rows: Sequence[dict[str, Any]], threshold: float) -> dict[str, Any]
                             for r in rows])  # fmt: skip
 
 
+def tidied_today(rows: Sequence[dict[str, Any]]) -> list[bool]:
+    """Per row, would today's tidying remove the sentence (cut off, or stopping on a word
+    that cannot end a sentence)? The rows were recorded by an earlier check, so this
+    replays the rule on each sentence alone."""
+    return [tidy(r["sentence"])[1] > 0 for r in rows]
+
+
 def repeated(rows: Sequence[dict[str, Any]]) -> int:
     """Sentences said twice in one answer (the same question, set and retrieval)."""
     said = Counter((r["set"], r["id"], r["negative"], _body(r["sentence"])) for r in rows)
@@ -81,6 +89,7 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, default=LABELS)
     args = parser.parse_args()
     rows = load(args.labels)
+    gone = tidied_today(rows)
     results: dict[str, Any] = {
         "labels": str(args.labels),
         "sentences": len(rows),
@@ -91,6 +100,12 @@ def main() -> None:
         "repeated_in_an_answer": repeated(rows),
         "cut_off_by_form": cut_off(rows),
         "check": agreement(rows, [bool(r["supported"]) for r in rows]),
+        "check_with_todays_tidying": agreement(
+            rows, [bool(r["supported"]) and not t for r, t in zip(rows, gone, strict=True)]
+        ),
+        "broken_left_by_todays_tidying": sum(
+            bool(r.get("broken")) and not t for r, t in zip(rows, gone, strict=True)
+        ),
         "min_meaning": {str(t): stricter(rows, t) for t in (0.5, 0.6, 0.7, 0.8, 0.9)},
     }
     print(json.dumps({k: v for k, v in results.items() if k != "min_meaning"}, indent=1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.llm_labels import agreement, cut_off, repeated, stricter
+from bench.llm_labels import agreement, cut_off, repeated, stricter, tidied_today
 
 
 def _row(
@@ -43,3 +43,12 @@ def test_repeated_and_cut_off_sentences_are_counted() -> None:
     other = {**rows[0], "id": "q2"}  # the same sentence in another answer is no repeat
     assert repeated([*rows, other]) == 1
     assert cut_off(rows) == 1
+
+
+def test_todays_tidying_is_replayed_on_each_sentence() -> None:
+    rows = [
+        _row("It airs on NBC in [1].", True, False),  # stops on a word that cannot end it
+        _row("He was willing to give money and", True, False),  # no stop, no marker
+        _row("Peskov said talks would go on [1].", True, True),
+    ]
+    assert tidied_today(rows) == [True, True, False]

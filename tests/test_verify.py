@@ -77,6 +77,20 @@ def test_a_repeated_sentence_and_a_cut_off_end_are_tidied_away() -> None:
     assert tidy("Trump demanded $500 billion [2]") == ("Trump demanded $500 billion [2]", 0)
 
 
+def test_a_sentence_stopping_on_a_word_that_cannot_end_one_is_removed() -> None:
+    from rag.answering.verify import tidy
+
+    draft = (
+        "The Blacklist will air on Sundays at 8/7c on NBC in [1]. "
+        "Peskov explained it to the [2]. It can be bought through the in [1]. "
+        "It will premiere in the fall [1]."
+    )
+    assert tidy(draft) == ("It will premiere in the fall [1].", 3)
+    # short words that can close a sentence are not taken for a cut: a verb's particle
+    kept = "The decision was his [1]. Peskov did not say that [2]. The talks went on [1]."
+    assert tidy(kept) == (kept, 0)
+
+
 def test_curly_quotation_marks_are_kept() -> None:
     written = "Peskov said “We have a lot of them” [1]."
     text, statements, _ = verify(written, PASSAGES)

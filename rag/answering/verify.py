@@ -1,8 +1,10 @@
 """Checking a written answer against the passages it cites, before anyone sees it.
 
 A language model writes sentences with [n] markers. First the draft is tidied: a sentence
-written again (a model caught in a loop) and a last sentence cut off by the token limit
-are removed. Then each sentence is checked:
+written again (a model caught in a loop), a last sentence cut off by the token limit, and
+a sentence whose last word cannot end one ("... on NBC in [1].": the model copied a
+passage that was itself cut off, then closed it with a marker) are removed. Then each
+sentence is checked:
 - markers to passages that do not exist are removed;
 - a quotation must be a verbatim span of a cited passage: a near copy is replaced by the
   passage's own words, anything else is removed;
@@ -31,6 +33,17 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][\w’'\-]+")
 NEAR_COPY = 0.85  # similarity above which a misquote is replaced by the passage's words
 _ENDED = re.compile(r"(?:[.!?…][”\"’')]*|\[\d+\])\s*[.!?…]?[”\"’')]*$")  # a stop, or a marker
+_LAST_WORDS = re.compile(r"(?:([\w’'/.-]+)\s+)?([\w’']+)\W*$")
+# Words that never close an English sentence: articles, prepositions that need an object,
+# conjunctions, determiners that need a noun ("his" and "that" can end one: not here).
+DANGLING = frozenset(
+    "a an the of from into onto upon than between among via per and or nor its their our "
+    "your whose".split()
+)
+# Prepositions that close a sentence as a verb's particle ("talks went on", "the votes
+# are in") but not after a name, a number or a word that needs one ("... on NBC in",
+# "... in 2023 on", "... through the in").
+DANGLING_AFTER_NAME = frozenset("in on at to for with by about over through".split())
 
 Policy = Literal["flag", "drop"]
 Meaning = Callable[[str, str], float]  # (sentence, cited text) -> similarity
@@ -66,8 +79,9 @@ def verify(
 
 def tidy(draft: str) -> tuple[str, int]:
     """The draft without sentences written twice (compared without markers, case and
-    spacing) and without a last sentence that stops short (neither a stop nor a marker at
-    its end: cut off by the token limit); and how many sentences went."""
+    spacing), without a last sentence that stops short (neither a stop nor a marker at
+    its end: cut off by the token limit) and without any sentence that stops on a word
+    that cannot end one (``DANGLING``); and how many sentences went."""
     draft = draft.strip()
     spans = sentence_spans(draft)
     kept: list[str] = []
@@ -76,11 +90,22 @@ def tidy(draft: str) -> tuple[str, int]:
         sentence = draft[start:end].strip()
         key = " ".join(_MARKER.sub("", sentence).lower().split()).strip(" .!?…")
         last = n == len(spans) - 1
-        if not key or key in seen or (last and not _ENDED.search(sentence)):
+        cut = (last and not _ENDED.search(sentence)) or dangles(sentence)
+        if not key or key in seen or cut:
             continue
         seen.add(key)
         kept.append(sentence)
     return " ".join(kept), len(spans) - len(kept)
+
+
+def dangles(sentence: str) -> bool:
+    """Does the sentence (markers removed) stop on a word that cannot end one?"""
+    found = _LAST_WORDS.search(_MARKER.sub("", sentence).strip())
+    if found is None:
+        return False
+    before, last = found.group(1) or "", found.group(2).lower()
+    after_name = before[:1].isupper() or before[:1].isdigit() or before.lower() in DANGLING
+    return last in DANGLING or (after_name and last in DANGLING_AFTER_NAME)
 
 
 def _check(

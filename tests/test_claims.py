@@ -243,3 +243,31 @@ def test_a_long_form_of_an_acronym_is_found_as_any_of_its_forms() -> None:
     check = _checker().claim(said, ["to"],
                              {"to": tonga}, idf, lambda d, o: "chunk")  # fmt: skip
     assert check.verdict == "not_found"
+
+
+def _one(text: str, said: str) -> ClaimCheck:
+    article = Article(doc_id="a", title="", source="", text=text)
+    idf: Callable[[str], float] = lambda term: 1.0  # noqa: E731
+    return _checker().claim(said, ["a"], {"a": article}, idf, lambda d, o: "chunk")
+
+
+def test_a_number_belongs_to_what_its_own_sentence_names() -> None:
+    """Two sentences in a row may hold every part, yet the number is said of someone
+    else: not support. Its own sentence naming the person, by surname or by a pronoun
+    opening it, is."""
+    record = (
+        "Barry Bonds set the major league home run record with 73 home runs in 2001. "
+        "Others who hit more than Judge in a season are Mark McGwire and Sammy Sosa."
+    )
+    said = "Sammy Sosa set the major league home run record with 73 home runs."
+    assert _one(record, said).verdict == "not_found"
+    sosa = record.replace("Barry Bonds", "Sammy Sosa")
+    assert _one(sosa, said).verdict == "supported"
+    died = "Bob McGrath, an original cast member of the children's show, has died. He was 90."
+    assert _one(died, "Bob McGrath, a cast member of the show, has died aged 90.").verdict == (
+        "supported"
+    )
+    other = "Bob McGrath, an original cast member of the children's show, has died. Lee was 90."
+    assert _one(other, "Bob McGrath, a cast member of the show, has died aged 90.").verdict == (
+        "not_found"
+    )

@@ -5,7 +5,9 @@ worst outcome, so the rules lean to "not found":
   (the same names, numbers in the same units, dates, quoted words), is about the same
   subject (most of the sentence's other words, by weight), says "not" exactly where the
   sentence does, says no word's opposite ("reject" for "approve") and no "if" the sentence
-  does not say;
+  does not say; over two sentences, a number must stand in a sentence that names one of
+  the claim's names (or opens with a pronoun after one that does): "Bonds set the record
+  with 73. ... McGwire and Sosa" does not support "Sosa holds the record with 73";
 - a passage **differs** when it is even more about the same subject (a contradiction is
   a strong word too), holds every part but those it
   gives another value of the same kind for: another number in the same unit, another date
@@ -108,6 +110,8 @@ def supports(reading: Reading, said: Said, rules: Rules) -> bool:
         return False
     if reading.conditional and not said.conditional:
         return False  # "would allow ... if passed" is not "allowed"
+    if reading.apart:
+        return False  # the number is said of something else than the claim's names
     return reading.coverage >= (rules.min_coverage if said.parts else ALL_WORDS)
 
 

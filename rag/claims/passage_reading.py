@@ -56,6 +56,7 @@ class Reading:
     contrary: bool = False  # it says the opposite of one of the claim's words
     conditional: bool = False  # it says "if"
     size: int = 1  # sentences
+    apart: bool = False  # its numbers and names stand in different sentences only
 
 
 def sentences_of(article: Article) -> list[Sentence]:
@@ -134,7 +135,31 @@ def _read(
     denied = any(s.negated & weights.keys() for s in chunk)
     contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)
     return Reading(chunk[0].start, chunk[-1].end, found, other, coverage, denied, contrary,
-                   any(s.conditional for s in chunk), len(chunk))  # fmt: skip
+                   any(s.conditional for s in chunk), len(chunk),
+                   _apart(parts, found, chunk))  # fmt: skip
+
+
+def _apart(parts: Sequence[Part], found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:
+    """Do the claim's numbers and names, found in a passage of several sentences, stand
+    only in different sentences? ("Sosa holds the record with 73" is not held by "Bonds
+    set the record with 73. ... McGwire and Sosa".) A number belongs to what its own
+    sentence names, by the whole name or by its last word ("McGrath ... 47 seasons"), or
+    to what the sentence before names when its own opens with a pronoun ("Bob McGrath
+    ... has died. He was 90.")."""
+    if len(chunk) < 2:
+        return False
+    named = [p for p in parts if p.kind == "name" and p.words and not p.forms]
+    numbers = {i for n, part in enumerate(parts) if part.kind == "number"
+               for start, _ in found.get(n, ())
+               for i, s in enumerate(chunk) if s.start <= start < s.end}  # fmt: skip
+    last_words = {part.words[-1].lower() for part in named}
+    names: set[int] = set()
+    for i, s in enumerate(chunk):
+        says = last_words & {w.norm for w in s.words}
+        goes_on = i - 1 in names and bool(s.words) and s.words[0].norm in _PRONOUNS
+        if says or goes_on:
+            names.add(i)
+    return bool(numbers and names) and not numbers & names
 
 
 def _find(part: Part, found: Sequence[Word], mentions: Sequence[Mention]) -> list[Span]:
@@ -192,4 +217,5 @@ def _opposites() -> dict[str, frozenset[str]]:
 
 
 OPPOSITE = _opposites()  # stemmed: "approv" -> {"reject"}
+_PRONOUNS = frozenset("he she it they his her its their him them".split())
 _HEDGES = frozenset(terms("recently recent latest currently now approximately reportedly"))

@@ -108,3 +108,38 @@ def test_counts_and_metadata_of_different_writes_are_not_mixed(
     reloaded = BM25Index(cache)
     assert reloaded.generation == "" and len(reloaded.catalogue) == 0  # rebuilt by sync
     assert reloaded.sync(fake_desk.corpus.store) and len(reloaded.catalogue) == 2
+
+
+def test_a_new_generation_with_the_same_chunks_recomputes_and_saves_nothing(
+    fake_desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process bumped the store (it wrote chunks back unchanged): the ids are
+    listed and compared, nothing is re-read, recomputed or written."""
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
+    store = fake_desk.corpus.store
+    reloaded = BM25Index(fake_desk.corpus.index.cache_dir)
+    store._bump()  # type: ignore[attr-defined]  # the in-memory fake's foreign write
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("recomputed or saved")
+
+    monkeypatch.setattr(reloaded, "_apply", forbidden)
+    monkeypatch.setattr(reloaded, "_save", forbidden)
+    assert not reloaded.sync(store)
+    assert reloaded.generation == store.generation()
+    assert reloaded.search(terms("diesel protest"), 5)[0][0].startswith("b:")
+
+
+def test_counts_are_saved_as_small_whole_numbers_and_score_the_same(
+    fake_desk: Newsdesk, tmp_path: Path
+) -> None:
+    from scipy import sparse
+
+    ingest_paths(fake_desk, [_feed(tmp_path / "f.jsonl", ROWS)], show_progress=False)
+    index = fake_desk.corpus.index
+    saved = sparse.load_npz(index.cache_dir / "bm25_counts.npz")
+    assert saved.dtype.name == "uint16"
+    reloaded = BM25Index(index.cache_dir)
+    assert reloaded.counts.dtype.name == "float32"
+    query = terms("harbour bridge diesel farmers")
+    assert reloaded.search(query, 5) == index.search(query, 5)

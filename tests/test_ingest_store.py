@@ -230,3 +230,20 @@ def test_texts_live_in_metadata_and_older_stores_still_read(desk: Newsdesk) -> N
     after = (store.get_chunks(ids), store.chunk_records(ids), store.get_article(SEED_ID))
     assert after == before and before[1][0][0]["doc_id"] == SEED_ID
     assert desk.check().consistent
+
+
+def test_chunk_ids_are_listed_whole_across_pages(
+    desk: Newsdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids come in large offset pages (Chroma's offset paging is quadratic in small ones):
+    every id once, whatever the page size."""
+    import rag.search.store as store_module
+
+    ingest_paths(desk, [SAMPLE_DIR], show_progress=False)
+    store = desk.corpus.store
+    whole = [cid for page in store.iter_chunk_ids() for cid in page]
+    monkeypatch.setattr(store_module, "ID_PAGE", 2)
+    pages = list(store.iter_chunk_ids())
+    assert len(pages) == (len(whole) + 1) // 2 and max(len(p) for p in pages) == 2
+    assert sorted(cid for page in pages for cid in page) == sorted(whole)
+    assert len(whole) == desk.stats()["chunks"] == len(set(whole))

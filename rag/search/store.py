@@ -40,6 +40,10 @@ from chromadb.config import Settings as ChromaSettings
 
 log = logging.getLogger(__name__)
 PAGE = 2000
+# Ids alone come in pages this large: Chroma pages by offset, each page scanning past all
+# before it, so 2,000-id pages made listing a million chunks quadratic (about 300 s; one
+# page of 100,000 ids is a few megabytes).
+ID_PAGE = 100_000
 TEXT = "text"  # the metadata key of a record's text (a chunk's, an article's)
 
 
@@ -336,7 +340,7 @@ class ChromaStore:
         """All chunk ids, a page at a time (no metadata: it holds the texts)."""
         offset = 0
         while True:
-            page = self.chunks.get(include=[], offset=offset, limit=PAGE)
+            page = self.chunks.get(include=[], offset=offset, limit=ID_PAGE)
             if not page["ids"]:
                 return
             yield list(page["ids"])

@@ -10,6 +10,7 @@ the answer is "nothing found".
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ def _named(entity: str, sentence: Sentence) -> bool:
     if entity[0].isdigit():
         number = entity.replace(",", "")
         return any(w.startswith(number) for w in sentence.article)
-    return entity in sentence.names or any(_variant(entity, w) for w in sentence.names)
+    return entity in sentence.names or _has_variant(entity, sentence.names, sorted(sentence.names))
 
 
 class _Covered:
@@ -112,20 +113,40 @@ class _Covered:
 def covered_terms(asked: Asked, words: frozenset[str]) -> set[str]:
     """The question's key terms found among ``words``: equal, or one a long-enough prefix
     of the other ("bankrupt" / "bankruptci")."""
-    return {t for t in asked.weights if t in words or _near(t, words)}
+    missing = [t for t in asked.weights if t not in words]
+    found = {t for t in asked.weights if t in words}
+    if missing:
+        ordered = sorted(words)  # words sharing a prefix stand together: found by bisection
+        found.update(t for t in missing if _near(t, words, ordered))
+    return found
 
 
-def _near(term: str, words: frozenset[str]) -> bool:
+def _near(term: str, words: frozenset[str], ordered: list[str]) -> bool:
     """A form of the same word: "bankrupt" / "bankruptci", "50" / "50th"; not a word that
     merely starts another ("earth" / "earthquak")."""
     if term[0].isdigit():
-        return any(w.startswith(term) for w in words)
-    return any(_variant(term, w) for w in words)
+        return bool(_starting(term, ordered))
+    return _has_variant(term, words, ordered)
 
 
-def _variant(a: str, b: str) -> bool:
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 5 and len(long) - len(short) <= 3 and long.startswith(short)
+def _has_variant(term: str, words: frozenset[str], ordered: list[str]) -> bool:
+    """Is a word of ``words`` (``ordered``: the same, sorted) a longer or shorter form of
+    ``term``: one a prefix of the other, the shorter at least 5 letters, at most 3 more?"""
+    if len(term) < 5:
+        return False
+    if any(len(w) - len(term) <= 3 for w in _starting(term, ordered)):
+        return True
+    return any(term[:n] in words for n in range(max(5, len(term) - 3), len(term)))
+
+
+def _starting(prefix: str, ordered: list[str]) -> list[str]:
+    """The words of ``ordered`` (sorted) that start with ``prefix``."""
+    out = []
+    for word in ordered[bisect_left(ordered, prefix) :]:
+        if not word.startswith(prefix):
+            break
+        out.append(word)
+    return out
 
 
 def _restates(asked: Asked, own: frozenset[str]) -> bool:

@@ -123,7 +123,7 @@ def test_a_new_generation_with_the_same_chunks_recomputes_and_saves_nothing(
     def forbidden(*args: object) -> None:
         raise AssertionError("recomputed or saved")
 
-    monkeypatch.setattr(reloaded, "_apply", forbidden)
+    monkeypatch.setattr(bm25_module, "_grown", forbidden)
     monkeypatch.setattr(reloaded, "_save", forbidden)
     assert not reloaded.sync(store)
     assert reloaded.generation == store.generation()

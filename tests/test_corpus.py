@@ -261,3 +261,43 @@ def test_an_empty_index_weighs_unseen_terms_most(settings: Settings) -> None:
     desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger())
     with desk.corpus.read() as view:
         assert view.idf("anything") > 0
+
+
+def test_questions_are_not_held_up_while_another_processs_write_is_caught_up(
+    settings: Settings,
+) -> None:
+    """Two desks on one store (two processes' worth: their own BM25 files): while one
+    lists the store to catch up with the other's write, its questions read what it had
+    (as a view opened a moment earlier would); the next read after it sees the write."""
+    store = DictStore()
+    other_cache = settings.store.model_copy(update={"cache_path": settings.store.cache_path / "b"})
+    writer = build(settings, HashingEmbedder(), store, tagger=GazetteerTagger())
+    reader = build(settings.model_copy(update={"store": other_cache}), HashingEmbedder(), store,
+                   tagger=GazetteerTagger())  # fmt: skip
+    writer.ingest([_article(0)])
+    corpus = reader.corpus
+    corpus.catch_up()
+    listing, release = threading.Event(), threading.Event()
+    real_ids = store.iter_chunk_ids
+
+    waited_out: list[bool] = []
+
+    def held_ids() -> Iterator[list[str]]:
+        listing.set()
+        waited_out.append(not release.wait(WAIT))  # True: the read below waited for this
+        yield from real_ids()
+
+    store.iter_chunk_ids = held_ids  # type: ignore[method-assign]
+    writer.ingest([_article(1)])  # the other process's write
+    catching = threading.Thread(target=corpus.catch_up)
+    catching.start()
+    try:
+        assert listing.wait(WAIT)
+        with corpus.read() as view:  # not held up: the corpus as it was
+            assert set(view.catalogue.chunks_of) == {"ferry-0"}
+    finally:
+        release.set()
+    catching.join(WAIT)
+    assert not catching.is_alive() and waited_out == [False]
+    with corpus.read() as view:
+        assert set(view.catalogue.chunks_of) == {"ferry-0", "ferry-1"}

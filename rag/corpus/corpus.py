@@ -23,6 +23,7 @@ each grows with the corpus). See ``rag.search.bm25``.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -72,6 +73,7 @@ class Corpus:
         self.copies = copies if copies is not None else CopyIndex(index.cache_dir)
         self.journal = WriteJournal(index.cache_dir)
         self._lock = ReadWriteLock()
+        self._catching_up = threading.Lock()  # one thread catches up; see ``catch_up``
         self.slot: Slot | None = None  # the claimed cache folder, when the store is shared
         self.readers = Readers()  # questions in flight: the desk's, shared by collections
 
@@ -90,14 +92,33 @@ class Corpus:
 
     def catch_up(self) -> None:
         """Bring the BM25 index, the copies and the article vectors up to the store (a
-        write by another process, a lost cache); cheap when they are in step."""
+        write by another process, a lost cache); cheap when they are in step.
+
+        The costly part (listing the stored ids, recomputing BM25: half a minute at a
+        million chunks) is done outside the write lock, by one thread; questions asked
+        meanwhile read the corpus as it was before the other process's write, as a read
+        view opened a moment earlier would, unless it holds nothing yet (then they wait)."""
         if self._lock.reading():  # a nested read: the outer one caught up already
             return
         with self._lock.read():
             if self._in_step():
                 return
-        with self._lock.write():
-            self._sync()
+        if not self._catching_up.acquire(blocking=not len(self.index.catalogue)):
+            return  # another thread is at it: read what is installed
+        try:
+            with self._lock.read():
+                if self._in_step():  # the thread this one waited for did it
+                    return
+                base = self.index.snapshot() if self.index.deferred is None else None
+            caught = self.index.plan_sync(self.store, base) if base is not None else None
+            if caught is not None and caught.state is not None:
+                self.copies.lsh  # noqa: B018 (made here, outside the lock, if new)
+            with self._lock.write():
+                if caught is None or not self.index.install_sync(caught):
+                    self.index.sync(self.store)
+                self._sync_derived()
+        finally:
+            self._catching_up.release()
 
     def _in_step(self) -> bool:
         index = self.index
@@ -110,6 +131,10 @@ class Corpus:
 
     def _sync(self) -> None:
         self.index.sync(self.store)
+        self._sync_derived()
+
+    def _sync_derived(self) -> None:
+        """The copies and the article vectors, up to the BM25 index's articles."""
         if len(self.copies.canonical_of) != len(self.index.catalogue.article_ids):
             self.copies.sync(self.store, self.index.catalogue.article_ids)
         self.vectors.sync(self.store, self.index)

@@ -47,6 +47,7 @@ class BM25Index:
         self.counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
         self.idf: Scores = np.zeros(0, dtype=np.float32)
         self.deferred: Deferred | None = None
+        self._reweight()  # an empty index scores nothing, until loaded or synced
         self._load()
 
     # --- persistence ---------------------------------------------------------------------
@@ -109,23 +110,29 @@ class BM25Index:
             self.deferred = None
         if generation == self.generation:
             return False
-        ids = [cid for page in store.iter_chunk_ids() for cid in page]
-        if len(ids) == len(self.catalogue) and set(ids) == set(self.catalogue.ids):
-            # another process wrote nothing this index holds (or wrote it back): nothing to
-            # recompute; not saved either, the next start's check is as cheap as this one
-            self.generation = generation
-            return False
-        self._apply(store, ids)
-        self.generation = generation
-        self._save()
-        log.info("BM25 index synced: %d chunks, %d terms", len(self.catalogue), len(self.vocab))
-        return True
+        caught = self.plan_sync(store, self.snapshot())
+        return caught is not None and self.install_sync(caught) and caught.state is not None
 
-    def _apply(self, store: Store, ids: list[str]) -> None:
-        """Keep the chunks still stored, read only the new ones (their fields and texts)."""
+    def snapshot(self) -> Snapshot:
+        """The installed state (take it where no install can happen: under the corpus's
+        read lock); ``plan_sync`` computes from it while installs go on."""
+        return Snapshot(self.generation, self.vocab, self.counts, self.catalogue)
+
+    def plan_sync(self, store: Store, base: Snapshot) -> Caught | None:
+        """``sync``'s work, done without changing the index, so the corpus can do it
+        outside its write lock (at a million chunks: listing the ids and recomputing,
+        half a minute): the chunks still stored are kept, only new ones are read. None:
+        the store has not moved since ``base``."""
+        generation = store.generation()
+        if generation == base.generation:
+            return None
+        ids = [cid for page in store.iter_chunk_ids() for cid in page]
+        old = base.catalogue.ids
+        if len(ids) == len(old) and set(ids) == set(old):
+            return Caught(base.generation, generation, None)  # nothing of ours changed
         wanted = set(ids)
-        keep = [row for row, cid in enumerate(self.catalogue.ids) if cid in wanted]
-        known = {self.catalogue.ids[row] for row in keep}
+        keep = [row for row, cid in enumerate(old) if cid in wanted]
+        known = {old[row] for row in keep}
         new = [cid for cid in ids if cid not in known]
         records = store.chunk_records(new)
         entries = [
@@ -133,7 +140,23 @@ class BM25Index:
              int(m.get("published_day", 0)))
             for cid, (m, _) in zip(new, records, strict=True)
         ]  # fmt: skip
-        self._replace(keep, entries, [text for _, text in records])
+        state = _grown(base, keep, entries, [text for _, text in records], self.k1, self.b)
+        return Caught(base.generation, generation, state)
+
+    def install_sync(self, caught: Caught) -> bool:
+        """Swap in what ``plan_sync`` computed, if the index has not moved since its base
+        (False: it has, and nothing changed); saved, unless only the generation moved
+        (not saved then: the next start's check is as cheap as this one)."""
+        if caught.base != self.generation or self.deferred is not None:
+            return False
+        if caught.state is None:
+            self.generation = caught.generation
+            return True
+        self._install(caught.state, caught.generation)
+        self._dirty = False
+        self._save()
+        log.info("BM25 index synced: %d chunks, %d terms", len(self.catalogue), len(self.vocab))
+        return True
 
     # --- taking in writes -------------------------------------------------------------------
     #
@@ -222,26 +245,10 @@ class BM25Index:
             self._save()
             self._dirty = False
 
-    def _replace(
-        self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
-    ) -> None:
-        """Keep these rows and append the new chunks after them, then reweight."""
-        state = self._state(keep, entries, texts)
-        self.vocab, self.counts, self.catalogue = state.vocab, state.counts, state.catalogue
-        self.weights, self.idf, self.article_weights = state.weights
-
     def _state(
         self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
     ) -> _State:
-        """These rows kept and the new chunks appended, in new objects (a copy of the
-        vocabulary too: readers index the weights by it)."""
-        vocab = dict(self.vocab)
-        catalogue = self.catalogue.keep_and_add(keep, entries)
-        rows = _count_rows(texts, vocab)
-        old = self.counts[keep] if keep else sparse.csr_matrix((0, len(vocab)))
-        old = sparse.csr_matrix(old, shape=(len(keep), len(vocab)))
-        counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
-        return _State(vocab, counts, catalogue, _weights(counts, catalogue, self.k1, self.b))
+        return _grown(self.snapshot(), keep, entries, texts, self.k1, self.b)
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -303,6 +310,44 @@ class _State:
     counts: sparse.csr_matrix
     catalogue: ChunkCatalogue
     weights: Weights  # chunk weights, idf, article weights
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An installed state of the index: what ``plan_sync`` computes from."""
+
+    generation: str
+    vocab: dict[str, int]
+    counts: sparse.csr_matrix
+    catalogue: ChunkCatalogue
+
+
+@dataclass(frozen=True)
+class Caught:
+    """The index as the store holds it, computed by ``plan_sync``."""
+
+    base: str  # the generation it was computed from
+    generation: str  # the store's generation it stands for
+    state: _State | None  # None: the same chunks; only the generation moves
+
+
+def _grown(
+    base: Snapshot,
+    keep: list[int],
+    entries: Sequence[CatalogueEntry],
+    texts: Sequence[str],
+    k1: float,
+    b: float,
+) -> _State:
+    """These rows of ``base`` kept and the new chunks appended, in new objects (a copy of
+    the vocabulary too: readers index the weights by it)."""
+    vocab = dict(base.vocab)
+    catalogue = base.catalogue.keep_and_add(keep, entries)
+    rows = _count_rows(texts, vocab)
+    old = base.counts[keep] if keep else sparse.csr_matrix((0, len(vocab)))
+    old = sparse.csr_matrix(old, shape=(len(keep), len(vocab)))
+    counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
+    return _State(vocab, counts, catalogue, _weights(counts, catalogue, k1, b))
 
 
 @dataclass

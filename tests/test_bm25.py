@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import rag.search.bm25 as bm25_module
+import rag.search.bm25_state as bm25_state
 from ingest.runner import ingest_paths
 from rag.contract import Filters, Query
 from rag.desk import Newsdesk
@@ -41,7 +42,7 @@ def test_index_is_reloaded_without_retokenising(
     def forbidden(texts: Sequence[str]) -> list[list[str]]:
         raise AssertionError(f"re-tokenised {len(texts)} chunks")
 
-    monkeypatch.setattr(bm25_module, "terms_many", forbidden)
+    monkeypatch.setattr(bm25_state, "terms_many", forbidden)
     reloaded = BM25Index(fake_desk.corpus.index.cache_dir)
     assert reloaded.generation == fake_desk.corpus.store.generation()
     assert not reloaded.sync(fake_desk.corpus.store)  # already current: nothing to do
@@ -59,7 +60,7 @@ def test_sync_tokenises_only_new_chunks_and_drops_deleted(
         seen.append(len(texts))
         return original(texts)
 
-    monkeypatch.setattr(bm25_module, "terms_many", counting)
+    monkeypatch.setattr(bm25_state, "terms_many", counting)
     extra = [("c", "Daily", "2024-05-05", "A comet was seen over the harbour at dawn.")]
     ingest_paths(fake_desk, [_feed(tmp_path / "g.jsonl", extra)], show_progress=False)
     assert seen == [1]
@@ -123,7 +124,7 @@ def test_a_new_generation_with_the_same_chunks_recomputes_and_saves_nothing(
     def forbidden(*args: object) -> None:
         raise AssertionError("recomputed or saved")
 
-    monkeypatch.setattr(bm25_module, "_grown", forbidden)
+    monkeypatch.setattr(bm25_module, "grown", forbidden)
     monkeypatch.setattr(reloaded, "_save", forbidden)
     assert not reloaded.sync(store)
     assert reloaded.generation == store.generation()

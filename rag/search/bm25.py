@@ -23,11 +23,20 @@ import numpy.typing as npt
 from scipy import sparse
 
 from rag.contract import Filters
+from rag.search.bm25_state import (
+    Caught,
+    Scores,
+    Snapshot,
+    State,
+    compact,
+    grown,
+    index_weights,
+)
 from rag.search.catalogue import CatalogueEntry, ChunkCatalogue
 from rag.search.files import atomic_file
 from rag.search.protocols import Store
 from rag.search.slots import saving
-from rag.text import date_to_ordinal, terms_many
+from rag.text import date_to_ordinal
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -82,7 +91,7 @@ class BM25Index:
 
     def _save_files(self) -> None:
         with atomic_file(self.cache_dir / "bm25_counts.npz") as out:
-            sparse.save_npz(out, _compact(self.counts), compressed=False)
+            sparse.save_npz(out, compact(self.counts), compressed=False)
         meta = {
             "format": FORMAT,
             "generation": self.generation,
@@ -140,7 +149,7 @@ class BM25Index:
              int(m.get("published_day", 0)))
             for cid, (m, _) in zip(new, records, strict=True)
         ]  # fmt: skip
-        state = _grown(base, keep, entries, [text for _, text in records], self.k1, self.b)
+        state = grown(base, keep, entries, [text for _, text in records], self.k1, self.b)
         return Caught(base.generation, generation, state)
 
     def install_sync(self, caught: Caught) -> bool:
@@ -231,7 +240,7 @@ class BM25Index:
         self._install(prepared.state, generation)
         return True
 
-    def _install(self, state: _State, generation: str) -> None:
+    def _install(self, state: State, generation: str) -> None:
         self.vocab, self.counts, self.catalogue = state.vocab, state.counts, state.catalogue
         self.weights, self.idf, self.article_weights = state.weights
         self.generation = generation
@@ -247,14 +256,14 @@ class BM25Index:
 
     def _state(
         self, keep: list[int], entries: Sequence[CatalogueEntry], texts: Sequence[str]
-    ) -> _State:
-        return _grown(self.snapshot(), keep, entries, texts, self.k1, self.b)
+    ) -> State:
+        return grown(self.snapshot(), keep, entries, texts, self.k1, self.b)
 
     # --- scoring -------------------------------------------------------------------------
 
     def _reweight(self) -> None:
         self.counts = sparse.csr_matrix(self.counts, shape=(self.counts.shape[0], len(self.vocab)))
-        self.weights, self.idf, self.article_weights = _weights(
+        self.weights, self.idf, self.article_weights = index_weights(
             self.counts, self.catalogue, self.k1, self.b
         )
 
@@ -291,63 +300,11 @@ class BM25Index:
         return np.asarray(weights[:, terms].sum(axis=1)).ravel()
 
 
-Scores = npt.NDArray[np.float32]
-
-
 def _idf_of(term: str, vocab: dict[str, int], idf: Scores, n: int) -> float:
     index = vocab.get(term)
     if index is None:
         return math.log(1.0 + (n + 0.5) / 0.5)
     return float(idf[index])
-
-
-Weights = tuple[sparse.csc_matrix, Scores, sparse.csc_matrix]
-
-
-@dataclass(frozen=True)
-class _State:
-    vocab: dict[str, int]
-    counts: sparse.csr_matrix
-    catalogue: ChunkCatalogue
-    weights: Weights  # chunk weights, idf, article weights
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """An installed state of the index: what ``plan_sync`` computes from."""
-
-    generation: str
-    vocab: dict[str, int]
-    counts: sparse.csr_matrix
-    catalogue: ChunkCatalogue
-
-
-@dataclass(frozen=True)
-class Caught:
-    """The index as the store holds it, computed by ``plan_sync``."""
-
-    base: str  # the generation it was computed from
-    generation: str  # the store's generation it stands for
-    state: _State | None  # None: the same chunks; only the generation moves
-
-
-def _grown(
-    base: Snapshot,
-    keep: list[int],
-    entries: Sequence[CatalogueEntry],
-    texts: Sequence[str],
-    k1: float,
-    b: float,
-) -> _State:
-    """These rows of ``base`` kept and the new chunks appended, in new objects (a copy of
-    the vocabulary too: readers index the weights by it)."""
-    vocab = dict(base.vocab)
-    catalogue = base.catalogue.keep_and_add(keep, entries)
-    rows = _count_rows(texts, vocab)
-    old = base.counts[keep] if keep else sparse.csr_matrix((0, len(vocab)))
-    old = sparse.csr_matrix(old, shape=(len(keep), len(vocab)))
-    counts = sparse.vstack([old, rows], format="csr").astype(np.float32)
-    return _State(vocab, counts, catalogue, _weights(counts, catalogue, k1, b))
 
 
 @dataclass
@@ -363,66 +320,9 @@ class Deferred:
 class Prepared:
     """An index state computed ahead of a write (``BM25Index.prepare``)."""
 
-    state: _State
+    state: State
     base: str  # the generation it was made from
     removed: frozenset[str]  # the chunk ids it assumes the write removes
-
-
-def _weights(counts: sparse.csr_matrix, cat: ChunkCatalogue, k1: float, b: float) -> Weights:
-    """BM25 weights of every (chunk, term), and of every (article, term), from the counts.
-
-    Article-level BM25 scores a whole article at once: an article *about* the question's
-    subject beats one that mentions it in a single paragraph, which chunk scores cannot
-    tell apart. Its counts are the sums of the article's chunks (overlaps count twice).
-    """
-    n_chunks = counts.shape[0]
-    weights, idf = _bm25_weights(counts, k1, b)
-    merge = sparse.csr_matrix(
-        (np.ones(n_chunks, dtype=np.float32), (cat.article_row, np.arange(n_chunks))),
-        shape=(len(cat.article_ids), n_chunks),
-    )
-    article_weights, _ = _bm25_weights((merge @ counts).tocsr(), k1, b)
-    return weights, idf, article_weights
-
-
-def _compact(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The counts as saved: whole numbers, so 16-bit where they fit, and not compressed
-    (zlib took 2 s of every save at 100,000 chunks, 20 s at a million; plain 16-bit counts
-    are about three times the compressed size and save in a few hundred milliseconds)."""
-    if counts.nnz and float(counts.data.max()) < 2**16:
-        return counts.astype(np.uint16)
-    return counts
-
-
-def _count_rows(texts: Sequence[str], vocab: dict[str, int]) -> sparse.csr_matrix:
-    """Term counts of each text (new terms are added to ``vocab``)."""
-    data: list[int] = []
-    indices: list[int] = []
-    indptr = [0]
-    for tokens in terms_many(texts):
-        ids = [vocab.setdefault(t, len(vocab)) for t in tokens]
-        terms, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-        indices.extend(terms.tolist())
-        data.extend(counts.tolist())
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float32), indices, indptr), shape=(len(texts), len(vocab))
-    )
-
-
-def _bm25_weights(
-    counts: sparse.csr_matrix, k1: float, b: float
-) -> tuple[sparse.csc_matrix, Scores]:
-    """Okapi BM25 weight of every (row, term) of a count matrix, and the terms' idf."""
-    n_rows, n_terms = counts.shape
-    lengths = np.asarray(counts.sum(axis=1)).ravel()
-    avg = float(lengths.mean()) if n_rows else 1.0
-    df = np.bincount(counts.indices, minlength=n_terms)
-    idf = np.log(1.0 + (n_rows - df + 0.5) / (df + 0.5)).astype(np.float32)
-    norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
-    tf = counts.copy()
-    tf.data = tf.data * (k1 + 1) / (tf.data + np.repeat(norm, np.diff(counts.indptr)))
-    return (tf @ sparse.diags(idf)).tocsc(), idf
 
 
 def filter_mask(

@@ -169,3 +169,24 @@ def test_articles_without_a_stored_vector_rank_last_not_crash(tmp_path: Path) ->
     query = np.full(384, 384**-0.5, dtype=np.float32)
     assert vectors.vectors.shape == (2, 384)
     assert [score for _, score in vectors.search(query, 2)] == [0.0, 0.0]
+
+
+def test_article_vectors_of_the_same_articles_are_neither_fetched_nor_saved_again(
+    fake_desk: Newsdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new generation with the same article versions (another process wrote nothing
+    new): the cached rows are kept as they are."""
+    ingest_paths(fake_desk, [_feed(tmp_path / "a.jsonl", ROWS)], show_progress=False)
+    index = fake_desk.corpus.index
+    first = ArticleVectors(tmp_path / "av")
+    first.sync(fake_desk.corpus.store, index)
+    reloaded = ArticleVectors(tmp_path / "av")
+    counting = CountingStore(fake_desk.corpus.store)
+
+    def forbidden() -> None:
+        raise AssertionError("saved again")
+
+    monkeypatch.setattr(reloaded, "_save", forbidden)
+    reloaded.sync(counting, index)  # type: ignore[arg-type]
+    assert counting.fetched == [] and reloaded.generation == index.generation
+    assert reloaded.ids == first.ids and (reloaded.vectors == first.vectors).all()

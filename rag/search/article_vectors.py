@@ -58,6 +58,9 @@ class ArticleVectors:
             return
         catalogue = index.catalogue
         keys = catalogue.article_keys()
+        if keys == self.keys and len(self.vectors) == len(keys):  # the same article versions
+            self._adopt(index)  # (another process wrote nothing new: 160 MB unsaved at 1M)
+            return
         cached = dict(zip(self.keys, self.vectors, strict=True))
         missing = [
             doc for doc, key in zip(catalogue.article_ids, keys, strict=True) if key not in cached
@@ -71,11 +74,20 @@ class ArticleVectors:
         self.vectors = np.asarray(
             [r if r is not None else np.zeros(dim, np.float32) for r in rows], dtype=np.float32
         ).reshape(len(rows), dim)
-        self.keys, self.ids = keys, catalogue.article_ids
-        self.days, self.sources = catalogue.article_days, catalogue.article_sources
-        self.generation = index.generation
+        self.keys = keys
+        self._adopt(index)
         self._save()
         log.info("article vectors synced: %d articles, %d fetched", len(keys), len(fetched))
+
+    def _adopt(self, index: BM25Index) -> None:
+        """Take the index's article order, days and sources, and its generation."""
+        catalogue = index.catalogue
+        self.ids, self.days, self.sources = (
+            catalogue.article_ids,
+            catalogue.article_days,
+            catalogue.article_sources,
+        )
+        self.generation = index.generation
 
     def search(
         self, vector: Vectors, k: int, filters: Filters | None = None

@@ -162,8 +162,7 @@ class BM25Index:
             self.generation = caught.generation
             return True
         self._install(caught.state, caught.generation)
-        self._dirty = False
-        self._save()
+        self.flush()  # nothing is deferred here (checked above): this saves it
         log.info("BM25 index synced: %d chunks, %d terms", len(self.catalogue), len(self.vocab))
         return True
 

@@ -58,10 +58,14 @@ class DictStore:
         self.article_vecs: dict[str, Vectors] = {}
         self.chunks: dict[str, tuple[Chunk, Vectors, str, int]] = {}  # + source, day
         self._generation = uuid.uuid4().hex
+        self._identity = uuid.uuid4().hex
         self.writes = 0
 
     def generation(self) -> str:
         return self._generation
+
+    def identity(self) -> str:
+        return self._identity
 
     def _bump(self) -> None:
         self._generation = uuid.uuid4().hex

@@ -38,7 +38,7 @@ from rag.search import (
     SparseArticleRetriever,
     SparseRetriever,
     Store,
-    cache_dir_for,
+    cache_folder,
     claim_slot,
     collection_store,
     stored_collections,
@@ -111,7 +111,7 @@ def open_corpus(
     over them. On a Chroma server (which other processes may share) the caches go to a
     folder of this process's own (``rag.search.claim_slot``)."""
     where, prefix = _where(settings.store), collection_store(settings.store, name).collection
-    folder = cache_dir_for(settings.store.cache_path, where, prefix)
+    folder = cache_folder(settings.store.cache_path, store.identity(), where, prefix)
     slot = claim_slot(folder) if settings.store.mode == "http" else None
     index = BM25Index(slot.folder if slot is not None else folder)
     retrieval = settings.retrieval
@@ -164,5 +164,5 @@ def open_store(settings: StoreSettings, model: ModelRecord) -> Store:
 
 
 def _where(settings: StoreSettings) -> str:
-    """The store's location, which names its BM25 cache folder."""
+    """The store's location, which named its cache folder in older versions."""
     return f"{settings.host}:{settings.port}" if settings.mode == "http" else str(settings.path)

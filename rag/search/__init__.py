@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rag.search.article_vectors import ArticleVectors
-from rag.search.bm25 import BM25Index, cache_dir_for
+from rag.search.bm25 import BM25Index
+from rag.search.cache_folders import cache_dir_for, cache_folder
 from rag.search.catalogue import ChunkCatalogue
 from rag.search.copies import CopyIndex, one_per_story, signature
 from rag.search.files import atomic_file
@@ -54,6 +55,7 @@ __all__ = [
     "article_key",
     "atomic_file",
     "cache_dir_for",
+    "cache_folder",
     "chunk_doc",
     "chunk_id",
     "claim_slot",

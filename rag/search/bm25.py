@@ -10,7 +10,6 @@ filters never have to ask the store.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -362,9 +361,3 @@ def _top(
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top])]
     return [(ids[i], float(scores[i])) for i in top]
-
-
-def cache_dir_for(cache_root: Path, where: str, collection: str) -> Path:
-    """One cache folder per store location and collection, so indexes never mix."""
-    key = hashlib.sha1(f"{where}|{collection}".encode()).hexdigest()[:12]
-    return cache_root / f"{collection}-{key}"

@@ -27,6 +27,11 @@ class Store(Protocol):
         """Changes whenever chunks are added or removed (by any process)."""
         ...
 
+    def identity(self) -> str:
+        """Names this store wherever it is reached from, and only it (a store made again at
+        the same place gets another): its cache folder is named by it."""
+        ...
+
     def content_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
 
     def write_articles(

@@ -198,6 +198,11 @@ class ChromaStore:
         name = self.chunks.name
         return str((self.client.get_collection(name).metadata or {}).get("generation", ""))
 
+    def identity(self) -> str:
+        """Chroma's id of the chunks collection: kept when the store's folder moves, new
+        when the collection is made again."""
+        return str(self.chunks.id)
+
     def _bump(self) -> None:
         self.chunks.modify(metadata={**self._record, "generation": uuid.uuid4().hex})
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag.embedding.devices import cpu_has_native_bf16, resolve_precision
-from rag.embedding.minilm import Embedder, OnnxEmbedder, TorchEmbedder
+from rag.embedding.minilm import FEW, Embedder, OnnxEmbedder, TorchEmbedder
 
 pytestmark = pytest.mark.slow  # the real model
 
@@ -71,3 +71,15 @@ def test_a_text_embeds_the_same_whatever_its_batch(
     alone = model.embed(TEXTS[:1])[0]
     batched = model.embed(TEXTS)[0]
     assert float(alone @ batched) > 0.999
+
+
+@pytest.mark.parametrize("precision", ["fp32", "auto"])
+def test_a_few_texts_embed_as_a_batch_does(precision: str, reference: TorchEmbedder) -> None:
+    """A question and an answer's few sentences take a plain forward pass, an ingest's
+    batches sentence-transformers' encode: the same model, the same vectors."""
+    model = reference if precision == "fp32" else TorchEmbedder(precision=precision)
+    few = model.embed(TEXTS)
+    batch = model.embed(TEXTS * (FEW // len(TEXTS) + 1))[: len(TEXTS)]
+    assert few.dtype == np.float32 and np.allclose(np.linalg.norm(few, axis=1), 1.0, atol=1e-5)
+    assert (few * batch).sum(axis=1).min() > 0.9999
+    assert (few * reference.embed(TEXTS * 6)[:3]).sum(axis=1).min() > 0.999

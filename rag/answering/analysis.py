@@ -20,6 +20,7 @@ from rag.text import sentence_spans, terms
 _ASKING_TERMS = frozenset(terms("happen happened happening latest recent recently give"))
 _CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*")
 _NUMBER = re.compile(r"\d[\d,.]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _QUESTION = frozenset("what which who whom whose when where why how".split())
 
 
@@ -80,4 +81,4 @@ def _entities(sentence: str) -> set[str]:
 
 def names_of(word: str) -> str:
     """A word without its possessive: "Ukraine’s" -> "Ukraine"."""
-    return re.sub(r"['’]s?$", "", word)
+    return _POSSESSIVE.sub("", word)

@@ -213,15 +213,18 @@ def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sente
     title = frozenset(terms(article.title))
     regions = kept_regions(article.text)
     rows: list[tuple[int, int, frozenset[str], frozenset[str]]] = []
+    every = [title]  # the terms of the title and of each kept paragraph
     for start, end in regions:
         if within is not None and not (start < within[1] and within[0] < end):
+            every.append(frozenset(terms(article.text[start:end])))
             continue
         spans = sentence_spans(article.text, start, end)
         own = [frozenset(terms(article.text[s:e])) for s, e in spans]
         context = title.union(*own)
+        every.append(context)  # a paragraph's sentences hold all its terms: not counted twice
         rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
+    whole = frozenset().union(*every)
     kept = "\n".join([article.title, *(article.text[s:e] for s, e in regions)])
-    whole = frozenset(terms(kept))
     written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
     names = frozenset(names_of(w).lower() for w in written)
     following: Sentence | None = None

@@ -16,6 +16,7 @@ bf16) under autocast, with larger batches (``embedding.gpu_batch_size``).
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Sequence
@@ -39,6 +40,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 MAX_TOKENS = 256
 DIM = 384
+# Up to this many texts (a question, an answer's shortlisted sentences) are encoded by a
+# plain forward pass on the CPU: sentence-transformers' encode and autocast's weight casts
+# cost more than the model itself on so few (4 sentences: 11.9 -> 8.1 ms, BENCHMARKS.md).
+FEW = 16
 # Changes whenever the vectors a backend produces change; it is part of every article's
 # content hash, so the next ingest re-embeds what an older version stored.
 # 2: the ONNX backend no longer mean-pools the tokenizer's padding (it distorted vectors).
@@ -125,6 +130,9 @@ class TorchEmbedder:
             raise ConfigError("embedding.precision bf16: this GPU lacks bf16; use auto (fp16)")
         self.batch_size = batch_size_for(self.device, batch_size, gpu_batch_size)
         self._model = SentenceTransformer(str(minilm_dir()), device=self.device)
+        self._few: Any = self._model[0].auto_model  # the transformer under the pooling
+        if self.device == "cpu" and self.precision == "bf16":  # cast once, not every call
+            self._few = copy.deepcopy(self._few).to(torch.bfloat16)
         log.info("embedding with %s on %s (%s, %s, batches of %d)", self.model_id,
                  self.device, probe().name if self.device != "cpu" else "CPU",
                  self.precision, self.batch_size)  # fmt: skip
@@ -134,6 +142,8 @@ class TorchEmbedder:
 
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        if self.device == "cpu" and len(texts) <= FEW:
+            return self._embed_few(texts)
         dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision)
         autocast = torch.autocast(self.device, dtype=dtype, enabled=dtype is not None)
         with autocast, torch.inference_mode():
@@ -142,6 +152,21 @@ class TorchEmbedder:
         vectors = np.asarray(out, dtype=np.float32)
         # a GPU's fp16 vectors are unit length only to ~1e-3: made exact in fp32
         return vectors if self.device == "cpu" else _normalise(vectors)
+
+    def _embed_few(self, texts: Sequence[str]) -> Vectors:
+        """The model's own computation (word pieces, the encoder, the mean of the tokens,
+        unit length) in one forward pass, in the precision's weights."""
+        import torch
+
+        batch = self._model.tokenizer(
+            list(texts), padding=True, truncation=True,
+            max_length=self._model.max_seq_length, return_tensors="pt",
+        )  # fmt: skip
+        with torch.inference_mode():
+            hidden = self._few(**batch).last_hidden_state.float()
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        return _normalise(pooled.numpy())
 
 
 class OnnxEmbedder:

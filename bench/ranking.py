@@ -63,7 +63,7 @@ def _row(
     name: str, r: Retrieved, found: Retrieval, answerer: ExtractiveAnswerer, negative: bool
 ) -> Row:
     question = found.planned.searched
-    asked, candidates = answerer.read(question, found.grounds)
+    asked, candidates = answerer.read(question, found.grounds, every=True)
     hits = [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in found.grounds.hits]
     cands = []
     for c in candidates:

@@ -5,11 +5,14 @@ spaCy model's judgement is tested in tests/test_answer_types.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from rag.answering.kinds import wanted
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
+from rag.embedding import Vectors
 from services.settings import Settings
 from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 
@@ -94,3 +97,40 @@ def test_a_who_question_is_refused_when_no_sentence_names_a_person(settings: Set
     desk.ingest([ArticleInput(text=ARTICLE, title="Ferry deal", doc_id="ferry")])
     assert not desk.ask("Who signed the ferry agreement?").found  # the tagger knows no one
     assert desk.ask("Why did delegates discuss the agreement at the harbour authority?").found
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The hashing embedder, keeping every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.texts.extend(texts)
+        return super().embed(texts)
+
+
+def test_only_sentences_the_ranking_may_choose_are_compared_with_the_question(
+    settings: Settings,
+) -> None:
+    """The encoder is most of an answer's time: a sentence without the kind asked for (nor
+    a next sentence with it), when another has it, is never embedded, and a question
+    refused for want of its kind embeds no sentence at all."""
+    embedder = RecordingEmbedder()
+    desk = build(settings, embedder, DictStore(), tagger=GazetteerTagger(NAMES))
+    desk.ingest([ArticleInput(text=ARTICLE, title="Ferry deal", doc_id="ferry")])
+    embedder.texts.clear()
+    answer = desk.ask("Who signed the ferry agreement?")
+    assert answer.found and "Maria Lindqvist" in answer.citations[0].quote
+    sentences = [t for t in embedder.texts if t != "Who signed the ferry agreement?"]
+    assert any("Maria Lindqvist" in t for t in sentences)  # and the one it runs on from
+    assert not [t for t in sentences if "Gothenburg" in t or "14 routes" in t]
+
+    nobody = build(settings, RecordingEmbedder(), DictStore(), tagger=GazetteerTagger())
+    nobody.ingest([ArticleInput(text=ARTICLE, title="Ferry deal", doc_id="ferry")])
+    recording = nobody.embedder
+    assert isinstance(recording, RecordingEmbedder)
+    recording.texts.clear()
+    assert not nobody.ask("Who signed the ferry agreement?").found
+    assert recording.texts == ["Who signed the ferry agreement?"]  # the question alone

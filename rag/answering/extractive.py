@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 from rag.answering.analysis import Asked, analyse, names_of
 from rag.answering.composed import Composed
 from rag.answering.facts import Passage, Sentence, supported
 from rag.answering.grounds import ChunkLocator, Grounds
 from rag.answering.kinds import Wanted
-from rag.answering.ranking import Candidate, choose
+from rag.answering.ranking import Candidate, choose, rankable
 from rag.answering.reading import Bounded, CloseReader
 from rag.answering.speaking import (
     byline_article,
@@ -99,15 +100,20 @@ class ExtractiveAnswerer:
         passages = choose(asked, candidates, self.settings)
         return compose(passages, articles, locate) if passages else Composed(NOTHING_FOUND, [])
 
-    def read(self, question: str, grounds: Grounds) -> tuple[Asked, list[Candidate]]:
-        """The question taken apart and its shortlisted sentences, read closely (public for
-        calibration: ``bench.ranking`` re-scores these under other weights)."""
+    def read(
+        self, question: str, grounds: Grounds, *, every: bool = False
+    ) -> tuple[Asked, list[Candidate]]:
+        """The question taken apart and its shortlisted sentences, read closely: each one's
+        similarity to the question only when the ranking may choose it, or ``every`` one's
+        (public for calibration: ``bench.ranking`` re-scores these under other rules)."""
         asked = analyse(question, grounds.idf)
         if self.reader.tagger is None:
             asked = replace(asked, wants=Wanted())  # no tagger: no kind can be checked
         sentences = self._candidates(grounds.hits, grounds.order(), grounds.articles)
         found = supported(asked, sentences, self.settings.min_support)
-        return asked, self.reader.candidates(question, asked, found[: self.settings.shortlist])
+        choosable = None if every else partial(rankable, asked, settings=self.settings)
+        shortlist = found[: self.settings.shortlist]
+        return asked, self.reader.candidates(question, asked, shortlist, choosable)
 
     # --- who said what ---------------------------------------------------------------------
 

@@ -57,14 +57,27 @@ class Candidate:
         return Passage(s.doc_id, s.start, end, score, self.supported.support)
 
 
+def rankable(asked: Asked, kinds: Sequence[float], settings: AnswerSettings) -> list[bool]:
+    """Which shortlisted sentences (by the ``kind`` of each) the ranking may choose: none
+    when the question is refused for want of the kind it asks for; only those holding it
+    when some do (the kind asked for is met only so); else all. Known before any sentence
+    is compared with the question, so the others are never encoded."""
+    held = any(kinds)
+    if settings.refuse_without_kind and asked.wants.strict and not held:
+        return [False] * len(kinds)
+    if asked.wants and held:
+        return [kind > 0 for kind in kinds]
+    return [True] * len(kinds)
+
+
 def choose(
     asked: Asked, candidates: Sequence[Candidate], settings: AnswerSettings
 ) -> list[Passage]:
     """The passages that answer, best first; [] (nothing found) when none does."""
-    if not candidates or refused_for_kind(asked, candidates, settings):
+    chosen = rankable(asked, [c.kind for c in candidates], settings)
+    candidates = [c for c, ok in zip(candidates, chosen, strict=True) if ok]
+    if not candidates:
         return []
-    if asked.wants and any(c.kind for c in candidates):
-        candidates = [c for c in candidates if c.kind]  # the kind asked for is met only so
     scored = sorted(
         ((c.score(settings.weights), c) for c in candidates),
         key=lambda pair: (-pair[0], pair[1].supported.sentence.doc_id),
@@ -80,12 +93,3 @@ def choose(
         if not any(overlaps(passage, k) for k in kept):
             kept.append(passage)
     return kept
-
-
-def refused_for_kind(
-    asked: Asked, candidates: Sequence[Candidate], settings: AnswerSettings
-) -> bool:
-    """A question wanting a reliably tagged kind, and no sentence holding a new one."""
-    wants = asked.wants
-    held = any(c.kind for c in candidates)
-    return bool(settings.refuse_without_kind and wants.strict and not held)

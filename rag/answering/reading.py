@@ -4,17 +4,19 @@ question) and which named entities they hold (the tagger of :mod:`rag.text.entit
 Both are costly next to word counting (a few milliseconds a sentence on a CPU), so only
 the few sentences with the most support are read, each once: vectors and entities are
 kept per sentence of an article version (its doc id and text), so a question asked again,
-or another about the same article, reads nothing twice. The two models run side by side
-(the encoder in a worker thread while the tagger runs here): the wait is the longer of
-the two, not their sum.
+or another about the same article, reads nothing twice. Entities come first: they decide
+which sentences the ranking may still choose (``rankable``: only those holding the kind
+asked for, when some do; none when the question is refused for want of it), and only
+those are compared with the question (the encoder is most of an answer's time). Running
+the two models side by side saved nothing on 2 cores: each keeps both busy.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Sequence
+from itertools import compress
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -66,17 +68,22 @@ class CloseReader:
         self.embedder, self.tagger = embedder, tagger
         self._vectors: Bounded[tuple[str, str], np.ndarray] = Bounded(4096)
         self._entities: Bounded[tuple[str, str], tuple[Entity, ...]] = Bounded(4096)
-        self._encoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="close-reading")
 
     def candidates(
-        self, question: str, asked: Asked, found: Sequence[Supported]
+        self,
+        question: str,
+        asked: Asked,
+        found: Sequence[Supported],
+        rankable: Callable[[list[float]], list[bool]] | None = None,
     ) -> list[Candidate]:
-        """The shortlisted sentences with their similarity and whether they (or the next
-        sentence) hold a new entity of the wanted kind."""
+        """The shortlisted sentences with whether they (or the next sentence) hold a new
+        entity of the wanted kind, and their similarity: computed for those ``rankable``
+        says the ranking may choose, given the kinds (all when not given), else 0.0."""
         sentences = [s.sentence for s in found]
-        pending = self._encoder.submit(self.similarities, question, sentences)
         kinds = self.kinds(asked, sentences)
-        similar = pending.result()
+        wanted = rankable(kinds) if rankable is not None else [True] * len(kinds)
+        compared = iter(self.similarities(question, list(compress(sentences, wanted))))
+        similar = [next(compared) if ok else 0.0 for ok in wanted]
         return [Candidate(s, sim, kind) for s, sim, kind in zip(found, similar, kinds, strict=True)]
 
     def similarities(self, question: str, sentences: Sequence[Sentence]) -> list[float]:

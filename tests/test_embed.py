@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +84,29 @@ def test_a_few_texts_embed_as_a_batch_does(precision: str, reference: TorchEmbed
     assert few.dtype == np.float32 and np.allclose(np.linalg.norm(few, axis=1), 1.0, atol=1e-5)
     assert (few * batch).sum(axis=1).min() > 0.9999
     assert (few * reference.embed(TEXTS * 6)[:3]).sum(axis=1).min() > 0.999
+
+
+def test_questions_and_batches_embedded_from_threads_at_once_agree(embedder: Embedder) -> None:
+    """A server embeds questions (the plain pass) while an ingest embeds batches (encode),
+    each from its own thread: no shared state breaks either, and the vectors are the same."""
+    few, batch = TEXTS[:2], TEXTS * (FEW // len(TEXTS) + 1)
+    want_few, want_batch = embedder.embed(few), embedder.embed(batch)
+    errors: list[BaseException] = []
+    results: list[tuple[bool, np.ndarray]] = []
+
+    def work(small: bool) -> None:
+        try:
+            for _ in range(5):
+                results.append((small, embedder.embed(few if small else batch)))
+        except BaseException as exc:  # any failure in a thread is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k % 2 == 0,)) for k in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(results) == 30
+    for small, got in results:
+        want = want_few if small else want_batch
+        assert (got * want).sum(axis=1).min() > 0.9999

@@ -131,6 +131,7 @@ class TorchEmbedder:
         self.batch_size = batch_size_for(self.device, batch_size, gpu_batch_size)
         self._model = SentenceTransformer(str(minilm_dir()), device=self.device)
         self._few: Any = self._model[0].auto_model  # the transformer under the pooling
+        self._pieces = minilm_tokenizer()  # its own: no tokenizer state shared with encode
         if self.device == "cpu" and self.precision == "bf16":  # cast once, not every call
             self._few = copy.deepcopy(self._few).to(torch.bfloat16)
         log.info("embedding with %s on %s (%s, %s, batches of %d)", self.model_id,
@@ -154,18 +155,19 @@ class TorchEmbedder:
         return vectors if self.device == "cpu" else _normalise(vectors)
 
     def _embed_few(self, texts: Sequence[str]) -> Vectors:
-        """The model's own computation (word pieces, the encoder, the mean of the tokens,
-        unit length) in one forward pass, in the precision's weights."""
+        """The model's own computation (word pieces cut at 256, the encoder, the mean of the
+        tokens, unit length) in one forward pass, in the precision's weights."""
         import torch
 
-        batch = self._model.tokenizer(
-            list(texts), padding=True, truncation=True,
-            max_length=self._model.max_seq_length, return_tensors="pt",
-        )  # fmt: skip
+        pieces = [e.ids for e in self._pieces.encode_batch(list(texts))]
+        ids = torch.zeros((len(pieces), max(map(len, pieces))), dtype=torch.long)
+        for row, seq in enumerate(pieces):
+            ids[row, : len(seq)] = torch.tensor(seq)
+        mask = (ids != 0).long()  # [PAD] is 0; every text starts with [CLS]
         with torch.inference_mode():
-            hidden = self._few(**batch).last_hidden_state.float()
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            out = self._few(input_ids=ids, attention_mask=mask, token_type_ids=0 * mask)
+            weights = mask.unsqueeze(-1).float()
+            pooled = (out.last_hidden_state.float() * weights).sum(dim=1) / weights.sum(dim=1)
         return _normalise(pooled.numpy())
 
 

@@ -190,3 +190,39 @@ def test_article_vectors_of_the_same_articles_are_neither_fetched_nor_saved_agai
     reloaded.sync(counting, index)  # type: ignore[arg-type]
     assert counting.fetched == [] and reloaded.generation == index.generation
     assert reloaded.ids == first.ids and (reloaded.vectors == first.vectors).all()
+
+
+def test_one_questions_article_scores_are_computed_once_and_never_stale(tmp_path: Path) -> None:
+    """A question searches the archive, then its as-of window, with one vector: the product
+    with every article's vector (134 MB at a million chunks) is made once; rows replaced by
+    a sync are scored anew."""
+    import numpy as np
+
+    class Index:
+        def __init__(self) -> None:
+            self.generation = "g1"
+            self.catalogue = ChunkCatalogue(
+                ["a:x:0000", "b:y:0000"], ["a", "b"], ["s", "s"], [1, 2]
+            )
+
+    class Store:
+        def __init__(self, a: float, b: float) -> None:  # each article's first coordinate
+            self.rows = {d: np.asarray([x, (1 - x * x) ** 0.5] + [0.0] * 382, dtype=np.float32)
+                         for d, x in (("a", a), ("b", b))}  # fmt: skip
+
+        def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
+            return {d: v for d, v in self.rows.items() if d in doc_ids}
+
+    vectors = ArticleVectors(tmp_path)
+    vectors.sync(Store(0.9, 0.5), Index())  # type: ignore[arg-type]
+    query = np.zeros(384, dtype=np.float32)
+    query[0] = 1.0
+    first = vectors.scores(query)
+    assert vectors.scores(query.copy()) is first  # the same question: the same product
+    assert [d for d, _ in vectors.search(query, 2)] == ["a", "b"]
+    assert [d for d, _ in vectors.search(query, 2, Filters(exclude=("a",)))] == ["b"]
+    vectors.keys = ["a:old", "b:old"]  # the next sync (a new generation): other versions
+    later = Index()
+    later.generation = "g2"
+    vectors.sync(Store(0.5, 0.9), later)  # type: ignore[arg-type]
+    assert [d for d, _ in vectors.search(query, 2)] == ["b", "a"]

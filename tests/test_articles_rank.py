@@ -149,23 +149,24 @@ def test_chunk_holding_finds_the_span_or_the_one_before() -> None:
         chunk_holding([], "d", 5)
 
 
+class TwoArticles:
+    """A fake BM25 index: only what ``ArticleVectors.sync`` reads (two articles, a and b)."""
+
+    def __init__(self, generation: str = "g1") -> None:
+        self.generation = generation
+        self.catalogue = ChunkCatalogue(["a:x:0000", "b:y:0000"], ["a", "b"], ["s", "s"], [1, 2])
+
+
 def test_articles_without_a_stored_vector_rank_last_not_crash(tmp_path: Path) -> None:
     """A fake index and store (only what ``sync`` reads): the store has no article vector."""
     import numpy as np
-
-    class Index:
-        def __init__(self) -> None:
-            self.generation = "g1"
-            self.catalogue = ChunkCatalogue(
-                ["a:x:0000", "b:y:0000"], ["a", "b"], ["s", "s"], [1, 2]
-            )
 
     class Store:
         def article_vectors(self, doc_ids: Sequence[str]) -> dict[str, Vectors]:
             return {}
 
     vectors = ArticleVectors(tmp_path)
-    vectors.sync(Store(), Index())  # type: ignore[arg-type]
+    vectors.sync(Store(), TwoArticles())  # type: ignore[arg-type]
     query = np.full(384, 384**-0.5, dtype=np.float32)
     assert vectors.vectors.shape == (2, 384)
     assert [score for _, score in vectors.search(query, 2)] == [0.0, 0.0]
@@ -198,13 +199,6 @@ def test_one_questions_article_scores_are_computed_once_and_never_stale(tmp_path
     a sync are scored anew."""
     import numpy as np
 
-    class Index:
-        def __init__(self) -> None:
-            self.generation = "g1"
-            self.catalogue = ChunkCatalogue(
-                ["a:x:0000", "b:y:0000"], ["a", "b"], ["s", "s"], [1, 2]
-            )
-
     class Store:
         def __init__(self, a: float, b: float) -> None:  # each article's first coordinate
             self.rows = {d: np.asarray([x, (1 - x * x) ** 0.5] + [0.0] * 382, dtype=np.float32)
@@ -214,7 +208,7 @@ def test_one_questions_article_scores_are_computed_once_and_never_stale(tmp_path
             return {d: v for d, v in self.rows.items() if d in doc_ids}
 
     vectors = ArticleVectors(tmp_path)
-    vectors.sync(Store(0.9, 0.5), Index())  # type: ignore[arg-type]
+    vectors.sync(Store(0.9, 0.5), TwoArticles())  # type: ignore[arg-type]
     query = np.zeros(384, dtype=np.float32)
     query[0] = 1.0
     first = vectors.scores(query)
@@ -222,7 +216,5 @@ def test_one_questions_article_scores_are_computed_once_and_never_stale(tmp_path
     assert [d for d, _ in vectors.search(query, 2)] == ["a", "b"]
     assert [d for d, _ in vectors.search(query, 2, Filters(exclude=("a",)))] == ["b"]
     vectors.keys = ["a:old", "b:old"]  # the next sync (a new generation): other versions
-    later = Index()
-    later.generation = "g2"
-    vectors.sync(Store(0.5, 0.9), later)  # type: ignore[arg-type]
+    vectors.sync(Store(0.5, 0.9), TwoArticles("g2"))  # type: ignore[arg-type]
     assert [d for d, _ in vectors.search(query, 2)] == ["b", "a"]

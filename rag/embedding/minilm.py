@@ -159,16 +159,14 @@ class TorchEmbedder:
         tokens, unit length) in one forward pass, in the precision's weights."""
         import torch
 
-        pieces = [e.ids for e in self._pieces.encode_batch(list(texts))]
-        ids = torch.zeros((len(pieces), max(map(len, pieces))), dtype=torch.long)
-        for row, seq in enumerate(pieces):
-            ids[row, : len(seq)] = torch.tensor(seq)
-        mask = (ids != 0).long()  # [PAD] is 0; every text starts with [CLS]
+        ids, mask = _padded([e.ids for e in self._pieces.encode_batch(list(texts))])
+        tensor_ids, tensor_mask = torch.from_numpy(ids), torch.from_numpy(mask)
         with torch.inference_mode():
-            out = self._few(input_ids=ids, attention_mask=mask, token_type_ids=0 * mask)
-            weights = mask.unsqueeze(-1).float()
-            pooled = (out.last_hidden_state.float() * weights).sum(dim=1) / weights.sum(dim=1)
-        return _normalise(pooled.numpy())
+            out = self._few(
+                input_ids=tensor_ids, attention_mask=tensor_mask, token_type_ids=0 * tensor_mask
+            )
+            hidden = out.last_hidden_state.float().numpy()
+        return _mean_pooled(hidden, mask)
 
 
 class OnnxEmbedder:
@@ -203,17 +201,27 @@ class OnnxEmbedder:
         return out
 
     def _run(self, ids: list[list[int]]) -> Vectors:
-        width = max(len(row) for row in ids)
-        input_ids = np.zeros((len(ids), width), dtype=np.int64)
-        mask = np.zeros_like(input_ids)
-        for row, seq in enumerate(ids):
-            input_ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = 1
+        input_ids, mask = _padded(ids)
         feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": 0 * mask}
-        hidden = self._session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return _normalise(pooled.astype(np.float32))
+        return _mean_pooled(self._session.run(None, feeds)[0], mask)
+
+
+def _padded(ids: Sequence[Sequence[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Word-piece ids padded to the longest, and the mask of the real ones."""
+    input_ids = np.zeros((len(ids), max(len(row) for row in ids)), dtype=np.int64)
+    mask = np.zeros_like(input_ids)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = seq
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
+
+
+def _mean_pooled(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Vectors:
+    """The model's sentence vector: the mean of the real tokens' states (never padding),
+    at unit length."""
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return _normalise(pooled.astype(np.float32))
 
 
 def make_embedder(

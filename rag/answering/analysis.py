@@ -19,7 +19,9 @@ from rag.text import sentence_spans, terms
 # ("what", "who", "did") are stop words already.
 _ASKING_TERMS = frozenset(terms("happen happened happening latest recent recently give"))
 _CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*")
-_NUMBER = re.compile(r"\d[\d,.]*")
+_NUMBER = re.compile(r"(?<![\w-])\d[\d,.]*")  # not the "19" of "Covid-19"
+# "Which English county", "what Russian city": the words that describe the answer sought.
+_DESCRIBING = re.compile(r"\b(?:[Ww]hich|[Ww]hat)\s+((?:[A-Z][\w’'\-]*\s+)+)(?=[a-z])")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _QUESTION = frozenset("what which who whom whose when where why how".split())
 
@@ -30,7 +32,7 @@ class Asked:
 
     text: str
     weights: dict[str, float]  # key term -> weight (its IDF)
-    entities: frozenset[str]  # names (as written) and numbers an answer's article must hold
+    entities: frozenset[str]  # names (as written, case kept) and numbers its article must hold
     wants: Wanted  # the kind of answer (a person, a place, a number, ...), or anything
     named: frozenset[str] = frozenset()  # every term of the question, asking words too
 
@@ -66,15 +68,17 @@ def analyse(question: str, idf: Callable[[str], float]) -> Asked:
 
 
 def _entities(sentence: str) -> set[str]:
-    """Capitalised words, lower-cased and whole ("spider-man"), but not the sentence's first
-    word (capitalised anyway) nor acronyms of one or two letters ("US" is "U.S." elsewhere);
-    and numbers."""
+    """Capitalised words as written and whole ("Spider-Man", "WWII-era"), but not the
+    sentence's first word (capitalised anyway), acronyms of one or two letters ("US" is
+    "U.S." elsewhere), nor the words that describe what is sought ("which English county":
+    the answer's article may just say "Staffordshire"); and numbers standing alone (not
+    the "19" of "Covid-19")."""
+    describing = {w for m in _DESCRIBING.finditer(sentence) for w in m.group(1).split()}
     found: set[str] = set()
     for match in _CAPITAL.finditer(sentence):
-        words = [names_of(w).strip("-") for w in match.group().split()]
-        if match.start() == 0:
-            words = words[1:]
-        found.update(w.lower() for w in words if len(w) > 2 and w.lower() not in _QUESTION)
+        words = match.group().split()[1 if match.start() == 0 else 0 :]
+        words = [names_of(w).strip("-") for w in words if w not in describing]
+        found.update(w for w in words if len(w) > 2 and w.lower() not in _QUESTION)
     found.update(n.rstrip(".,") for n in _NUMBER.findall(sentence))
     return found
 

@@ -86,11 +86,21 @@ def supported(asked: Asked, sentences: Sequence[Sentence], min_support: float) -
 def _named(entity: str, sentence: Sentence) -> bool:
     """Is the question's name or number in the sentence's article? A name must stand as a
     word of its own ("France", not the "France" of "Agence France-Presse"; "Oscars" will do
-    for "Oscar")."""
+    for "Oscar"). A hyphenated name may stand as its capitalised parts: "Covid-19" as
+    "Covid", "WWII-era" as "WWII" (or "WWII-era"), "Asia-Pacific" as "Asia ... Pacific"."""
     if entity[0].isdigit():
         number = entity.replace(",", "")
         return any(w.startswith(number) for w in sentence.article)
-    return entity in sentence.names or _has_variant(entity, sentence.names, sorted(sentence.names))
+    names, name = sentence.names, entity.lower()
+    if name in names:
+        return True
+    ordered = sorted(names)
+    if "-" not in name:
+        return _has_variant(name, names, ordered)
+    parts = [p.lower() for p in entity.split("-") if p[:1].isupper()]
+    return bool(parts) and all(
+        p in names or _has_variant(p, names, ordered) or _starting(p + "-", ordered) for p in parts
+    )
 
 
 class _Covered:

@@ -14,6 +14,7 @@ ORDINAL, CARDINAL.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ LABELS = frozenset(
 )
 
 _UNUSED = ("tagger", "parser", "senter", "attribute_ruler", "lemmatizer")  # only tok2vec, ner
+_NOT_PLACES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})  # unions, "Outlying Oceania", unknown
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,33 @@ class SpacyTagger:
         with self._lock:
             docs = list(self._load().pipe(texts))
         return [
-            tuple(Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+            tuple(
+                Entity(e.text, _label(e.text, e.label_), e.start_char, e.end_char) for e in doc.ents
+            )
             for doc in docs
         ]
+
+
+def _label(text: str, label: str) -> str:
+    """spaCy's label, unless the words are a country's name: the small model tags "Sri
+    Lanka" a person, and "which country" is then never answered. A name of two words or
+    more is always the country; one word only where the model took it for an
+    organisation ("Jordan", "Chad" and "Georgia" are people's names too)."""
+    name = text.removeprefix("the ").removeprefix("The ")
+    if label != "GPE" and name in countries() and (" " in name or label == "ORG"):
+        return "GPE"
+    return label
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Countries and territories by their English names, from the CLDR data that ships with
+    babel ("Bosnia & Herzegovina" also with "and"; "Hong Kong", not "Hong Kong SAR China")."""
+    from babel import Locale
+
+    names = set()
+    for code, name in Locale("en").territories.items():
+        if len(code) == 2 and code not in _NOT_PLACES:
+            name = name.removesuffix(" SAR China")
+            names.update({name, name.replace(" & ", " and ")})
+    return frozenset(names)

@@ -49,3 +49,14 @@ def test_a_name_inside_another_hyphenated_name_does_not_count() -> None:
 def test_the_number_of_a_name_is_not_a_number_the_article_must_hold() -> None:
     asked = analyse("Which country scrapped its Covid-19 rules after 12 protests?", lambda t: 1.0)
     assert asked.entities == {"Covid-19", "12"}
+
+
+def test_an_acronym_is_named_by_the_words_it_stands_for() -> None:
+    question = "Where is the WWII-era training camp that became a national monument?"
+    text = "The World War II training camp in Colorado became a national monument."
+    assert _answers(question, text)
+    question = "What did the IMF say about the loan to Sri Lanka?"
+    assert _answers(
+        question, "The International Monetary Fund said the loan to Sri Lanka was agreed."
+    )
+    assert not _answers(question, "The Federal Reserve said the loan to Sri Lanka was agreed.")

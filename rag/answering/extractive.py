@@ -19,7 +19,7 @@ from functools import partial
 
 from rag.answering.analysis import Asked, analyse, names_of
 from rag.answering.composed import Composed
-from rag.answering.facts import Passage, Sentence, supported
+from rag.answering.facts import Passage, Sentence, acronyms, supported
 from rag.answering.grounds import ChunkLocator, Grounds
 from rag.answering.kinds import Wanted
 from rag.answering.ranking import Candidate, choose, rankable
@@ -232,7 +232,7 @@ def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sente
     whole = frozenset().union(*every)
     kept = "\n".join([article.title, *(article.text[s:e] for s, e in regions)])
     written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
-    names = frozenset(names_of(w).lower() for w in written)
+    names = frozenset({names_of(w).lower() for w in written} | acronyms(kept))
     following: Sentence | None = None
     out: list[Sentence] = []
     for index in range(len(rows) - 1, -1, -1):

@@ -10,11 +10,16 @@ the answer is "nothing found".
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.analysis import Asked
+
+# A run of capitalised words, small linking words allowed inside ("Bank of England").
+_RUN = re.compile(r"\b[A-Z][\w’']*(?:\s+(?:(?:of|and|for|the|on)\s+)?[A-Z][\w’']*)+")
+_LINKING = frozenset("of and for the on".split())
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,17 @@ def supported(asked: Asked, sentences: Sequence[Sentence], min_support: float) -
             found.append(Supported(sentence, support, _restates(asked, sentence.terms)))
     found.sort(key=lambda s: (-s.prior, s.sentence.doc_id, s.sentence.start))
     return found
+
+
+def acronyms(text: str) -> set[str]:
+    """The acronyms the text's runs of capitalised words make, lower-cased, so that a
+    question's "WWII" or "IMF" is named by an article that writes "World War II" or
+    "International Monetary Fund" (initials; a word in capitals counts whole: "II")."""
+    out = set()
+    for run in _RUN.finditer(text):
+        words = [w for w in run.group().split() if w.lower() not in _LINKING]
+        out.add("".join(w if w.isupper() else w[0] for w in words).lower())
+    return out
 
 
 def _named(entity: str, sentence: Sentence) -> bool:

@@ -60,3 +60,11 @@ def test_an_acronym_is_named_by_the_words_it_stands_for() -> None:
         question, "The International Monetary Fund said the loan to Sri Lanka was agreed."
     )
     assert not _answers(question, "The Federal Reserve said the loan to Sri Lanka was agreed.")
+
+
+def test_a_number_is_named_by_itself_or_its_word_not_by_a_longer_number() -> None:
+    question = "When was Xenoblade Chronicles 2 released for the Switch?"
+    assert not _answers(question, "Xenoblade Chronicles was released for the Switch in 2020.")
+    assert _answers(question, "Xenoblade Chronicles 2 was released for the Switch in 2017.")
+    question = "Where did the leak of 1 billion records of personal data occur?"
+    assert _answers(question, "The leak of one billion records of personal data occurred in China.")

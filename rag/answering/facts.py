@@ -20,6 +20,15 @@ from rag.answering.analysis import Asked
 # A run of capitalised words, small linking words allowed inside ("Bank of England").
 _RUN = re.compile(r"\b[A-Z][\w’']*(?:\s+(?:(?:of|and|for|the|on)\s+)?[A-Z][\w’']*)+")
 _LINKING = frozenset("of and for the on".split())
+_SPELT = dict(
+    zip(
+        map(str, [*range(1, 21), 30, 40, 50, 60, 70, 80, 90]),
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+        "eighty ninety".split(),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,8 @@ def _named(entity: str, sentence: Sentence) -> bool:
     "Covid", "WWII-era" as "WWII" (or "WWII-era"), "Asia-Pacific" as "Asia ... Pacific"."""
     if entity[0].isdigit():
         number = entity.replace(",", "")
-        return any(w.startswith(number) for w in sentence.article)
+        spelt = _SPELT.get(number)  # "1 billion" is written "one billion" as often
+        return any(_same_number(number, w) for w in sentence.article) or spelt in sentence.names
     names, name = sentence.names, entity.lower()
     if name in names:
         return True
@@ -151,8 +161,17 @@ def _near(term: str, words: frozenset[str], ordered: list[str]) -> bool:
     """A form of the same word: "bankrupt" / "bankruptci", "50" / "50th"; not a word that
     merely starts another ("earth" / "earthquak")."""
     if term[0].isdigit():
-        return bool(_starting(term, ordered))
+        return bool(_starting(term, ordered))  # loosely: "1" is near "1.4" (billion)
     return _has_variant(term, words, ordered)
+
+
+def _same_number(number: str, word: str) -> bool:
+    """Is the word that number, perhaps with a suffix ("50th", "2.9m")? Not a longer
+    number: "2" is not "2020", "5" is not "5.5" nor "5,000"."""
+    if not word.startswith(number):
+        return False
+    rest = word[len(number) :]
+    return not rest or not (rest[0].isdigit() or (rest[0] in ".," and rest[1:2].isdigit()))
 
 
 def _has_variant(term: str, words: frozenset[str], ordered: list[str]) -> bool:

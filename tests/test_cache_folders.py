@@ -8,11 +8,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
 from rag.search import cache_dir_for, cache_folder
 from services.settings import Settings, load_settings
 from tests.fakes import GazetteerTagger, HashingEmbedder
+
+pytestmark = pytest.mark.slow  # real Chroma on disk
 
 
 def _desk(settings: Settings) -> Newsdesk:

@@ -17,9 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import chromadb
 import pytest
-from chromadb.config import Settings as ChromaSettings
 
 from rag.desk import build
 from rag.embedding import Embedder
@@ -103,6 +101,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _client(port: int) -> Any:
+    import chromadb  # here, not at the top: collecting the fast tier must not import it
+    from chromadb.config import Settings as ChromaSettings
+
     return chromadb.HttpClient(
         host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
     )

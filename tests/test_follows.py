@@ -21,7 +21,7 @@ from services.follows import Following, following_of
 from services.settings import Settings
 from services.webhooks import Webhooks, check_webhook
 from tests.conftest import SAMPLE_DIR, SEED, SEED_ID
-from tests.fakes import DictStore, HashingEmbedder
+from tests.fakes import DictStore, GazetteerTagger, HashingEmbedder
 from tests.web_server import local_site
 
 PESKOV = "What did Peskov say about rare earths?"
@@ -68,7 +68,8 @@ def test_an_article_that_answers_is_recorded_once_and_one_that_does_not_never(
 
 
 def test_a_follow_sees_its_own_collection_only(settings: Settings) -> None:
-    fake_desk = build(settings, HashingEmbedder(), stores=lambda _name: DictStore())
+    fake_desk = build(settings, HashingEmbedder(), stores=lambda _name: DictStore(),
+                      tagger=GazetteerTagger())  # fmt: skip
     following = following_of(fake_desk, settings)
     wire = following.add(TONS, collection="wire")
     ingest_paths(fake_desk, [SAMPLE_DIR], show_progress=False)  # into "default"

@@ -10,6 +10,7 @@ import pytest
 
 from rag.embedding.devices import cpu_has_native_bf16, resolve_precision
 from rag.embedding.minilm import FEW, Embedder, OnnxEmbedder, TorchEmbedder
+from rag.embedding.packing import packable
 
 pytestmark = pytest.mark.slow  # the real model
 
@@ -84,6 +85,22 @@ def test_a_few_texts_embed_as_a_batch_does(precision: str, reference: TorchEmbed
     assert few.dtype == np.float32 and np.allclose(np.linalg.norm(few, axis=1), 1.0, atol=1e-5)
     assert (few * batch).sum(axis=1).min() > 0.9999
     assert (few * reference.embed(TEXTS * 6)[:3]).sum(axis=1).min() > 0.999
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_texts_packed_together_embed_as_each_does_alone(
+    precision: str, reference: TorchEmbedder
+) -> None:
+    """A few texts of very different lengths share one packed sequence: each attends only
+    to itself and counts its positions from 0, so nothing of its neighbours leaks in. Past
+    the packing limit they take a padded batch, with the same vectors."""
+    model = reference if precision == "fp32" else TorchEmbedder(precision=precision)
+    alone = np.vstack([model.embed([text]) for text in TEXTS])
+    together = model.embed(TEXTS)
+    assert (alone * together).sum(axis=1).min() > 0.9999
+    long = [TEXTS[2] * 3] * 4 + TEXTS  # over PACK_LIMIT word pieces together
+    assert not packable([len(model._pieces.encode(t).ids) for t in long])
+    assert (model.embed(long)[-3:] * alone).sum(axis=1).min() > 0.9999
 
 
 def test_questions_and_batches_embedded_from_threads_at_once_agree(embedder: Embedder) -> None:

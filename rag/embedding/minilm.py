@@ -33,6 +33,7 @@ from rag.embedding.devices import (
     resolve_precision,
     torch_accelerators,
 )
+from rag.embedding.packing import packable, packed_means
 from rag.errors import ConfigError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -156,10 +157,14 @@ class TorchEmbedder:
 
     def _embed_few(self, texts: Sequence[str]) -> Vectors:
         """The model's own computation (word pieces cut at 256, the encoder, the mean of the
-        tokens, unit length) in one forward pass, in the precision's weights."""
+        tokens, unit length) in one forward pass, in the precision's weights: the texts
+        packed into one sequence where that saves padding (:mod:`rag.embedding.packing`)."""
         import torch
 
-        ids, mask = _padded([e.ids for e in self._pieces.encode_batch(list(texts))])
+        pieces = [e.ids for e in self._pieces.encode_batch(list(texts))]
+        if packable([len(p) for p in pieces]):
+            return _normalise(packed_means(self._few, pieces))
+        ids, mask = _padded(pieces)
         tensor_ids, tensor_mask = torch.from_numpy(ids), torch.from_numpy(mask)
         with torch.inference_mode():
             out = self._few(

@@ -16,19 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.analysis import Asked
+from rag.text import NUMBER_WORDS
 
 # A run of capitalised words, small linking words allowed inside ("Bank of England").
 _RUN = re.compile(r"\b[A-Z][\w’']*(?:\s+(?:(?:of|and|for|the|on)\s+)?[A-Z][\w’']*)+")
 _LINKING = frozenset("of and for the on".split())
-_SPELT = dict(
-    zip(
-        map(str, [*range(1, 21), 30, 40, 50, 60, 70, 80, 90]),
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-        "eighty ninety".split(),
-        strict=True,
-    )
-)
+_SPELT = {str(n): word for word, n in NUMBER_WORDS.items()}  # "1" -> "one"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.errors import IngestError
-from rag.text import STOPWORDS, normalise_date, terms
+from rag.text import NUMBER_WORDS, STOPWORDS, normalise_date, terms
 
 _MONTHS = (
     "january february march april may june july august september october november december"
@@ -45,10 +45,7 @@ _NUMBER = re.compile(
     r"(?:\s*(?P<pct>%|percent\b|per\s+cent\b))?",
     re.IGNORECASE,
 )
-_WORD_NUMBERS = dict(
-    zip("two three four five six seven eight nine ten eleven twelve".split(), range(2, 13),
-        strict=True)
-)  # fmt: skip
+_WORD_NUMBERS = {w: n for w, n in NUMBER_WORDS.items() if 2 <= n <= 12}  # not "one": a pronoun
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "trillion": 1e12}  # fmt: skip

@@ -14,12 +14,13 @@ from rag.text.sentences import (
     sentence_spans,
     split_sentences,
 )
-from rag.text.terms import STOPWORDS, terms, terms_many
+from rag.text.terms import NUMBER_WORDS, STOPWORDS, terms, terms_many
 from rag.text.timeframe import question_window, said_on, without
 
 __all__ = [
     "ABBREVIATIONS",
     "CHUNKER_VERSION",
+    "NUMBER_WORDS",
     "STOPWORDS",
     "ChunkSpan",
     "Chunker",

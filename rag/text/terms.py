@@ -1,5 +1,5 @@
 """The one term tokenizer and the one stop-word list: what BM25 indexes and what the
-answerer weighs.
+answerer weighs; and the one list of numbers written as words.
 
 Terms are lower-cased, stemmed content words and numbers; the stop words are function
 words and the verbs of asking ("said", "tell"), which every news question and article
@@ -24,6 +24,14 @@ _STOPWORDS_TEXT = """
     yourself yourselves also said says say tell told according week weeks many much
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Numbers as news writes them in words ("one billion", "twelve states"), by value.
+NUMBER_WORDS: dict[str, int] = {
+    **{w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven "
+                                  "twelve thirteen fourteen fifteen sixteen seventeen "
+                                  "eighteen nineteen twenty".split(), start=1)},
+    **{w: 10 * n for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(),
+                                       start=3)},
+}  # fmt: skip
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _stemmer = Stemmer.Stemmer("english")
 

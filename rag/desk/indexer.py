@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -282,7 +285,23 @@ _worker: Preparer | None = None  # in a worker process: its preparer, made once
 def _start_worker(preparer: Preparer) -> None:
     global _worker
     _worker = preparer
+    _leave_with_parent()
     preparer.warm_up()
+
+
+def _leave_with_parent() -> None:
+    """End this worker when the ingesting process ends without shutting it down (kill -9).
+    Otherwise it waits for work forever: its siblings hold the task queue open."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        sentinel = parent.sentinel
+        watch = threading.Thread(target=_exit_after, args=(sentinel,), daemon=True)
+        watch.start()
+
+
+def _exit_after(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _ready() -> None:

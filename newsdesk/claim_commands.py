@@ -71,8 +71,9 @@ def render_check(check: ClaimCheck) -> str:
         c = e.citation
         where = ", ".join(x for x in (c.source, c.dates(), c.title) if x)
         said = f", said by {e.speaker}" if e.speaker else ""
-        lines.append(f"[{c.n}] {e.stance}{said}: {where} ({c.doc_id} {c.start}-{c.end})")
-        lines.append(f"    {' '.join(c.quote.split())}")
+        span = "headline" if e.headline else f"{c.start}-{c.end}"
+        lines.append(f"[{c.n}] {e.stance}{said}: {where} ({c.doc_id} {span})")
+        lines.append(f"    {' '.join(e.passage.split())}")
         if e.note:
             lines.append(f"    {e.note}")
         for d in e.diff:

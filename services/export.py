@@ -38,7 +38,11 @@ def quoted(citation: Citation) -> str:
     written, and an article's text can never become a link or markup). A quote that opens
     or closes with quotation marks of its own is shown as it is: another pair would read
     ``““The Americans need…”``."""
-    text = _plain(citation.quote)
+    return _in_marks(citation.quote)
+
+
+def _in_marks(words: str) -> str:
+    text = _plain(words)
     return text if text[:1] in _MARKS or text[-1:] in _MARKS else f"“{text}”"
 
 
@@ -87,7 +91,9 @@ def _evidence_line(e: Evidence) -> str:
     head = f"[^{c.n}]: **{e.stance}**"
     if e.speaker:
         head += f", said by {_plain(e.speaker)}"
-    line = f"{head}: {quoted(c)} — {source_line(c)}"
+    if e.headline:
+        head += " (the headline)"
+    line = f"{head}: {_in_marks(e.passage)} — {source_line(c)}"
     if e.note:
         line += f" *{_plain(e.note)}*"
     changes = [

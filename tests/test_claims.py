@@ -27,13 +27,15 @@ def _checker() -> ClaimChecker:
     return ClaimChecker(lambda a: find_quotes(a.text), Rules(min_coverage=0.7, window=2), 5)
 
 
-def _verbatim(check: ClaimCheck) -> None:
+def _verbatim(check: ClaimCheck, article: Article = ARTICLE) -> None:
     for e in check.evidence:
         c = e.citation
-        assert ARTICLE.text[c.start : c.end] == c.quote
+        assert article.text[c.start : c.end] == c.quote
+        within = article.title if e.headline else article.text
+        assert e.passage == (article.title if e.headline else c.quote)
         for m in e.marks:
-            assert ARTICLE.text[m.start : m.end] == m.text
-            assert c.start <= m.start and m.end <= c.end
+            assert within[m.start : m.end] == m.text
+            assert e.offset <= m.start and m.end <= e.offset + len(e.passage)
 
 
 def quote(text: str, speaker: str = "") -> ClaimCheck:
@@ -271,3 +273,64 @@ def test_a_number_belongs_to_what_its_own_sentence_names() -> None:
     assert _one(other, "Bob McGrath, a cast member of the show, has died aged 90.").verdict == (
         "not_found"
     )
+
+
+# --- headlines, and names as news shortens them ------------------------------------------
+
+QUAKE = Article(
+    doc_id="quake",
+    title="Powerful 7.0-magnitude earthquake strikes northern Philippines",
+    source="CNN",
+    text="At least five people died after a powerful earthquake struck on Wednesday, the "
+    "authorities said. The quake hit northern Luzon, the most populous island.",
+)
+
+
+def claim_in(article: Article, text: str) -> ClaimCheck:
+    idf: Callable[[str], float] = lambda term: 1.0  # noqa: E731
+    check = _checker().claim(text, [article.doc_id], {article.doc_id: article}, idf,
+                             lambda d, o: "chunk")  # fmt: skip
+    _verbatim(check, article)
+    return check
+
+
+def test_a_fact_only_the_headline_states_is_supported_by_the_headline() -> None:
+    said = "A 7.0-magnitude earthquake strikes the northern Philippines."
+    check = claim_in(QUAKE, said)
+    assert check.verdict == "supported"
+    [e] = check.evidence
+    assert e.headline and e.passage == QUAKE.title and e.citation.quote == ""
+    assert {"7.0", "Philippines"} <= {m.text.split("-")[0] for m in e.marks}
+    assert claim_in(QUAKE.model_copy(update={"title": ""}), said).verdict == "not_found"
+
+
+def test_a_headline_is_never_joined_to_the_text() -> None:
+    treat = Article(doc_id="treat", title="McDonald's is adding a new treat for fall",
+                    text="The chain will sell maple cookies from Tuesday.")  # fmt: skip
+    assert claim_in(treat, "McDonald's is adding maple cookies for fall.").verdict == "not_found"
+
+
+def test_a_name_is_found_as_news_shortens_it() -> None:
+    died = Article(
+        doc_id="died",
+        text="Ashton Carter, who served as President Barack Obama's defense secretary, has "
+        "died. China scrapped its zero-Covid rules.",
+    )
+    assert claim_in(died, "Ash Carter served as Obama's defense secretary.").verdict == (
+        "supported"
+    )
+    assert claim_in(died, "China scrapped its Covid-19 rules.").verdict == "supported"
+    other = Article(doc_id="other", text="Ashton Kutcher met former president Jimmy "
+                    "Carter, who served as Obama's host.")  # fmt: skip
+    assert claim_in(other, "Ash Carter served as Obama's host.").verdict == "not_found"
+    apollo = Article(doc_id="apollo", text="Apollo 13 returned safely to Earth in 1970.")
+    assert claim_in(apollo, "Apollo-11 returned safely to Earth.").verdict == "not_found"
+    assert claim_in(apollo, "Apollo-13 returned safely to Earth.").verdict == "supported"
+
+
+def test_a_number_after_a_name_may_be_written_in_roman_numerals() -> None:
+    moon = Article(doc_id="moon", text="NASA's Artemis I mission lifted off on Wednesday.")
+    assert claim_in(moon, "NASA's Artemis 1 mission lifted off.").verdict == "supported"
+    assert claim_in(moon, "NASA's Artemis 2 mission lifted off.").verdict == "not_found"
+    war = Article(doc_id="war", text="The veteran served in World War II in the Pacific.")
+    assert claim_in(war, "The veteran served in World War 2.").verdict == "supported"

@@ -1,11 +1,14 @@
 """Answers exported with their sources: Markdown footnotes (title, publisher, date, URL,
-the verbatim quote), a chat as one document, the plain Sources list of chat clients.
-Fast tier: the formatter on answers built here."""
+the verbatim quote), a chat as one document, the plain Sources list of chat clients, a
+claim check's headline evidence. Fast tier: the formatter on answers built here."""
 
 from __future__ import annotations
 
-from rag.contract import Answer, Citation
-from services.export import answer_markdown, chat_markdown, with_sources
+from newsdesk.claim_commands import render_check
+from rag.claims import ClaimChecker, Rules
+from rag.contract import Answer, Article, Citation
+from services.export import answer_markdown, chat_markdown, claim_markdown, with_sources
+from ui.claim_render import claim_html
 
 QUOTE = "“The Americans need rare earth metals. We have a lot of them,” Peskov explained."
 
@@ -76,3 +79,21 @@ def test_a_quote_gets_quotation_marks_only_when_it_has_none_of_its_own() -> None
     ends = _answer().model_copy(deep=True)
     ends.citations[0] = ends.citations[0].model_copy(update={"quote": "He said “no.”"})
     assert "““" not in answer_markdown(ends) and "””" not in answer_markdown(ends)
+
+
+def test_a_headline_is_shown_as_the_evidence_wherever_a_check_is_shown() -> None:
+    """A claim only a headline states: Markdown, the UI's HTML and the terminal show the
+    headline, marked, never an empty quote."""
+    title = "Powerful 7.0-magnitude earthquake strikes <b>northern</b> Philippines"
+    text = "A powerful earthquake struck on Wednesday, officials said."
+    article = Article(doc_id="quake", title=title, source="CNN", text=text)
+    check = ClaimChecker(lambda a: [], Rules(min_coverage=0.6, window=2), 5).claim(
+        "A 7.0-magnitude earthquake strikes the northern Philippines.", ["quake"],
+        {"quake": article}, lambda term: 1.0, lambda d, o: "chunk",
+    )  # fmt: skip
+    assert check.verdict == "supported" and check.evidence[0].headline
+    assert "(the headline): “Powerful 7.0-magnitude earthquake" in claim_markdown(check)
+    page = claim_html(check)
+    assert "(the headline)" in page and "&lt;b&gt;northern&lt;/b&gt;" in page
+    assert '<mark class="nd-mark-name"' in page and ">Philippines</mark>" in page
+    assert "quake headline" in render_check(check) and title in render_check(check)

@@ -51,14 +51,15 @@ def _card(e: Evidence) -> str:
     return (
         f'<div class="nd-card nd-evidence" data-stance="{html.escape(e.stance)}">'
         f'<div class="nd-quote"><span class="nd-n">[{c.n}]</span> '
-        f"<i>{html.escape(e.stance)}</i>{who}: {marked(e)}</div>{note}{_diff(e)}"
+        f"<i>{html.escape(e.stance)}</i>{who}{' (the headline)' if e.headline else ''}: "
+        f"{marked(e)}</div>{note}{_diff(e)}"
         f'<div class="nd-meta">{" · ".join(meta)}</div></div>'
     )
 
 
 def marked(e: Evidence) -> str:
     """The passage, escaped, with each marked span (offsets into the article) in <mark>."""
-    quote, base = e.citation.quote, e.citation.start
+    quote, base = e.passage, e.offset
     out: list[str] = []
     last = 0
     for m in sorted(e.marks, key=lambda m: m.start):

@@ -10,12 +10,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
-from rag.claims.claim_check import Rules, Said, judge_claim
+from rag.claims.claim_check import Readable, Rules, Said, judge_claim
 from rag.claims.claim_report import claim_check
 from rag.claims.comparable import conditional, words
 from rag.claims.given import GivenQuote, parse_quote
 from rag.claims.parts import Part, claim_parts, proper_in
-from rag.claims.passage_reading import Sentence, context_weights, negated_terms, sentences_of
+from rag.claims.passage_reading import (
+    context_weights,
+    headline_of,
+    negated_terms,
+    sentences_of,
+)
 from rag.claims.quote_check import QuotesOf, find, judge
 from rag.claims.quote_report import quote_check
 from rag.contract import Article, ClaimCheck
@@ -31,7 +36,7 @@ class ClaimChecker:
 
     def __init__(self, quotes_of: QuotesOf, rules: Rules, max_evidence: int) -> None:
         self.quotes_of, self.rules, self.max_evidence = quotes_of, rules, max_evidence
-        self._sentences: dict[tuple[str, str], list[Sentence]] = {}
+        self._read: dict[tuple[str, str, str], Readable] = {}
         self._lock = threading.Lock()
 
     def quote(
@@ -57,20 +62,21 @@ class ClaimChecker:
         stored = [d for d in order if d in articles]
         parts = claim_parts(claim, proper_in([articles[d].text for d in stored]))
         said = [_said(claim, start, end, parts, idf) for start, end in sentence_spans(claim)]
-        finding = judge_claim(said, stored, lambda d: self.sentences(articles[d]),
-                              lambda d: articles[d].text, self.rules)  # fmt: skip
+        finding = judge_claim(said, stored, lambda d: self.readable(articles[d]), self.rules)
         return claim_check(claim, parts, finding, articles, locate, self.max_evidence)
 
-    def sentences(self, article: Article) -> list[Sentence]:
-        key = (article.doc_id, article.content_hash)
+    def readable(self, article: Article) -> Readable:
+        """The article's text and headline, read once per version."""
+        key = (article.doc_id, article.content_hash, article.title)
         with self._lock:
-            found = self._sentences.get(key)
+            found = self._read.get(key)
         if found is None:
-            found = sentences_of(article)
+            found = Readable(article.text, sentences_of(article), article.title,
+                             headline_of(article))  # fmt: skip
             with self._lock:
-                self._sentences[key] = found
-                while len(self._sentences) > CACHED:
-                    self._sentences.pop(next(iter(self._sentences)))
+                self._read[key] = found
+                while len(self._read) > CACHED:
+                    self._read.pop(next(iter(self._read)))
         return found
 
 

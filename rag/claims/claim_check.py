@@ -12,6 +12,9 @@ worst outcome, so the rules lean to "not found":
   a strong word too), holds every part but those it
   gives another value of the same kind for: another number in the same unit, another date
   of the same precision ("claim: 15,000 tons; article: 1,500 tons");
+- the article's headline is a passage of its own, never joined to its text: a headline
+  states facts as plainly as the text, and sometimes alone; the text's passage is cited
+  first when both support;
 - an article supports the claim when it supports each of its sentences (a claim of two
   sentences is two claims); it differs when one sentence differs and it supports the rest;
 - the verdict: ``supported`` (some article supports, none differs), ``contradicted`` (the
@@ -23,7 +26,7 @@ An article that supports the claim is not counted as differing too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.claims.parts import Part
 from rag.claims.passage_reading import Reading, Sentence, readings
@@ -68,11 +71,26 @@ class ClaimFinding:
     lacking: tuple[Part, ...] = ()  # not found: the parts the closest passage lacks
 
 
+@dataclass(frozen=True)
+class Readable:
+    """An article as the rules read it: its text's sentences and its headline's."""
+
+    text: str
+    sentences: Sequence[Sentence]
+    title: str = ""
+    headline: Sequence[Sentence] = ()
+
+    def readings(self, said: Said, window: int) -> list[Reading]:
+        """The text's passages, then the headline alone (never joined to the text)."""
+        found = readings(said.parts, said.weights, self.sentences, window, self.text)
+        heads = readings(said.parts, said.weights, self.headline, 1, self.title)
+        return found + [replace(r, headline=True) for r in heads]
+
+
 def judge_claim(
     said: Sequence[Said],
     order: Sequence[str],
-    sentences_of: Callable[[str], Sequence[Sentence]],
-    text_of: Callable[[str], str],
+    read: Callable[[str], Readable],
     rules: Rules,
 ) -> ClaimFinding:
     """The verdict over the articles in ``order`` (best retrieved first)."""
@@ -80,11 +98,11 @@ def judge_claim(
     differing: list[Judged] = []
     closest: tuple[tuple[int, float], tuple[Part, ...]] | None = None
     for rank, doc_id in enumerate(order):
-        sentences, text = sentences_of(doc_id), text_of(doc_id)
+        article = read(doc_id)
         support: list[tuple[Reading, tuple[Part, ...]]] = []
         differ: list[tuple[Reading, tuple[Part, ...]]] = []
         for s in said:
-            found = readings(s.parts, s.weights, sentences, rules.window, text)
+            found = article.readings(s, rules.window)
             yes = [r for r in found if supports(r, s, rules)]
             if yes:
                 support.append((_best(yes), s.parts))
@@ -125,8 +143,9 @@ def differs(reading: Reading, said: Said, rules: Rules) -> bool:
 
 
 def _best(found: Sequence[Reading]) -> Reading:
-    """The shortest passage, then the one most about the claim."""
-    return min(found, key=lambda r: (r.size, -r.coverage, r.start))
+    """The text before the headline, then the shortest passage, then the one most about
+    the claim."""
+    return min(found, key=lambda r: (r.headline, r.size, -r.coverage, r.start))
 
 
 def _closeness(reading: Reading) -> tuple[int, float]:

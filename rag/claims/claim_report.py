@@ -47,11 +47,11 @@ def claim_check(
 def _evidence(
     parts: Sequence[Part], r: Reading, judged: Judged, article: Article, n: int, locate: Locate
 ) -> Evidence:
-    span = (r.start, r.end)
+    span = (0, 0) if r.headline else (r.start, r.end)  # a headline cites no words of the text
     support = len(r.found) / max(len(parts), 1)
-    citation = Citation.of(article, n, locate(article.doc_id, r.start), span,
+    citation = Citation.of(article, n, locate(article.doc_id, span[0]), span,
                            1.0 / (judged.rank + 1), support)  # fmt: skip
-    text = article.text
+    text = article.title if r.headline else article.text
     marks = [
         Mark(start=s, end=e, text=text[s:e], kind=parts[i].kind, claimed=parts[i].text)
         for i, spans in sorted(r.found.items())
@@ -65,7 +65,8 @@ def _evidence(
         notes.append(f"claim: {parts[i].text}; article: {shown}")
     marks.sort(key=lambda m: m.start)
     stance = "differs" if notes else "supports"
-    return Evidence(citation=citation, stance=stance, marks=tuple(marks), note="; ".join(notes))
+    return Evidence(citation=citation, stance=stance, marks=tuple(marks), note="; ".join(notes),
+                    headline=r.headline)  # fmt: skip
 
 
 def _summary(parts: Sequence[Part], finding: ClaimFinding, evidence: Sequence[Evidence]) -> str:

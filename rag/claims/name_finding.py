@@ -5,6 +5,8 @@
 - a person named in full once may be named by the last word alone later ("Zuckerberg
   said ..." after "Mark Zuckerberg"), if that word stands alone (not "North Dakota" for
   "South Dakota");
+- a first name by its long form ("Ashton Carter" for "Ash Carter"); a name written with
+  a number by the name alone ("Covid" for "Covid-19"), never with another number;
 - a short acronym only as written, dotted or not, or as its usual long forms ("U.S.",
   "United States" for "US"), never as the lower-case word ("us");
 - a name that is only one item of an enumeration ("Arkansas, Maryland, Missouri, North
@@ -21,6 +23,7 @@ from rag.claims.comparable import Word
 from rag.claims.parts import Part
 
 Span = tuple[int, int]
+_NUMBERED = re.compile(r"-\d+$")  # "Covid-19": the name's number may go unsaid
 _DEMONYMS = ("ian", "an", "ese", "i", "ish", "n")
 GAP = 2  # other words allowed between two words of a name
 _CAP = r"[“\"‘]?[A-Z][\w’'.&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'.&-]*){0,3}"
@@ -35,6 +38,8 @@ def find_name(part: Part, text: str, found: Sequence[Word], in_full_elsewhere: b
         lo, hi = found[0].start, found[-1].end
         return [(m.start(), m.end()) for m in _acronym(part.forms).finditer(text, lo, hi)]
     spans = sequence(part.words, found, GAP, plural=True)
+    if not spans and _NUMBERED.search(part.text) and len(part.words[0]) >= 3:
+        spans = _unnumbered(part.words[:-1], found)
     if not spans and in_full_elsewhere and len(part.words) > 1:
         spans = _alone(part.words[-1], text, found)
     return [s for s in spans if not listed(text, s, found)]
@@ -45,12 +50,13 @@ def sequence(
 ) -> list[Span]:
     """Where ``wanted`` stands in ``found``, in order, with at most ``gap`` other words
     between two of its words (possessives dropped; with ``plural``, the last word may
-    take an s)."""
+    take an s; a first name may be the short form of the one written: "Ash Carter" is
+    "Ashton Carter")."""
     forms = [w.norm.removesuffix("'s") for w in found]
     last = len(wanted) - 1
     spans = []
     for i, form in enumerate(forms):
-        if not _same(form, wanted[0], plural and last == 0):
+        if not _same(form, wanted[0], plural and last == 0) and not _short_for(wanted, form):
             continue
         at, ok = i, True
         for k, word in enumerate(wanted[1:], start=1):
@@ -77,6 +83,21 @@ def _same(form: str, word: str, plural: bool) -> bool:
     return form in (word + "s", word + "es") or form.removesuffix("s") in {
         stem + end for end in _DEMONYMS
     }
+
+
+def _unnumbered(wanted: Sequence[str], found: Sequence[Word]) -> list[Span]:
+    """A name written with a number ("Covid-19") found without it ("zero-Covid"), never
+    with another ("Apollo 13" is not "Apollo-11")."""
+    after = {w.end: found[i + 1] for i, w in enumerate(found[:-1])}
+    return [s for s in sequence(wanted, found, GAP, plural=True)
+            if s[1] not in after or not after[s[1]].norm[:1].isdigit()]  # fmt: skip
+
+
+def _short_for(wanted: Sequence[str], form: str) -> bool:
+    """Is the name's first word a short form of ``form`` ("ash" of "ashton", "chris" of
+    "christopher")? Only in a name of two words or more, whose other words must follow."""
+    first = wanted[0]
+    return len(wanted) > 1 and len(first) >= 3 and form.startswith(first) and form.isalpha()
 
 
 def _alone(surname: str, text: str, found: Sequence[Word]) -> list[Span]:

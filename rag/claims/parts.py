@@ -38,6 +38,7 @@ ALIASES = {
 _LONG_FORMS = {" ".join(long.lower().split()): forms for forms in ALIASES.values()
                for long in forms[2:3]}  # fmt: skip
 """A long form ("United Kingdom") is found as any of its acronym's forms ("Britain")."""
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ -]$")
 _UNIT_WORD = re.compile(r"[ -]+[^\W\d_][\w’'-]*")
 _CALENDAR = frozenset(
     """january february march april may june july august september october november
@@ -57,6 +58,7 @@ class Part:
     words: tuple[str, ...] = ()  # names, quoted words: the words to find
     mention: Mention | None = None  # numbers, dates
     forms: tuple[str, ...] = ()  # acronyms: the ways it is written ("US", "U.S.", ...)
+    named: str = ""  # a number that follows a name ("Artemis 1"): that name's last word
 
     @property
     def value(self) -> str:
@@ -78,12 +80,22 @@ def claim_parts(claim: str, proper: Callable[[str], bool] = lambda word: False) 
         if not _overlaps(mention.start, mention.end, taken):
             end = mention.end + len(with_unit(claim, mention)) - (mention.end - mention.start)
             text = claim[mention.start : end]
-            parts.append(Part(mention.kind, text, mention.start, end, mention=mention))  # type: ignore[arg-type]
+            named = _named_before(claim, mention) if mention.kind == "number" else ""
+            parts.append(Part(mention.kind, text, mention.start, end, mention=mention,  # type: ignore[arg-type]
+                              named=named))  # fmt: skip
     taken = [(p.start, p.end) for p in parts]
     for start, end in sentence_spans(claim):
         found = [w for w in words(claim, start, end) if not _overlaps(w.start, w.end, taken)]
         parts += _names(claim, found, start, proper)
     return sorted(parts, key=lambda p: p.start)
+
+
+def _named_before(claim: str, mention: Mention) -> str:
+    """The capitalised word right before a whole number ("Artemis" of "Artemis 1", "War"
+    of "World War 2"), lower-cased: such a number may be written in Roman numerals."""
+    m = _NAME_BEFORE.search(claim, 0, mention.start)
+    plain = claim[mention.start : mention.end]
+    return m.group(1).lower() if m and plain.isdigit() and len(plain) <= 2 else ""
 
 
 def proper_in(texts: Sequence[str]) -> Callable[[str], bool]:

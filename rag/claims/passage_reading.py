@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rag.claims.comparable import OPPOSITES, Word, conditional, negated_words, words
 from rag.claims.mentions import (
@@ -57,22 +58,31 @@ class Reading:
     conditional: bool = False  # it says "if"
     size: int = 1  # sentences
     apart: bool = False  # its numbers and names stand in different sentences only
+    headline: bool = False  # the passage is the article's headline (offsets into the title)
 
 
 def sentences_of(article: Article) -> list[Sentence]:
     """The article's sentences (boilerplate lines left out), each read for words, terms,
     numbers and dates."""
     text = article.text
-    out = []
-    for lo, hi in kept_regions(text):
-        for start, end in sentence_spans(text, lo, hi):
-            found = tuple(words(text, start, end))
-            mentions = tuple(dates(text, start, end) + numbers(text, start, end))
-            heading = len(found) <= 8 and text[start:end].rstrip()[-1:] not in '.!?”"’:'
-            out.append(Sentence(start, end, found, frozenset(terms(text[start:end])),
-                                mentions, negated_terms(found), heading,
-                                conditional(found)))  # fmt: skip
-    return out
+    return [_sentence(text, start, end)
+            for lo, hi in kept_regions(text)
+            for start, end in sentence_spans(text, lo, hi)]  # fmt: skip
+
+
+def headline_of(article: Article) -> list[Sentence]:
+    """The article's headline as one passage of its own (offsets into the title): a
+    publisher's headline states facts as plainly as its text, and sometimes alone."""
+    title = article.title.strip()
+    return [_sentence(article.title, 0, len(article.title))] if title else []
+
+
+def _sentence(text: str, start: int, end: int) -> Sentence:
+    found = tuple(words(text, start, end))
+    mentions = tuple(dates(text, start, end) + numbers(text, start, end))
+    heading = len(found) <= 8 and text[start:end].rstrip()[-1:] not in '.!?”"’:'
+    return Sentence(start, end, found, frozenset(terms(text[start:end])), mentions,
+                    negated_terms(found), heading, conditional(found))  # fmt: skip
 
 
 def readings(
@@ -165,9 +175,30 @@ def _apart(parts: Sequence[Part], found: dict[int, list[Span]], chunk: Sequence[
 def _find(part: Part, found: Sequence[Word], mentions: Sequence[Mention]) -> list[Span]:
     if part.mention is not None:
         match: Callable[[Mention, Mention], bool] = same_day if part.kind == "date" else same_number
-        return [(m.start, m.end) for m in mentions
-                if m.kind == part.kind and match(part.mention, m)]  # fmt: skip
+        spans = [(m.start, m.end) for m in mentions
+                 if m.kind == part.kind and match(part.mention, m)]  # fmt: skip
+        return spans or _roman(part, found)
     return _quoted_words(part.words, found)
+
+
+def _roman(part: Part, found: Sequence[Word]) -> list[Span]:
+    """A number after a name written in Roman numerals after it: "Artemis I" holds
+    "Artemis 1", "World War II" holds "World War 2"."""
+    if not part.named or part.mention is None:
+        return []
+    numeral = roman(int(part.mention.value)).lower()
+    return [(b.start, b.end) for a, b in pairwise(found)
+            if a.norm == part.named and b.norm == numeral]  # fmt: skip
+
+
+def roman(n: int) -> str:
+    """1 -> "I", 14 -> "XIV" (up to 99)."""
+    out = ""
+    for value, letters in ((90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):  # fmt: skip
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
 
 
 def _listed_out(spans: list[Span], text: str, found: Sequence[Word]) -> list[Span]:

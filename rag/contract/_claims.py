@@ -64,7 +64,8 @@ class ClaimPart(_Record):
 
 
 class Mark(_Record):
-    """A marked span of an evidence passage: offsets into the stored article text."""
+    """A marked span of an evidence passage: offsets into the stored article text (into
+    its title when the passage is the headline)."""
 
     start: int
     end: int
@@ -97,6 +98,21 @@ class Evidence(_Record):
     diff: tuple[WordChange, ...] = Field((), description="Quotes: given vs stored words.")
     note: str = Field("", description="What differs, in words ('claim: 15,000 tons; article: "
                       "1,500 tons').")  # fmt: skip
+    headline: bool = Field(
+        False,
+        description="The passage is the article's headline (citation.title), not its text: "
+        "the citation's span is empty and the marks are offsets into the title.",
+    )
+
+    @property
+    def passage(self) -> str:
+        """The words shown as evidence: the cited text, or the headline."""
+        return self.citation.title if self.headline else self.citation.quote
+
+    @property
+    def offset(self) -> int:
+        """Where :attr:`passage` starts in what the marks' offsets count."""
+        return 0 if self.headline else self.citation.start
 
 
 class ClaimCheck(BaseModel):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.contract import ClaimCheck, ClaimQuery, Query
+from rag.contract import Article, ClaimCheck, ClaimQuery, Evidence, Query
 from rag.desk import Newsdesk
 from services.evaluation.claim_sets import ClaimCase
 from services.evaluation.quote_sets import QuoteCase
@@ -79,14 +79,20 @@ def _timed(desk: Newsdesk, query: ClaimQuery) -> tuple[ClaimCheck, float]:
 def _checked(
     desk: Newsdesk, id_: str, expected: str, got: str, group: str, ms: float, check: ClaimCheck
 ) -> Checked:
-    citations = [e.citation for e in check.evidence]
-    articles = desk.get_articles([c.doc_id for c in citations])
-    valid = sum(
-        1
-        for c in citations
-        if c.doc_id in articles and articles[c.doc_id].text[c.start : c.end] == c.quote
-    )
-    return Checked(id_, expected, got, group, round(ms, 2), len(citations), valid)
+    articles = desk.get_articles([e.citation.doc_id for e in check.evidence])
+    valid = sum(1 for e in check.evidence if _verbatim(e, articles.get(e.citation.doc_id)))
+    return Checked(id_, expected, got, group, round(ms, 2), len(check.evidence), valid)
+
+
+def _verbatim(e: Evidence, article: Article | None) -> bool:
+    """Is the passage the stored words, and each mark the words at its offsets? (A
+    headline's passage is the stored title.)"""
+    if article is None:
+        return False
+    c = e.citation
+    stored = article.title if e.headline else article.text[c.start : c.end]
+    within = article.title if e.headline else article.text
+    return stored == e.passage and all(within[m.start : m.end] == m.text for m in e.marks)
 
 
 def claim_metrics(results: Sequence[Checked]) -> dict[str, Any]:

@@ -54,9 +54,12 @@ def sequence(
     "Ashton Carter")."""
     forms = [w.norm.removesuffix("'s") for w in found]
     last = len(wanted) - 1
+    lead = wanted[0][:1] if len(wanted[0]) > 1 else ""  # every form of it starts so
     spans = []
     for i, form in enumerate(forms):
-        if not _same(form, wanted[0], plural and last == 0) and not _short_for(wanted, form):
+        if not form.startswith(lead) or (
+            not _same(form, wanted[0], plural and last == 0) and not _short_for(wanted, form)
+        ):
             continue
         at, ok = i, True
         for k, word in enumerate(wanted[1:], start=1):

@@ -186,12 +186,12 @@ def _roman(part: Part, found: Sequence[Word]) -> list[Span]:
     "Artemis 1", "World War II" holds "World War 2"."""
     if not part.named or part.mention is None:
         return []
-    numeral = roman(int(part.mention.value)).lower()
+    numeral = _numeral(int(part.mention.value)).lower()
     return [(b.start, b.end) for a, b in pairwise(found)
             if a.norm == part.named and b.norm == numeral]  # fmt: skip
 
 
-def roman(n: int) -> str:
+def _numeral(n: int) -> str:
     """1 -> "I", 14 -> "XIV" (up to 99)."""
     out = ""
     for value, letters in ((90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),

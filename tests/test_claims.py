@@ -334,3 +334,21 @@ def test_a_number_after_a_name_may_be_written_in_roman_numerals() -> None:
     assert claim_in(moon, "NASA's Artemis 2 mission lifted off.").verdict == "not_found"
     war = Article(doc_id="war", text="The veteran served in World War II in the Pacific.")
     assert claim_in(war, "The veteran served in World War 2.").verdict == "supported"
+
+
+def test_a_name_given_in_another_form_holds_its_words() -> None:
+    resigned = Article(doc_id="truss", text="Liz Truss resigned as Britain's prime minister.")
+    assert claim_in(resigned, "The United Kingdom's prime minister resigned.").verdict == (
+        "supported"
+    )
+
+
+def test_a_forecast_or_a_value_not_reached_is_not_the_fact() -> None:
+    gas = Article(doc_id="gas", text="A national average of $5 a gallon could happen next "
+                  "week, analysts said. In May, prices went up 11 cents, approaching the $4 "
+                  "average.")  # fmt: skip
+    assert claim_in(gas, "The national average reached $5 a gallon.").verdict == "not_found"
+    forecast = claim_in(gas, "A national average of $5 a gallon could happen.")
+    assert forecast.verdict == "supported"
+    assert claim_in(gas, "In May, prices went up to the $4 average.").verdict == "not_found"
+    assert claim_in(gas, "Prices went up 11 cents.").verdict == "supported"  # May: a month

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from rag.claims.claim_check import Readable, Rules, Said, judge_claim
 from rag.claims.claim_report import claim_check
-from rag.claims.comparable import conditional, words
+from rag.claims.comparable import hedged, words
 from rag.claims.given import GivenQuote, parse_quote
 from rag.claims.parts import Part, claim_parts, proper_in
 from rag.claims.passage_reading import (
@@ -86,7 +86,7 @@ def _said(claim: str, start: int, end: int, parts: list[Part], idf: Callable[[st
     mine = tuple(p for p in parts if start <= p.start < end)
     weights = context_weights(text, mine, idf)
     found = words(text)
-    return Said(mine, weights, bool(negated_terms(found) & weights.keys()), conditional(found))
+    return Said(mine, weights, bool(negated_terms(found) & weights.keys()), hedged(found, text))
 
 
 def given_quote(text: str, speaker: str = "") -> GivenQuote:

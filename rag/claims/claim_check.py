@@ -4,8 +4,9 @@ worst outcome, so the rules lean to "not found":
 - a passage **supports** a sentence of the claim when it holds every checkable part of it
   (the same names, numbers in the same units, dates, quoted words), is about the same
   subject (most of the sentence's other words, by weight), says "not" exactly where the
-  sentence does, says no word's opposite ("reject" for "approve") and no "if" the sentence
-  does not say; over two sentences, a number must stand in a sentence that names one of
+  sentence does, says no word's opposite ("reject" for "approve") and no "if", "could",
+  "might" or "may" unless the sentence hedges too ("could", "reportedly", "believed to"):
+  "$4 a gallon could happen" is a forecast, not a price; over two sentences, a number must stand in a sentence that names one of
   the claim's names (or opens with a pronoun after one that does): "Bonds set the record
   with 73. ... McGwire and Sosa" does not support "Sosa holds the record with 73";
 - a passage **differs** when it is even more about the same subject (a contradiction is
@@ -51,7 +52,7 @@ class Said:
     parts: tuple[Part, ...]
     weights: dict[str, float]
     negated: bool
-    conditional: bool = False  # it says "if"
+    conditional: bool = False  # it says "if", "could", "reportedly" ...
 
 
 @dataclass(frozen=True)

@@ -100,11 +100,22 @@ def is_negation(word: str) -> bool:
 
 
 CONDITIONS = frozenset("if unless whether".split())
+MODALS = frozenset("could might may".split())
+HEDGES = frozenset("believed expected likely reportedly allegedly possibly probably".split())
 
 
-def conditional(found: Sequence[Word]) -> bool:
-    """Does it say "if" (a measure that "would allow ... if passed" has not passed)?"""
-    return any(w.norm in CONDITIONS for w in found)
+def conditional(found: Sequence[Word], text: str) -> bool:
+    """Does it say "if" (a measure that "would allow ... if passed" has not passed), or
+    "could", "might", "may" (a forecast: "$4 a gallon could happen next week")? The month
+    is "May": only a lower-case "may" counts."""
+    return any(w.norm in CONDITIONS or (w.norm in MODALS and text[w.start : w.start + 1].islower())
+               for w in found)  # fmt: skip
+
+
+def hedged(found: Sequence[Word], text: str) -> bool:
+    """Does a claim itself say it may not be so ("if", "could", "reportedly", "believed to
+    have")? Then a passage that says so too may support it."""
+    return conditional(found, text) or any(w.norm in HEDGES for w in found)
 
 
 def negated_words(found: Sequence[Word], reach: int = 3) -> list[str]:

@@ -56,6 +56,7 @@ _QUALIFIER = re.compile(
     r"estimated|close\s+to|just\s+(?:over|under)|upwards\s+of)\s*$",
     re.IGNORECASE,
 )
+_TOWARD = re.compile(r"\b(?:approaching|nearing)(?:\s+the)?\s*$", re.IGNORECASE)
 _OF = re.compile(r"[\s-]*[^\W\d_][\w’'-]*\s+of\s+(?:the\s+)?([^\W\d_][\w’'-]*)")
 CURRENCY = {"$": "$", "£": "£", "€": "€"}
 SYMBOLS = frozenset({"$", "£", "€", "%", "#"})
@@ -72,6 +73,7 @@ class Mention:
     unit: str = ""  # numbers: "%", "$", "#" (an ordinal) or a stemmed word
     day: tuple[int, int, int] = (0, 0, 0)  # dates: (year, month, day), 0 where not said
     rough: bool = False  # "about", "more than" ...: the number is not exact
+    toward: bool = False  # "approaching $4": a value not reached
     after: tuple[str, ...] = ()  # numbers: the stems of the next few content words
     of: str = ""  # numbers: what the unit is of ("tons of gold" -> "gold")
 
@@ -139,12 +141,13 @@ def numbers(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
 
 
 def _number(text: str, lo: int, hi: int, start: int, end: int, value: float, unit: str) -> Mention:
-    rough = bool(_QUALIFIER.search(text, max(start, lo - 24), lo))
+    toward = bool(_TOWARD.search(text, max(start, lo - 24), lo))
+    rough = toward or bool(_QUALIFIER.search(text, max(start, lo - 24), lo))
     after = tuple(terms(text[hi : min(end, hi + 40)])[:3])
     of = _OF.match(text, hi, end)
     stuff = terms(of.group(1)) if of else []
     return Mention("number", lo, hi, value=value, unit=unit, rough=rough, after=after,
-                   of=stuff[0] if stuff else "")  # fmt: skip
+                   of=stuff[0] if stuff else "", toward=toward)  # fmt: skip
 
 
 def _unit(m: re.Match[str], text: str, end: int) -> str:
@@ -186,10 +189,12 @@ def same_unit(claimed: Mention, found: Mention) -> bool:
 
 
 def same_number(claimed: Mention, found: Mention) -> bool:
-    """The same value (to a millionth), in the claim's unit if it names one."""
+    """The same value (to a millionth), in the claim's unit if it names one, and reached
+    if the claim says so ("approaching $4" is not "$4")."""
     a, b = claimed.value, found.value
     close = abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
-    return close and (not claimed.unit or same_unit(claimed, found))
+    reached = claimed.toward or not found.toward
+    return close and reached and (not claimed.unit or same_unit(claimed, found))
 
 
 def other_number(claimed: Mention, found: Mention) -> bool:

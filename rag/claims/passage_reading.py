@@ -41,7 +41,7 @@ class Sentence:
     mentions: tuple[Mention, ...]  # numbers and dates
     negated: frozenset[str]  # terms a "not", "no" or "never" bears on
     heading: bool = False  # a short line without a stop: it titles what follows it
-    conditional: bool = False  # it says "if", "unless" or "whether"
+    conditional: bool = False  # it says "if", "unless", "whether", "could", "may" ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Reading:
     coverage: float  # share of the claim's context weight the passage holds
     negated: bool  # a "not" bears on one of the claim's words
     contrary: bool = False  # it says the opposite of one of the claim's words
-    conditional: bool = False  # it says "if"
+    conditional: bool = False  # it says "if" or "could"
     size: int = 1  # sentences
     apart: bool = False  # its numbers and names stand in different sentences only
     headline: bool = False  # the passage is the article's headline (offsets into the title)
@@ -82,7 +82,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     mentions = tuple(dates(text, start, end) + numbers(text, start, end))
     heading = len(found) <= 8 and text[start:end].rstrip()[-1:] not in '.!?”"’:'
     return Sentence(start, end, found, frozenset(terms(text[start:end])), mentions,
-                    negated_terms(found), heading, conditional(found))  # fmt: skip
+                    negated_terms(found), heading, conditional(found, text))  # fmt: skip
 
 
 def readings(
@@ -102,13 +102,14 @@ def readings(
     # every passage, so an acronym anywhere in the article counts.
     in_article = {n for n, p in enumerate(parts)
                   if p.forms and everything and find_name(p, text, everything, False)}  # fmt: skip
+    worded = [frozenset(terms(p.text)) for p in parts]
     out = []
     for i in range(len(sentences)):
         for size in range(1, window + 1):
             chunk = sentences[i : i + size]
             if len(chunk) < size or (size > 1 and chunk[-1].heading):
                 break
-            reading = _read(parts, weights, total, chunk, text, in_full, in_article)
+            reading = _read(parts, weights, total, chunk, text, (in_full, in_article), worded)
             if any(reading.found.values()) or (not parts and reading.coverage > 0):
                 out.append(reading)
     return out
@@ -120,9 +121,12 @@ def _read(
     total: float,
     chunk: Sequence[Sentence],
     text: str,
-    in_full: set[int],
-    in_article: set[int],
+    known: tuple[set[int], set[int]],
+    worded: Sequence[frozenset[str]],
 ) -> Reading:
+    """How one passage reads against the claim. ``known``: the parts the article names in
+    full somewhere, and those it holds anywhere; ``worded``: each part's own terms."""
+    in_full, in_article = known
     found_words = [w for s in chunk for w in s.words]
     mentions = [m for s in chunk for m in s.mentions]
     held = frozenset().union(*(s.terms for s in chunk))
@@ -141,6 +145,9 @@ def _read(
             different = _other(part.mention, mentions)
             if different is not None:
                 other[n] = different
+    # a name the passage gives in another of its forms ("Britain" for "United Kingdom",
+    # "U.S." for "US") holds the name's words
+    held = held.union(*(worded[n] for n, spans in found.items() if spans and parts[n].forms))
     coverage = sum(w for t, w in weights.items() if t in held) / total
     denied = any(s.negated & weights.keys() for s in chunk)
     contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)

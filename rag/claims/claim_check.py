@@ -6,9 +6,10 @@ worst outcome, so the rules lean to "not found":
   subject (most of the sentence's other words, by weight), says "not" exactly where the
   sentence does, says no word's opposite ("reject" for "approve") and no "if", "could",
   "might" or "may" unless the sentence hedges too ("could", "reportedly", "believed to"):
-  "$4 a gallon could happen" is a forecast, not a price; over two sentences, a number must stand in a sentence that names one of
-  the claim's names (or opens with a pronoun after one that does): "Bonds set the record
-  with 73. ... McGwire and Sosa" does not support "Sosa holds the record with 73";
+  "$4 a gallon could happen" is a forecast, not a price; over two sentences, a number
+  must stand in a sentence that names one of the claim's names (or opens with a pronoun
+  after one that does): "Bonds set the record with 73. ... McGwire and Sosa" does not
+  support "Sosa holds the record with 73";
 - a passage **differs** when it is even more about the same subject (a contradiction is
   a strong word too), holds every part but those it
   gives another value of the same kind for: another number in the same unit, another date

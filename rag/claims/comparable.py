@@ -100,22 +100,24 @@ def is_negation(word: str) -> bool:
 
 
 CONDITIONS = frozenset("if unless whether".split())
-MODALS = frozenset("could might may".split())
-HEDGES = frozenset("believed expected likely reportedly allegedly possibly probably".split())
+_MODALS = frozenset("could might may".split())
+# a claim that says one of these does not claim certainty (not passage_reading's _HEDGES:
+# those are words a claim's subject is not weighed by)
+_UNSURE = frozenset("believed expected likely reportedly allegedly possibly probably".split())
 
 
 def conditional(found: Sequence[Word], text: str) -> bool:
     """Does it say "if" (a measure that "would allow ... if passed" has not passed), or
     "could", "might", "may" (a forecast: "$4 a gallon could happen next week")? The month
     is "May": only a lower-case "may" counts."""
-    return any(w.norm in CONDITIONS or (w.norm in MODALS and text[w.start : w.start + 1].islower())
+    return any(w.norm in CONDITIONS or (w.norm in _MODALS and text[w.start : w.start + 1].islower())
                for w in found)  # fmt: skip
 
 
 def hedged(found: Sequence[Word], text: str) -> bool:
     """Does a claim itself say it may not be so ("if", "could", "reportedly", "believed to
     have")? Then a passage that says so too may support it."""
-    return conditional(found, text) or any(w.norm in HEDGES for w in found)
+    return conditional(found, text) or any(w.norm in _UNSURE for w in found)
 
 
 def negated_words(found: Sequence[Word], reach: int = 3) -> list[str]:

@@ -352,3 +352,24 @@ def test_a_forecast_or_a_value_not_reached_is_not_the_fact() -> None:
     assert forecast.verdict == "supported"
     assert claim_in(gas, "In May, prices went up to the $4 average.").verdict == "not_found"
     assert claim_in(gas, "Prices went up 11 cents.").verdict == "supported"  # May: a month
+
+
+def test_an_acronym_is_found_written_out() -> None:
+    camp = Article(doc_id="camp", text="Biden went to Camp Hale to designate a World War II "
+                   "training ground as a monument. The National Rifle Association "
+                   "objected.")  # fmt: skip
+    assert claim_in(camp, "Camp Hale is a WWII training ground.").verdict == "supported"
+    assert claim_in(camp, "The NRA objected.").verdict == "supported"
+    assert claim_in(camp, "Camp Hale is a WWI training ground.").verdict == "not_found"
+    assert claim_in(camp, "The NAACP objected.").verdict == "not_found"
+
+
+def test_he_or_it_must_stand_with_a_name_of_the_sentence_before() -> None:
+    camp = Article(doc_id="camp", text="Biden designated Camp Hale in Colorado as a national "
+                   "monument on Wednesday. It was a training ground. Utah is home to the Bears "
+                   "Ears monument, which Trump downsized.")  # fmt: skip
+    said = "Biden designated Camp Hale as a monument. It is in {}."
+    assert claim_in(camp, said.format("Colorado")).verdict == "supported"
+    assert claim_in(camp, said.format("Utah")).verdict == "not_found"
+    assert claim_in(camp, "Biden designated Camp Hale as a monument. Utah is home to the "
+                    "Bears Ears monument.").verdict == "supported"  # fmt: skip

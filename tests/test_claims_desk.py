@@ -158,6 +158,8 @@ def test_markdown_export_footnotes_the_evidence() -> None:
          "Volodymyr Zelensky was named person of the year.", "substituted"),
         ("Where is Mar-a-Lago located?", "Florida", "Where is Mar-a-Lago located — Florida.",
          "appended"),
+        ("Which of the following grocery items has seen the biggest increase?", "Eggs",
+         "Eggs has seen the biggest increase.", "substituted"),
     ],
 )  # fmt: skip
 def test_a_question_and_a_choice_make_a_claim(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from itertools import pairwise
 
 from rag.claims.claim_check import Readable, Rules, Said, judge_claim
 from rag.claims.claim_report import claim_check
@@ -61,7 +63,8 @@ class ClaimChecker:
         """supported, contradicted, mixed or not_found, with the passages that show it."""
         stored = [d for d in order if d in articles]
         parts = claim_parts(claim, proper_in([articles[d].text for d in stored]))
-        said = [_said(claim, start, end, parts, idf) for start, end in sentence_spans(claim)]
+        spans = sentence_spans(claim)
+        said = _referring([_said(claim, a, b, parts, idf) for a, b in spans], claim, spans)
         finding = judge_claim(said, stored, lambda d: self.readable(articles[d]), self.rules)
         return claim_check(claim, parts, finding, articles, locate, self.max_evidence)
 
@@ -87,6 +90,21 @@ def _said(claim: str, start: int, end: int, parts: list[Part], idf: Callable[[st
     weights = context_weights(text, mine, idf)
     found = words(text)
     return Said(mine, weights, bool(negated_terms(found) & weights.keys()), hedged(found, text))
+
+
+def _referring(said: list[Said], claim: str, spans: Sequence[tuple[int, int]]) -> list[Said]:
+    """Each sentence that says "he", "she", "it" or "they", with the names of the sentence
+    before as what it refers to (one of them must stand in its passage)."""
+    out = said[:1]
+    for (before, now), (start, end) in zip(pairwise(said), spans[1:], strict=True):
+        names = tuple(p for p in before.parts if p.kind == "name")
+        spoken = {w.norm for w in words(claim, start, end)}
+        refers = bool(names) and bool(spoken & _PRONOUNS)
+        out.append(replace(now, referents=names) if refers else now)
+    return out
+
+
+_PRONOUNS = frozenset("he she it they him them his her its their".split())
 
 
 def given_quote(text: str, speaker: str = "") -> GivenQuote:

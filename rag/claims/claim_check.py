@@ -9,7 +9,9 @@ worst outcome, so the rules lean to "not found":
   "$4 a gallon could happen" is a forecast, not a price; over two sentences, a number
   must stand in a sentence that names one of the claim's names (or opens with a pronoun
   after one that does): "Bonds set the record with 73. ... McGwire and Sosa" does not
-  support "Sosa holds the record with 73";
+  support "Sosa holds the record with 73"; a sentence that says "he", "it" or "they" is
+  held only by a passage that also names one of the names of the sentence before it
+  ("Biden designated Camp Hale. It is in Colorado." is not held by "Utah is home to ...");
 - a passage **differs** when it is even more about the same subject (a contradiction is
   a strong word too), holds every part but those it
   gives another value of the same kind for: another number in the same unit, another date
@@ -30,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from rag.claims.name_finding import find_name
 from rag.claims.parts import Part
 from rag.claims.passage_reading import Reading, Sentence, readings
 from rag.contract import ClaimVerdict
@@ -54,6 +57,7 @@ class Said:
     weights: dict[str, float]
     negated: bool
     conditional: bool = False  # it says "if", "could", "reportedly" ...
+    referents: tuple[Part, ...] = ()  # its "he", "it": the names of the sentence before
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,22 @@ class Readable:
     headline: Sequence[Sentence] = ()
 
     def readings(self, said: Said, window: int) -> list[Reading]:
-        """The text's passages, then the headline alone (never joined to the text)."""
+        """The text's passages, then the headline alone (never joined to the text); for a
+        sentence that says "he" or "it" of what the one before names, only passages that
+        name one of those names too ("Where is it located? Utah" is not held by any
+        passage naming Utah)."""
         found = readings(said.parts, said.weights, self.sentences, window, self.text)
         heads = readings(said.parts, said.weights, self.headline, 1, self.title)
-        return found + [replace(r, headline=True) for r in heads]
+        out = found + [replace(r, headline=True) for r in heads]
+        if said.referents:
+            out = [r for r in out if self._names_one(said.referents, r)]
+        return out
+
+    def _names_one(self, names: Sequence[Part], reading: Reading) -> bool:
+        text, sentences = (self.title, self.headline) if reading.headline else (
+            self.text, self.sentences)  # fmt: skip
+        held = [w for s in sentences if reading.start <= s.start < reading.end for w in s.words]
+        return any(find_name(p, text, held, True) for p in names) if held else False
 
 
 def judge_claim(

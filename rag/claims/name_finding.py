@@ -9,6 +9,10 @@
   a number by the name alone ("Covid" for "Covid-19"), never with another number;
 - a short acronym only as written, dotted or not, or as its usual long forms ("U.S.",
   "United States" for "US"), never as the lower-case word ("us");
+- a longer acronym as written or spelled out by the capitals of a name ("World War II"
+  for "WWII", "National Rifle Association" for "NRA"), and a name found so, or in another
+  of its forms, holds its words for the passage's coverage (found by its last word alone,
+  it does not: "Day" is not "Presidents' Day");
 - a name that is only one item of an enumeration ("Arkansas, Maryland, Missouri, North
   Dakota and South Dakota") is not singled out, so it does not count as found.
 """
@@ -42,6 +46,8 @@ def find_name(part: Part, text: str, found: Sequence[Word], in_full_elsewhere: b
         spans = _unnumbered(part.words[:-1], found)
     if not spans and in_full_elsewhere and len(part.words) > 1:
         spans = _alone(part.words[-1], text, found)
+    if not spans and len(part.words) == 1 and _INITIALS.fullmatch(part.text):
+        spans = _spelled(part.text, text, found)
     return [s for s in spans if not listed(text, s, found)]
 
 
@@ -114,6 +120,37 @@ def _alone(surname: str, text: str, found: Sequence[Word]) -> list[Span]:
         if not (joined and before is not None and text[before.start].isupper()):
             spans.append((w.start, w.end))
     return spans
+
+
+def _spelled(acronym: str, text: str, found: Sequence[Word]) -> list[Span]:
+    """An acronym written out: capitalised words in a row whose first letters spell it,
+    "of", "and" or "the" between them, a Roman numeral kept whole ("World War II" for
+    "WWII", "National Rifle Association" for "NRA")."""
+    spans = []
+    for i in range(len(found)):
+        end = _spell(acronym, text, found, i)
+        if end is not None:
+            spans.append((found[i].start, found[end].end))
+    return spans
+
+
+def _spell(acronym: str, text: str, found: Sequence[Word], i: int) -> int | None:
+    """The index of the last word spelling ``acronym`` from word ``i``, if they do."""
+    at, j = 0, i
+    while j < len(found) and at < len(acronym):
+        raw = text[found[j].start : found[j].end]
+        if _ROMAN.fullmatch(raw) and j > i:  # a numeral is the acronym's end, whole
+            return j if raw == acronym[at:] else None
+        if raw[:1] == acronym[at] and raw[:1].isupper():
+            at += 1
+        elif not (j > i and raw in ("of", "and", "the", "&")):
+            return None
+        j += 1
+    return j - 1 if at == len(acronym) and j > i + 1 else None
+
+
+_INITIALS = re.compile(r"[A-Z]{3,6}|[A-Z]{2,4}I{1,3}")  # "NATO", "WWII": no lower case
+_ROMAN = re.compile(r"I{1,3}|IV|V|VI{1,3}")
 
 
 def listed(text: str, span: Span, found: Sequence[Word]) -> bool:

@@ -146,14 +146,25 @@ def _read(
             if different is not None:
                 other[n] = different
     # a name the passage gives in another of its forms ("Britain" for "United Kingdom",
-    # "U.S." for "US") holds the name's words
-    held = held.union(*(worded[n] for n, spans in found.items() if spans and parts[n].forms))
+    # "U.S." for "US", "World War II" for "WWII", "Ashton" for "Ash") holds its words
+    held = held.union(*(worded[n] for n, spans in found.items()
+                        if _whole(parts[n], spans, found_words)))  # fmt: skip
     coverage = sum(w for t, w in weights.items() if t in held) / total
     denied = any(s.negated & weights.keys() for s in chunk)
     contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)
     return Reading(chunk[0].start, chunk[-1].end, found, other, coverage, denied, contrary,
                    any(s.conditional for s in chunk), len(chunk),
                    _apart(parts, found, chunk))  # fmt: skip
+
+
+def _whole(part: Part, spans: Sequence[Span], found: Sequence[Word]) -> bool:
+    """Is the name found whole: in one of its other forms, or in as many words as it has
+    (not "Lago" alone for "Mar-a-Lago", "Day" for "Presidents' Day")?"""
+    if part.kind != "name" or not spans:
+        return False
+    return bool(part.forms) or any(
+        sum(a <= w.start < b for w in found) >= len(part.words) for a, b in spans
+    )
 
 
 def _apart(parts: Sequence[Part], found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:

@@ -10,8 +10,9 @@ and counted (``ClaimCase.rule``):
   -> "<choice> ...";
 - ``appended``: otherwise the question's sentence, without its question mark, then the
   choice: "Where is Mar-a-Lago located — Florida".
-Sentences before the asking one ("Meta CEO Mark Zuckerberg announced layoffs this week.")
-stay in the claim: they are part of what is claimed.
+A quiz's "which of the following" is read as "which". Sentences before the asking one
+("Meta CEO Mark Zuckerberg announced layoffs this week.") stay in the claim: they are
+part of what is claimed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rag.text import STOPWORDS, normalise_date, sentence_spans
 Expected = Literal["supported", "not_supported"]
 _WH = re.compile(r"\b(?P<wh>[Ww]hich|[Ww]hat)\s+(?P<rest>.*)", re.DOTALL)
 _HOW = re.compile(r"\b[Hh]ow\s+(?P<what>many|much|soon|long|old)\b\s*")
+_OF_THE_FOLLOWING = re.compile(r"\b([Ww]hich|[Ww]hat)\s+of\s+the\s+following\b")
 _WHO = re.compile(r"^(?P<lead>.*?)\b[Ww]ho\s+(?=\w)")
 _NOT_NOUN = (
     STOPWORDS
@@ -97,6 +99,7 @@ def to_claim(question: str, choice: str) -> tuple[str, str]:
     spans = sentence_spans(text) or [(0, len(text))]
     asking = next((s for s in spans if text[s[0] : s[1]].rstrip().endswith("?")), spans[-1])
     before, sentence = text[: asking[0]], text[asking[0] : asking[1]].rstrip().rstrip("?.")
+    sentence = _OF_THE_FOLLOWING.sub(r"\1", sentence)  # the quiz's words, not the claim's
     choice = " ".join(choice.split()).rstrip(".")
     made = _substituted(sentence, choice)
     if made is not None:

@@ -373,3 +373,24 @@ def test_he_or_it_must_stand_with_a_name_of_the_sentence_before() -> None:
     assert claim_in(camp, said.format("Utah")).verdict == "not_found"
     assert claim_in(camp, "Biden designated Camp Hale as a monument. Utah is home to the "
                     "Bears Ears monument.").verdict == "supported"  # fmt: skip
+
+
+def test_a_place_the_claim_is_set_in_may_stand_anywhere_in_the_article() -> None:
+    volcano = Article(doc_id="volcano", text="Sakurajima erupted in Japan on Sunday. Ash rose "
+                      "over the bay. Roads were shut. The eruption prompted a Level 5 alert, the "
+                      "highest level.")  # fmt: skip
+    assert claim_in(volcano, "An eruption in Japan prompted a Level 5 alert.").verdict == (
+        "supported"
+    )
+    assert claim_in(volcano, "An eruption in Chile prompted a Level 5 alert.").verdict == (
+        "not_found"
+    )
+    assert claim_in(volcano, "Sakurajima prompted a Level 5 alert.").verdict == "not_found"
+
+
+def test_a_passage_giving_the_figure_roughly_does_not_differ_by_its_other_figures() -> None:
+    poll = Article(doc_id="poll", text="A 59% majority of US adults disapprove of the ruling, "
+                   "with 41% approving, the poll showed.")  # fmt: skip
+    assert claim_in(poll, "60% of US adults disapprove of the ruling.").verdict == "not_found"
+    assert claim_in(poll, "59% of US adults disapprove of the ruling.").verdict == "supported"
+    assert claim_in(poll, "90% of US adults disapprove of the ruling.").verdict == "not_found"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.claims.comparable import Word, words
 from rag.claims.mentions import SYMBOLS, Mention, dates, numbers
@@ -38,6 +38,7 @@ ALIASES = {
 _LONG_FORMS = {" ".join(long.lower().split()): forms for forms in ALIASES.values()
                for long in forms[2:3]}  # fmt: skip
 """A long form ("United Kingdom") is found as any of its acronym's forms ("Britain")."""
+_IN = re.compile(r"\b(?:[Ii]n|across)\s+(?:the\s+)?$")
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ -]$")
 _UNIT_WORD = re.compile(r"[ -]+[^\W\d_][\w’'-]*")
 _CALENDAR = frozenset(
@@ -59,6 +60,7 @@ class Part:
     mention: Mention | None = None  # numbers, dates
     forms: tuple[str, ...] = ()  # acronyms: the ways it is written ("US", "U.S.", ...)
     named: str = ""  # a number that follows a name ("Artemis 1"): that name's last word
+    setting: bool = False  # a place the claim sets itself in ("in Japan"): see _settings
 
     @property
     def value(self) -> str:
@@ -87,7 +89,19 @@ def claim_parts(claim: str, proper: Callable[[str], bool] = lambda word: False) 
     for start, end in sentence_spans(claim):
         found = [w for w in words(claim, start, end) if not _overlaps(w.start, w.end, taken)]
         parts += _names(claim, found, start, proper)
-    return sorted(parts, key=lambda p: p.start)
+    return _settings(claim, sorted(parts, key=lambda p: p.start))
+
+
+def _settings(claim: str, parts: list[Part]) -> list[Part]:
+    """Names after "in" or "across" ("a volcano in Japan", "in San Francisco, California")
+    set the claim in a place: an article names its setting once, seldom in every passage,
+    so it may stand anywhere in the article (:mod:`rag.claims.passage_reading`)."""
+    out: list[Part] = []
+    for part in parts:
+        after_in = _IN.search(claim, 0, part.start) is not None
+        after_place = bool(out) and out[-1].setting and claim[out[-1].end : part.start] == ", "
+        out.append(replace(part, setting=part.kind == "name" and (after_in or after_place)))
+    return out
 
 
 def _named_before(claim: str, mention: Mention) -> str:

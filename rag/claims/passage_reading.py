@@ -21,6 +21,7 @@ from rag.claims.mentions import (
     other_number,
     same_day,
     same_number,
+    same_unit,
 )
 from rag.claims.name_finding import GAP, find_name, listed, sequence
 from rag.claims.parts import Part
@@ -145,6 +146,8 @@ def _read(
             different = _other(part.mention, mentions)
             if different is not None:
                 other[n] = different
+    if any(found.values()):  # the claim's setting, named elsewhere in the article
+        found.update((n, []) for n in in_full if n not in found and parts[n].setting)
     # a name the passage gives in another of its forms ("Britain" for "United Kingdom",
     # "U.S." for "US", "World War II" for "WWII", "Ashton" for "Ash") holds its words
     held = held.union(*(worded[n] for n, spans in found.items()
@@ -233,11 +236,15 @@ def _quoted_words(wanted: Sequence[str], found: Sequence[Word]) -> list[Span]:
 
 def _other(claimed: Mention, mentions: Sequence[Mention]) -> Mention | None:
     """The passage's value of the same kind that differs from the claim's, if it gives
-    exactly one such value."""
+    exactly one such value and none close to the claim's ("a 59% majority disapprove, with
+    41% approving" gives 60% roughly: 41% is of something else)."""
     if claimed.kind == "date":
         others = [m for m in mentions if m.kind == "date" and other_day(claimed, m)]
     else:
-        others = [m for m in mentions if m.kind == "number" and other_number(claimed, m)]
+        same = [m for m in mentions if m.kind == "number" and same_unit(claimed, m)]
+        if any(not other_number(claimed, m) for m in same):
+            return None
+        others = [m for m in same if other_number(claimed, m)]
     values = {m.normal for m in others}
     return others[0] if len(values) == 1 else None
 

@@ -394,3 +394,34 @@ def test_a_passage_giving_the_figure_roughly_does_not_differ_by_its_other_figure
     assert claim_in(poll, "60% of US adults disapprove of the ruling.").verdict == "not_found"
     assert claim_in(poll, "59% of US adults disapprove of the ruling.").verdict == "supported"
     assert claim_in(poll, "90% of US adults disapprove of the ruling.").verdict == "not_found"
+
+
+def test_it_never_refers_to_a_titled_person_and_stands_with_the_part() -> None:
+    camp = Article(doc_id="camp", text="Biden designated Camp Hale in Colorado as a monument "
+                   "on Wednesday. It was a training ground. Later, President Biden flew to "
+                   "California for a rally.")  # fmt: skip
+    said = "President Biden designated Camp Hale as a monument. It is located in {}."
+    assert claim_in(camp, said.format("Colorado")).verdict == "supported"
+    assert claim_in(camp, said.format("California")).verdict == "not_found"
+    assert claim_in(camp, "Camp Hale is in California.").verdict == "not_found"
+
+
+def test_a_setting_counts_only_at_the_top_and_a_region_with_its_place() -> None:
+    late = Article(doc_id="late", text="An eruption prompted a Level 5 alert on Sunday. Ash "
+                   "rose over the bay. Roads were shut. Tourists later left Japan.")  # fmt: skip
+    in_japan = "An eruption in Japan prompted a Level 5 alert."
+    assert claim_in(late, in_japan).verdict == "not_found"
+    attack = Article(doc_id="attack", text="The attack took place at the couple's San "
+                     "Francisco home on Friday. Police arrived. A man was held. Officials in "
+                     "California said more.")  # fmt: skip
+    said = "In San Francisco, {} the attack took place at the couple's home."
+    assert claim_in(attack, said.format("California")).verdict == "supported"
+    assert claim_in(attack, said.format("Texas")).verdict == "not_found"
+    top = Article(doc_id="top", text="Officials from California watched on Wednesday. It "
+                  "rained. Biden designated Camp Hale, a training ground, as a "
+                  "monument.")  # fmt: skip
+    assert claim_in(top, "Camp Hale, a training ground, is in California.").verdict == (
+        "not_found"  # "is in" claims the place: not a setting
+    )
+    assert claim_in(top, "Biden in California designated Camp Hale, a training ground, as "
+                    "a monument.").verdict == "supported"  # fmt: skip

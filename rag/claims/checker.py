@@ -16,7 +16,7 @@ from rag.claims.claim_check import Readable, Rules, Said, judge_claim
 from rag.claims.claim_report import claim_check
 from rag.claims.comparable import hedged, words
 from rag.claims.given import GivenQuote, parse_quote
-from rag.claims.parts import Part, claim_parts, proper_in
+from rag.claims.parts import Part, claim_parts, proper_in, titled
 from rag.claims.passage_reading import (
     context_weights,
     headline_of,
@@ -97,14 +97,16 @@ def _referring(said: list[Said], claim: str, spans: Sequence[tuple[int, int]]) -
     before as what it refers to (one of them must stand in its passage)."""
     out = said[:1]
     for (before, now), (start, end) in zip(pairwise(said), spans[1:], strict=True):
-        names = tuple(p for p in before.parts if p.kind == "name")
         spoken = {w.norm for w in words(claim, start, end)}
-        refers = bool(names) and bool(spoken & _PRONOUNS)
+        names = tuple(p for p in before.parts if p.kind == "name"
+                      and (spoken & _PEOPLE or not titled(claim, p)))  # fmt: skip
+        refers = bool(names) and bool(spoken & (_PEOPLE | _THINGS))
         out.append(replace(now, referents=names) if refers else now)
     return out
 
 
-_PRONOUNS = frozenset("he she it they him them his her its their".split())
+_PEOPLE = frozenset("he she they him them his her their".split())
+_THINGS = frozenset("it its".split())  # never a person named with a title ("President Biden")
 
 
 def given_quote(text: str, speaker: str = "") -> GivenQuote:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from rag.claims.name_finding import find_name
 from rag.claims.parts import Part
-from rag.claims.passage_reading import Reading, Sentence, readings
+from rag.claims.passage_reading import PRONOUNS, Reading, Sentence, readings
 from rag.contract import ClaimVerdict
 
 ALL_WORDS = 0.95  # the context share a sentence without parts needs
@@ -91,7 +91,8 @@ class Readable:
         sentence that says "he" or "it" of what the one before names, only passages that
         name one of those names too ("Where is it located? Utah" is not held by any
         passage naming Utah)."""
-        found = readings(said.parts, said.weights, self.sentences, window, self.text)
+        found = readings(said.parts, said.weights, self.sentences, window, self.text,
+                         self.headline)  # fmt: skip
         heads = readings(said.parts, said.weights, self.headline, 1, self.title)
         out = found + [replace(r, headline=True) for r in heads]
         if said.referents:
@@ -99,10 +100,20 @@ class Readable:
         return out
 
     def _names_one(self, names: Sequence[Part], reading: Reading) -> bool:
+        """Does a sentence of the passage that holds one of the claim sentence's parts
+        name one of ``names`` too (or the sentence before, when it opens with "it")?"""
         text, sentences = (self.title, self.headline) if reading.headline else (
             self.text, self.sentences)  # fmt: skip
-        held = [w for s in sentences if reading.start <= s.start < reading.end for w in s.words]
-        return any(find_name(p, text, held, True) for p in names) if held else False
+        chunk = [s for s in sentences if reading.start <= s.start < reading.end]
+        spans = [a for found in reading.found.values() for a, _ in found]
+        for i, s in enumerate(chunk):
+            if not any(s.start <= a < s.end for a in spans):
+                continue
+            told = chunk[i - 1 : i + 1] if i and s.words and s.words[0].norm in PRONOUNS else [s]
+            held = [w for t in told for w in t.words]
+            if any(find_name(p, text, held, True) for p in names):
+                return True
+        return False
 
 
 def judge_claim(

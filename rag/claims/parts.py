@@ -38,7 +38,10 @@ ALIASES = {
 _LONG_FORMS = {" ".join(long.lower().split()): forms for forms in ALIASES.values()
                for long in forms[2:3]}  # fmt: skip
 """A long form ("United Kingdom") is found as any of its acronym's forms ("Britain")."""
-_IN = re.compile(r"\b(?:[Ii]n|across)\s+(?:the\s+)?$")
+_IN = re.compile(  # "in", not after "is" or "located": "Camp Hale is in Utah" claims a place
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!located )(?<!situated )(?<!based )"
+    r"\b(?:[Ii]n|across)\s+(?:the\s+)?$"
+)
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ -]$")
 _UNIT_WORD = re.compile(r"[ -]+[^\W\d_][\w’'-]*")
 _CALENDAR = frozenset(
@@ -61,6 +64,7 @@ class Part:
     forms: tuple[str, ...] = ()  # acronyms: the ways it is written ("US", "U.S.", ...)
     named: str = ""  # a number that follows a name ("Artemis 1"): that name's last word
     setting: bool = False  # a place the claim sets itself in ("in Japan"): see _settings
+    region: bool = False  # a place naming the one before it ("San Francisco, California")
 
     @property
     def value(self) -> str:
@@ -95,13 +99,22 @@ def claim_parts(claim: str, proper: Callable[[str], bool] = lambda word: False) 
 def _settings(claim: str, parts: list[Part]) -> list[Part]:
     """Names after "in" or "across" ("a volcano in Japan", "in San Francisco, California")
     set the claim in a place: an article names its setting once, seldom in every passage,
-    so it may stand anywhere in the article (:mod:`rag.claims.passage_reading`)."""
+    so it may stand at its top (:mod:`rag.claims.passage_reading`); the region after a
+    place and a comma ("California") is held where the place is found. "Is in", "located
+    in" claim the place instead: that must be found."""
     out: list[Part] = []
     for part in parts:
         after_in = _IN.search(claim, 0, part.start) is not None
-        after_place = bool(out) and out[-1].setting and claim[out[-1].end : part.start] == ", "
-        out.append(replace(part, setting=part.kind == "name" and (after_in or after_place)))
+        region = bool(out) and out[-1].setting and claim[out[-1].end : part.start] == ", "
+        named = part.kind == "name"
+        out.append(replace(part, setting=named and (after_in or region), region=named and region))
     return out
+
+
+def titled(claim: str, part: Part) -> bool:
+    """Does a person's title stand right before the name ("President Biden")?"""
+    before = claim[: part.start].split()
+    return bool(before) and before[-1].lower().strip(".,") in TITLES
 
 
 def _named_before(claim: str, mention: Mention) -> str:

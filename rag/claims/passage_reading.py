@@ -29,6 +29,7 @@ from rag.contract import Article
 from rag.text import kept_regions, sentence_spans, terms
 
 Span = tuple[int, int]
+LEDE = 3  # the sentences at an article's top that set its scene (dateline, lede)
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ def readings(
     sentences: Sequence[Sentence],
     window: int,
     text: str,
+    lead: Sequence[Sentence] = (),
 ) -> list[Reading]:
     """Every passage of up to ``window`` sentences of the article (``text``) that holds at
-    least one part (or, for a claim without parts, any of its context)."""
+    least one part (or, for a claim without parts, any of its context); ``lead``: the
+    headline, which sets the scene with the first sentences."""
     total = sum(weights.values()) or 1.0
     everything = [w for s in sentences for w in s.words]
     names = [(n, p) for n, p in enumerate(parts) if p.kind == "name" and not p.forms]
@@ -103,6 +106,10 @@ def readings(
     # every passage, so an acronym anywhere in the article counts.
     in_article = {n for n, p in enumerate(parts)
                   if p.forms and everything and find_name(p, text, everything, False)}  # fmt: skip
+    # the place a claim is set in ("in Japan") counts when the article's top names it: a
+    # dateline or a lede sets the scene once for every passage after it
+    top = [w for s in [*lead, *sentences[:LEDE]] for w in s.words]
+    set_in = {n for n, p in names if p.setting and sequence(p.words, top, GAP, plural=True)}
     worded = [frozenset(terms(p.text)) for p in parts]
     out = []
     for i in range(len(sentences)):
@@ -110,7 +117,8 @@ def readings(
             chunk = sentences[i : i + size]
             if len(chunk) < size or (size > 1 and chunk[-1].heading):
                 break
-            reading = _read(parts, weights, total, chunk, text, (in_full, in_article), worded)
+            known = (in_full, in_article, set_in)
+            reading = _read(parts, weights, total, chunk, text, known, worded)
             if any(reading.found.values()) or (not parts and reading.coverage > 0):
                 out.append(reading)
     return out
@@ -122,12 +130,13 @@ def _read(
     total: float,
     chunk: Sequence[Sentence],
     text: str,
-    known: tuple[set[int], set[int]],
+    known: tuple[set[int], set[int], set[int]],
     worded: Sequence[frozenset[str]],
 ) -> Reading:
     """How one passage reads against the claim. ``known``: the parts the article names in
-    full somewhere, and those it holds anywhere; ``worded``: each part's own terms."""
-    in_full, in_article = known
+    full somewhere, those it holds anywhere, and the places its top sets it in;
+    ``worded``: each part's own terms."""
+    in_full, in_article, set_in = known
     found_words = [w for s in chunk for w in s.words]
     mentions = [m for s in chunk for m in s.mentions]
     held = frozenset().union(*(s.terms for s in chunk))
@@ -146,8 +155,10 @@ def _read(
             different = _other(part.mention, mentions)
             if different is not None:
                 other[n] = different
-    if any(found.values()):  # the claim's setting, named elsewhere in the article
-        found.update((n, []) for n in in_full if n not in found and parts[n].setting)
+    if any(found.values()):  # the claim's setting, named at the article's top
+        found.update((n, []) for n in set_in if n not in found)
+        found.update((n, []) for n in in_full
+                     if parts[n].region and n not in found and found.get(n - 1))  # fmt: skip
     # a name the passage gives in another of its forms ("Britain" for "United Kingdom",
     # "U.S." for "US", "World War II" for "WWII", "Ashton" for "Ash") holds its words
     held = held.union(*(worded[n] for n, spans in found.items()
@@ -187,7 +198,7 @@ def _apart(parts: Sequence[Part], found: dict[int, list[Span]], chunk: Sequence[
     names: set[int] = set()
     for i, s in enumerate(chunk):
         says = last_words & {w.norm for w in s.words}
-        goes_on = i - 1 in names and bool(s.words) and s.words[0].norm in _PRONOUNS
+        goes_on = i - 1 in names and bool(s.words) and s.words[0].norm in PRONOUNS
         if says or goes_on:
             names.add(i)
     return bool(numbers and names) and not numbers & names
@@ -257,9 +268,11 @@ def negated_terms(found: Sequence[Word]) -> frozenset[str]:
 def context_weights(
     claim: str, parts: Sequence[Part], idf: Callable[[str], float]
 ) -> dict[str, float]:
-    """The claim's content terms (numbers left out: they are parts), weighted by rarity."""
-    hedges = _HEDGES
-    words_ = [t for t in terms(claim) if not t[:1].isdigit() and t not in hedges]
+    """The claim's content terms (numbers left out: they are parts), weighted by rarity;
+    not its hedges of time and amount ("recently", "approximately") nor the words that only
+    say where a thing is or what it is called ("located", "named"): news writes "Camp Hale
+    in Colorado" and "storm Nicole"."""
+    words_ = [t for t in terms(claim) if not t[:1].isdigit() and t not in _UNWEIGHED]
     return {t: max(idf(t), 0.0) for t in dict.fromkeys(words_)}
 
 
@@ -273,5 +286,7 @@ def _opposites() -> dict[str, frozenset[str]]:
 
 
 OPPOSITE = _opposites()  # stemmed: "approv" -> {"reject"}
-_PRONOUNS = frozenset("he she it they his her its their him them".split())
+PRONOUNS = frozenset("he she it they his her its their him them".split())
 _HEDGES = frozenset(terms("recently recent latest currently now approximately reportedly"))
+_LINKS = frozenset(terms("located situated called named name known"))
+_UNWEIGHED = _HEDGES | _LINKS

@@ -425,3 +425,12 @@ def test_a_setting_counts_only_at_the_top_and_a_region_with_its_place() -> None:
     )
     assert claim_in(top, "Biden in California designated Camp Hale, a training ground, as "
                     "a monument.").verdict == "supported"  # fmt: skip
+
+
+def test_a_question_states_nothing() -> None:
+    quiz = Article(doc_id="quiz", text="Disney this week stopped selling what in Australia? "
+                   "Did Disney stop selling DVDs at 5,000 stores?")  # fmt: skip
+    assert claim_in(quiz, "Disney this week stopped selling DVDs in Australia.").verdict == (
+        "not_found"
+    )
+    assert claim_in(quiz, "Disney stopped selling DVDs at 4,000 stores.").verdict == "not_found"

@@ -157,14 +157,14 @@ def supports(reading: Reading, said: Said, rules: Rules) -> bool:
         return False
     if reading.conditional and not said.conditional:
         return False  # "would allow ... if passed" is not "allowed"
-    if reading.apart:
-        return False  # the number is said of something else than the claim's names
+    if reading.apart or reading.asks:
+        return False  # the number is said of something else; a question states nothing
     return reading.coverage >= (rules.min_coverage if said.parts else ALL_WORDS)
 
 
 def differs(reading: Reading, said: Said, rules: Rules) -> bool:
     """Every part held but those with another value given, and at least one of those."""
-    if not reading.other or reading.negated != said.negated:
+    if not reading.other or reading.negated != said.negated or reading.asks:
         return False
     held = set(reading.found) | set(reading.other)
     about = min(1.0, rules.min_coverage + DIFFER_MARGIN)

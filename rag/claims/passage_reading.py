@@ -44,6 +44,7 @@ class Sentence:
     negated: frozenset[str]  # terms a "not", "no" or "never" bears on
     heading: bool = False  # a short line without a stop: it titles what follows it
     conditional: bool = False  # it says "if", "unless", "whether", "could", "may" ...
+    asks: bool = False  # a question: it states nothing
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Reading:
     size: int = 1  # sentences
     apart: bool = False  # its numbers and names stand in different sentences only
     headline: bool = False  # the passage is the article's headline (offsets into the title)
+    asks: bool = False  # the sentences holding its parts are questions
 
 
 def sentences_of(article: Article) -> list[Sentence]:
@@ -83,8 +85,9 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     found = tuple(words(text, start, end))
     mentions = tuple(dates(text, start, end) + numbers(text, start, end))
     heading = len(found) <= 8 and text[start:end].rstrip()[-1:] not in '.!?”"’:'
+    asks = text[start:end].rstrip().rstrip('”"’').endswith("?")
     return Sentence(start, end, found, frozenset(terms(text[start:end])), mentions,
-                    negated_terms(found), heading, conditional(found, text))  # fmt: skip
+                    negated_terms(found), heading, conditional(found, text), asks)  # fmt: skip
 
 
 def readings(
@@ -168,7 +171,14 @@ def _read(
     contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)
     return Reading(chunk[0].start, chunk[-1].end, found, other, coverage, denied, contrary,
                    any(s.conditional for s in chunk), len(chunk),
-                   _apart(parts, found, chunk))  # fmt: skip
+                   _apart(parts, found, chunk), asks=_asks(found, chunk))  # fmt: skip
+
+
+def _asks(found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:
+    """Is every sentence that holds a part a question? ("Disney stopped selling what in
+    Australia?" states nothing.)"""
+    holding = [s for s in chunk if any(s.start <= a < s.end for v in found.values() for a, _ in v)]
+    return bool(holding) and all(s.asks for s in holding)
 
 
 def _whole(part: Part, spans: Sequence[Span], found: Sequence[Word]) -> bool:

@@ -5,6 +5,7 @@ and the verdicts on the seed article, including the ones that must *not* be give
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -286,10 +287,10 @@ QUAKE = Article(
 )
 
 
-def claim_in(article: Article, text: str) -> ClaimCheck:
+def claim_in(article: Article, text: str, as_of: date | None = None) -> ClaimCheck:
     idf: Callable[[str], float] = lambda term: 1.0  # noqa: E731
     check = _checker().claim(text, [article.doc_id], {article.doc_id: article}, idf,
-                             lambda d, o: "chunk")  # fmt: skip
+                             lambda d, o: "chunk", as_of)  # fmt: skip
     _verbatim(check, article)
     return check
 
@@ -434,3 +435,21 @@ def test_a_question_states_nothing() -> None:
         "not_found"
     )
     assert claim_in(quiz, "Disney stopped selling DVDs at 4,000 stores.").verdict == "not_found"
+
+
+def test_this_week_is_not_held_by_a_sentence_of_another_year() -> None:
+    vote = Article(doc_id="vote", text="Voters in South Dakota approved legalization in "
+                   "2020, the state said.")  # fmt: skip
+    said = "Voters in South Dakota approved legalization this week."
+    assert claim_in(vote, said, date(2022, 11, 11)).verdict == "not_found"
+    assert claim_in(vote, said, date(2020, 11, 6)).verdict == "supported"
+    assert claim_in(vote, "Voters in South Dakota approved legalization in 2020.",
+                    date(2022, 11, 11)).verdict == "supported"  # fmt: skip
+
+
+def test_a_place_opening_a_newspaper_name_is_not_the_place() -> None:
+    search = Article(doc_id="search", text="FBI agents searched Mar-a-Lago on Monday, the New "
+                     "York Times reported.")  # fmt: skip
+    said = "FBI agents searched Mar-a-Lago on Monday. It is located in New York."
+    assert claim_in(search, said).verdict == "not_found"
+    assert claim_in(search, "FBI agents in New York searched Mar-a-Lago.").verdict == ("not_found")

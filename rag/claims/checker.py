@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from itertools import pairwise
 
 from rag.claims.claim_check import Readable, Rules, Said, judge_claim
@@ -27,7 +28,7 @@ from rag.claims.quote_check import QuotesOf, find, judge
 from rag.claims.quote_report import quote_check
 from rag.contract import Article, ClaimCheck
 from rag.errors import QueryError
-from rag.text import sentence_spans
+from rag.text import question_window, sentence_spans
 
 Locate = Callable[[str, int], str]
 CACHED = 256  # articles whose sentences are kept
@@ -59,12 +60,14 @@ class ClaimChecker:
         articles: Mapping[str, Article],
         idf: Callable[[str], float],
         locate: Locate,
+        as_of: date | None = None,
     ) -> ClaimCheck:
-        """supported, contradicted, mixed or not_found, with the passages that show it."""
+        """supported, contradicted, mixed or not_found, with the passages that show it;
+        ``as_of``: the day "this week" or "on Monday" in the claim count back from."""
         stored = [d for d in order if d in articles]
         parts = claim_parts(claim, proper_in([articles[d].text for d in stored]))
         spans = sentence_spans(claim)
-        said = _referring([_said(claim, a, b, parts, idf) for a, b in spans], claim, spans)
+        said = _referring([_said(claim, a, b, parts, idf, as_of) for a, b in spans], claim, spans)
         finding = judge_claim(said, stored, lambda d: self.readable(articles[d]), self.rules)
         return claim_check(claim, parts, finding, articles, locate, self.max_evidence)
 
@@ -83,13 +86,25 @@ class ClaimChecker:
         return found
 
 
-def _said(claim: str, start: int, end: int, parts: list[Part], idf: Callable[[str], float]) -> Said:
-    """One sentence of the claim: its parts, the weights of its words, its "not"."""
+def _said(
+    claim: str,
+    start: int,
+    end: int,
+    parts: list[Part],
+    idf: Callable[[str], float],
+    as_of: date | None,
+) -> Said:
+    """One sentence of the claim: its parts, the weights of its words, its "not", and the
+    years its "this week" or "recently" means."""
     text = claim[start:end]
     mine = tuple(p for p in parts if start <= p.start < end)
     weights = context_weights(text, mine, idf)
     found = words(text)
-    return Said(mine, weights, bool(negated_terms(found) & weights.keys()), hedged(found, text))
+    window = question_window(text, as_of) if as_of is not None else None
+    dated = any(p.kind == "date" for p in mine)
+    years = (window.start.year, window.end.year) if window and not dated else None
+    return Said(mine, weights, bool(negated_terms(found) & weights.keys()), hedged(found, text),
+                years=years)  # fmt: skip
 
 
 def _referring(said: list[Said], claim: str, spans: Sequence[tuple[int, int]]) -> list[Said]:

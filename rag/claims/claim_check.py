@@ -58,6 +58,7 @@ class Said:
     negated: bool
     conditional: bool = False  # it says "if", "could", "reportedly" ...
     referents: tuple[Part, ...] = ()  # its "he", "it": the names of the sentence before
+    years: tuple[int, int] | None = None  # "this week", "recently": the years that means
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,24 @@ class Readable:
         name one of those names too ("Where is it located? Utah" is not held by any
         passage naming Utah)."""
         found = readings(said.parts, said.weights, self.sentences, window, self.text,
-                         self.headline)  # fmt: skip
+                         (self.title, self.headline))  # fmt: skip
         heads = readings(said.parts, said.weights, self.headline, 1, self.title)
         out = found + [replace(r, headline=True) for r in heads]
         if said.referents:
             out = [r for r in out if self._names_one(said.referents, r)]
+        if said.years is not None:
+            out = [r for r in out if not self._of_another_year(said.years, r)]
         return out
+
+    def _of_another_year(self, years: tuple[int, int], reading: Reading) -> bool:
+        """Does every sentence of the passage that holds one of the claim's parts name a
+        year outside ``years``? ("Legalization had passed in South Dakota in 2020" is not
+        what "this week" claims.)"""
+        sentences = self.headline if reading.headline else self.sentences
+        spans = [a for found in reading.found.values() for a, _ in found]
+        holding = [s for s in sentences if reading.start <= s.start < reading.end
+                   and any(s.start <= a < s.end for a in spans)]  # fmt: skip
+        return bool(holding) and all(_another_year(s, years) for s in holding)
 
     def _names_one(self, names: Sequence[Part], reading: Reading) -> bool:
         """Does a sentence of the passage that holds one of the claim sentence's parts
@@ -114,6 +127,11 @@ class Readable:
             if any(find_name(p, text, held, True) for p in names):
                 return True
         return False
+
+
+def _another_year(sentence: Sentence, years: tuple[int, int]) -> bool:
+    return any(m.kind == "date" and m.day[0] > 0 and not years[0] <= m.day[0] <= years[1]
+               for m in sentence.mentions)  # fmt: skip
 
 
 def judge_claim(

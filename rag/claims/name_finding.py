@@ -48,7 +48,20 @@ def find_name(part: Part, text: str, found: Sequence[Word], in_full_elsewhere: b
         spans = _alone(part.words[-1], text, found)
     if not spans and len(part.words) == 1 and _INITIALS.fullmatch(part.text):
         spans = _spelled(part.text, text, found)
-    return [s for s in spans if not listed(text, s, found)]
+    return [s for s in spans if not listed(text, s, found) and not _masthead(text, s)]
+
+
+def _masthead(text: str, span: Span) -> bool:
+    """Does the name open a newspaper's ("New York Times", "Washington Post")? News cites
+    its peers everywhere, and such a place is not the place."""
+    m = _PRESS.match(text, span[1])
+    return m is not None
+
+
+_PRESS = re.compile(
+    r" (?:Daily )?(?:Times|Post|Journal|Tribune|Herald|Chronicle|Globe|Gazette|Examiner|"
+    r"Inquirer|Observer|Telegraph|Dispatch|Courier|Register|Express)\b"
+)
 
 
 def sequence(

@@ -96,11 +96,11 @@ def readings(
     sentences: Sequence[Sentence],
     window: int,
     text: str,
-    lead: Sequence[Sentence] = (),
+    lead: tuple[str, Sequence[Sentence]] = ("", ()),
 ) -> list[Reading]:
     """Every passage of up to ``window`` sentences of the article (``text``) that holds at
     least one part (or, for a claim without parts, any of its context); ``lead``: the
-    headline, which sets the scene with the first sentences."""
+    title and its sentence, which set the scene with the first sentences."""
     total = sum(weights.values()) or 1.0
     everything = [w for s in sentences for w in s.words]
     names = [(n, p) for n, p in enumerate(parts) if p.kind == "name" and not p.forms]
@@ -111,8 +111,7 @@ def readings(
                   if p.forms and everything and find_name(p, text, everything, False)}  # fmt: skip
     # the place a claim is set in ("in Japan") counts when the article's top names it: a
     # dateline or a lede sets the scene once for every passage after it
-    top = [w for s in [*lead, *sentences[:LEDE]] for w in s.words]
-    set_in = {n for n, p in names if p.setting and sequence(p.words, top, GAP, plural=True)}
+    set_in = {n for n, p in names if p.setting and _at_top(p, text, sentences, lead)}
     worded = [frozenset(terms(p.text)) for p in parts]
     out = []
     for i in range(len(sentences)):
@@ -179,6 +178,16 @@ def _asks(found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:
     Australia?" states nothing.)"""
     holding = [s for s in chunk if any(s.start <= a < s.end for v in found.values() for a, _ in v)]
     return bool(holding) and all(s.asks for s in holding)
+
+
+def _at_top(part: Part, text: str, sentences: Sequence[Sentence],
+            lead: tuple[str, Sequence[Sentence]]) -> bool:  # fmt: skip
+    """Does the headline or the article's first sentences name the place?"""
+    title, heads = lead
+    head = [w for s in heads for w in s.words]
+    top = [w for s in sentences[:LEDE] for w in s.words]
+    return bool((head and find_name(part, title, head, False))
+                or (top and find_name(part, text, top, False)))  # fmt: skip
 
 
 def _whole(part: Part, spans: Sequence[Span], found: Sequence[Word]) -> bool:

@@ -62,7 +62,7 @@ class ClaimDesk:
                 check = self.checker.quote(given, order, articles, grounds.locate)
             else:
                 check = self.checker.claim(
-                    query.claim, order, articles, grounds.idf, grounds.locate
+                    query.claim, order, articles, grounds.idf, grounds.locate, query.as_of
                 )
             found = _passages(hits, articles) if given is None and mode == "llm" else []
         if given is None and mode == "llm" and self.judge is not None:

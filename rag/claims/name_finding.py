@@ -46,7 +46,12 @@ def find_name(part: Part, text: str, found: Sequence[Word], in_full_elsewhere: b
         spans = _unnumbered(part.words[:-1], found)
     if not spans and in_full_elsewhere and len(part.words) > 1:
         spans = _alone(part.words[-1], text, found)
-    if not spans and len(part.words) == 1 and _INITIALS.fullmatch(part.text):
+    if (
+        not spans
+        and len(part.words) == 1
+        and part.text.isupper()
+        and _INITIALS.fullmatch(part.text)
+    ):
         spans = _spelled(part.text, text, found)
     return [s for s in spans if not listed(text, s, found) and not _masthead(text, s)]
 
@@ -140,7 +145,9 @@ def _spelled(acronym: str, text: str, found: Sequence[Word]) -> list[Span]:
     "of", "and" or "the" between them, a Roman numeral kept whole ("World War II" for
     "WWII", "National Rifle Association" for "NRA")."""
     spans = []
-    for i in range(len(found)):
+    for i, word in enumerate(found):
+        if text[word.start] != acronym[0]:
+            continue
         end = _spell(acronym, text, found, i)
         if end is not None:
             spans.append((found[i].start, found[end].end))

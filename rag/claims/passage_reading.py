@@ -8,6 +8,7 @@ evidence marks exactly what was found.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -112,6 +113,7 @@ def readings(
     # the place a claim is set in ("in Japan") counts when the article's top names it: a
     # dateline or a lede sets the scene once for every passage after it
     set_in = {n for n, p in names if p.setting and _at_top(p, text, sentences, lead)}
+    regions = {n for n in in_full if parts[n].region}
     worded = [frozenset(terms(p.text)) for p in parts]
     out = []
     for i in range(len(sentences)):
@@ -119,7 +121,7 @@ def readings(
             chunk = sentences[i : i + size]
             if len(chunk) < size or (size > 1 and chunk[-1].heading):
                 break
-            known = (in_full, in_article, set_in)
+            known = (in_full, in_article, set_in, regions)
             reading = _read(parts, weights, total, chunk, text, known, worded)
             if any(reading.found.values()) or (not parts and reading.coverage > 0):
                 out.append(reading)
@@ -132,13 +134,13 @@ def _read(
     total: float,
     chunk: Sequence[Sentence],
     text: str,
-    known: tuple[set[int], set[int], set[int]],
+    known: tuple[set[int], set[int], set[int], set[int]],
     worded: Sequence[frozenset[str]],
 ) -> Reading:
     """How one passage reads against the claim. ``known``: the parts the article names in
-    full somewhere, those it holds anywhere, and the places its top sets it in;
-    ``worded``: each part's own terms."""
-    in_full, in_article, set_in = known
+    full somewhere, those it holds anywhere, the places its top sets it in, and the
+    regions it names; ``worded``: each part's own terms."""
+    in_full, in_article, set_in, regions = known
     found_words = [w for s in chunk for w in s.words]
     mentions = [m for s in chunk for m in s.mentions]
     held = frozenset().union(*(s.terms for s in chunk))
@@ -157,14 +159,13 @@ def _read(
             different = _other(part.mention, mentions)
             if different is not None:
                 other[n] = different
-    if any(found.values()):  # the claim's setting, named at the article's top
+    if (set_in or regions) and any(found.values()):  # the setting, named at the top
         found.update((n, []) for n in set_in if n not in found)
-        found.update((n, []) for n in in_full
-                     if parts[n].region and n not in found and found.get(n - 1))  # fmt: skip
+        found.update((n, []) for n in regions if n not in found and found.get(n - 1))
     # a name the passage gives in another of its forms ("Britain" for "United Kingdom",
     # "U.S." for "US", "World War II" for "WWII", "Ashton" for "Ash") holds its words
     held = held.union(*(worded[n] for n, spans in found.items()
-                        if _whole(parts[n], spans, found_words)))  # fmt: skip
+                        if spans and _whole(parts[n], spans, found_words)))  # fmt: skip
     coverage = sum(w for t, w in weights.items() if t in held) / total
     denied = any(s.negated & weights.keys() for s in chunk)
     contrary = any(t not in held and OPPOSITE[t] & held for t in weights if t in OPPOSITE)
@@ -176,6 +177,8 @@ def _read(
 def _asks(found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:
     """Is every sentence that holds a part a question? ("Disney stopped selling what in
     Australia?" states nothing.)"""
+    if not any(s.asks for s in chunk):
+        return False
     holding = [s for s in chunk if any(s.start <= a < s.end for v in found.values() for a, _ in v)]
     return bool(holding) and all(s.asks for s in holding)
 
@@ -195,9 +198,11 @@ def _whole(part: Part, spans: Sequence[Span], found: Sequence[Word]) -> bool:
     (not "Lago" alone for "Mar-a-Lago", "Day" for "Presidents' Day")?"""
     if part.kind != "name" or not spans:
         return False
-    return bool(part.forms) or any(
-        sum(a <= w.start < b for w in found) >= len(part.words) for a, b in spans
-    )
+    if part.forms or len(part.words) == 1:
+        return True
+    starts = [w.start for w in found]
+    return any(bisect_left(starts, b) - bisect_left(starts, a) >= len(part.words)
+               for a, b in spans)  # fmt: skip
 
 
 def _apart(parts: Sequence[Part], found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:

@@ -376,7 +376,7 @@ def test_he_or_it_must_stand_with_a_name_of_the_sentence_before() -> None:
                     "Bears Ears monument.").verdict == "supported"  # fmt: skip
 
 
-def test_a_place_the_claim_is_set_in_may_stand_anywhere_in_the_article() -> None:
+def test_a_place_the_claim_is_set_in_may_stand_at_the_article_top() -> None:
     volcano = Article(doc_id="volcano", text="Sakurajima erupted in Japan on Sunday. Ash rose "
                       "over the bay. Roads were shut. The eruption prompted a Level 5 alert, the "
                       "highest level.")  # fmt: skip

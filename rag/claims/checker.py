@@ -19,6 +19,7 @@ from rag.claims.comparable import hedged, words
 from rag.claims.given import GivenQuote, parse_quote
 from rag.claims.parts import Part, claim_parts, proper_in, titled
 from rag.claims.passage_reading import (
+    PRONOUNS,
     context_weights,
     headline_of,
     negated_terms,
@@ -120,8 +121,8 @@ def _referring(said: list[Said], claim: str, spans: Sequence[tuple[int, int]]) -
     return out
 
 
-_PEOPLE = frozenset("he she they him them his her their".split())
 _THINGS = frozenset("it its".split())  # never a person named with a title ("President Biden")
+_PEOPLE = PRONOUNS - _THINGS
 
 
 def given_quote(text: str, speaker: str = "") -> GivenQuote:

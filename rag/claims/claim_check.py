@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from rag.claims.name_finding import find_name
 from rag.claims.parts import Part
-from rag.claims.passage_reading import PRONOUNS, Reading, Sentence, readings
+from rag.claims.passage_reading import PRONOUNS, Reading, Sentence, holding, readings
 from rag.contract import ClaimVerdict
 
 ALL_WORDS = 0.95  # the context share a sentence without parts needs
@@ -106,27 +106,25 @@ class Readable:
         """Does every sentence of the passage that holds one of the claim's parts name a
         year outside ``years``? ("Legalization had passed in South Dakota in 2020" is not
         what "this week" claims.)"""
-        sentences = self.headline if reading.headline else self.sentences
-        spans = [a for found in reading.found.values() for a, _ in found]
-        holding = [s for s in sentences if reading.start <= s.start < reading.end
-                   and any(s.start <= a < s.end for a in spans)]  # fmt: skip
-        return bool(holding) and all(_another_year(s, years) for s in holding)
+        held = holding(reading.found, self._passage(reading)[1])
+        return bool(held) and all(_another_year(s, years) for s in held)
 
     def _names_one(self, names: Sequence[Part], reading: Reading) -> bool:
         """Does a sentence of the passage that holds one of the claim sentence's parts
         name one of ``names`` too (or the sentence before, when it opens with "it")?"""
-        text, sentences = (self.title, self.headline) if reading.headline else (
-            self.text, self.sentences)  # fmt: skip
-        chunk = [s for s in sentences if reading.start <= s.start < reading.end]
-        spans = [a for found in reading.found.values() for a, _ in found]
-        for i, s in enumerate(chunk):
-            if not any(s.start <= a < s.end for a in spans):
-                continue
+        text, chunk = self._passage(reading)
+        for s in holding(reading.found, chunk):
+            i = chunk.index(s)
             told = chunk[i - 1 : i + 1] if i and s.words and s.words[0].norm in PRONOUNS else [s]
-            held = [w for t in told for w in t.words]
-            if any(find_name(p, text, held, True) for p in names):
+            if any(find_name(p, text, [w for t in told for w in t.words], True) for p in names):
                 return True
         return False
+
+    def _passage(self, reading: Reading) -> tuple[str, list[Sentence]]:
+        """The text a reading's offsets are into, and the reading's sentences."""
+        text, sentences = (self.title, self.headline) if reading.headline else (
+            self.text, self.sentences)  # fmt: skip
+        return text, [s for s in sentences if reading.start <= s.start < reading.end]
 
 
 def _another_year(sentence: Sentence, years: tuple[int, int]) -> bool:

@@ -179,8 +179,14 @@ def _asks(found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> bool:
     Australia?" states nothing.)"""
     if not any(s.asks for s in chunk):
         return False
-    holding = [s for s in chunk if any(s.start <= a < s.end for v in found.values() for a, _ in v)]
-    return bool(holding) and all(s.asks for s in holding)
+    held = holding(found, chunk)
+    return bool(held) and all(s.asks for s in held)
+
+
+def holding(found: dict[int, list[Span]], chunk: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences of a passage that hold one of the parts ``found`` in it."""
+    starts = [a for spans in found.values() for a, _ in spans]
+    return [s for s in chunk if any(s.start <= a < s.end for a in starts)]
 
 
 def _at_top(part: Part, text: str, sentences: Sequence[Sentence],

@@ -59,8 +59,7 @@ def find_name(part: Part, text: str, found: Sequence[Word], in_full_elsewhere: b
 def _masthead(text: str, span: Span) -> bool:
     """Does the name open a newspaper's ("New York Times", "Washington Post")? News cites
     its peers everywhere, and such a place is not the place."""
-    m = _PRESS.match(text, span[1])
-    return m is not None
+    return _PRESS.match(text, span[1]) is not None
 
 
 _PRESS = re.compile(
@@ -150,7 +149,7 @@ def _spelled(acronym: str, text: str, found: Sequence[Word]) -> list[Span]:
             continue
         end = _spell(acronym, text, found, i)
         if end is not None:
-            spans.append((found[i].start, found[end].end))
+            spans.append((word.start, found[end].end))
     return spans
 
 

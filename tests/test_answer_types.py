@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.kinds import wanted
+from rag.answering.kinds import of_kind, wanted
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
 from rag.embedding import Embedder
 from rag.text import SpacyTagger
+from rag.text import entities as entities_module
 from services.settings import Settings
 from tests.fakes import DictStore
 
@@ -59,6 +60,25 @@ def test_the_tagger_knows_a_country_from_a_person(tagger: SpacyTagger) -> None:
     assert labels == {"United States": "GPE", "Federal Reserve": "ORG", "Dmitry Peskov": "PERSON"}
 
 
+def test_the_entity_recogniser_alone_finds_what_the_whole_pipeline_finds(
+    tagger: SpacyTagger,
+) -> None:
+    """The tagger leaves out the pipeline's shared token-vector component (the recogniser
+    has its own): its entities must be those of the pipeline with every part loaded."""
+    import spacy
+
+    texts = [
+        "Kremlin spokesman Dmitry Peskov told reporters in Moscow on Tuesday that 40% of "
+        "the $2 billion fund would go to Rosatom.",
+        "The Houston Astros beat the Philadelphia Phillies 4-1 in the World Series.",
+        FERRY,
+    ]
+    whole = spacy.load(entities_module.SPACY_MODEL)
+    expected = [[(e.text, e.label_) for e in doc.ents] for doc in whole.pipe(texts)]
+    assert [[(e.text, e.label) for e in found] for found in tagger.tag(texts)] == expected
+    assert any(expected)
+
+
 def test_a_country_the_model_takes_for_a_person_is_a_place(tagger: SpacyTagger) -> None:
     """spaCy's small model tags "Sri Lanka" PERSON here; a "which country" question would
     then never be answered by it."""
@@ -96,3 +116,52 @@ def test_a_same_topic_passage_without_the_kind_is_refused(typed_desk: Newsdesk) 
     answer = typed_desk.ask("Who won the men's singles final at Wimbledon?")
     assert not answer.found and answer.citations == []
     assert typed_desk.ask("Why was the start of the men's singles final delayed?").found
+
+
+SURVEY = (
+    "The survey of 2,000 adults in Norland was carried out by the statistics office in "
+    "May. About two-thirds of adults in Norland own a bicycle, the survey found. Bicycle "
+    "ownership in Norland has been studied by the office ever since."
+)
+
+
+def test_a_share_written_as_a_fraction_answers_what_percentage(
+    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+) -> None:
+    """News writes a share as "two-thirds" as often as "68%": a "what percentage"
+    question is answered by it, not refused for want of a percent sign."""
+    percent = of_kind("percent")
+    assert percent.met_by("CARDINAL", "About two-thirds") and percent.met_by("DATE", "a quarter")
+    assert not percent.met_by("ORDINAL", "third") and not percent.met_by("DATE", "the second half")
+    desk = build(settings, embedder, DictStore(embedder.model_id), tagger=tagger)
+    desk.ingest([ArticleInput(text=SURVEY, title="Bicycles in Norland", doc_id="survey")])
+    answer = desk.ask("What percentage of adults in Norland own a bicycle?")
+    assert answer.found and "two-thirds" in answer.citations[0].quote
+
+
+def test_the_same_sentence_in_two_articles_is_cited_once(
+    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+) -> None:
+    """A wire sentence printed by two publishers answers once: the second copy adds
+    nothing for the reader and would crowd out a sentence that does."""
+    shared = "The Norland ferry agreement was signed by Maria Lindqvist in Gothenburg."
+    desk = build(settings, embedder, DictStore(embedder.model_id), tagger=tagger)
+    desk.ingest(
+        [
+            ArticleInput(
+                text=f"Harbour officials welcomed the news on Friday. {shared} Crews will "
+                "start the first routes in spring.",
+                title="Ferry deal done",
+                doc_id="wire-a",
+            ),
+            ArticleInput(
+                text=f"{shared} Opponents of the plan said they would appeal to the regional "
+                "court next month.",
+                title="Ferry deal faces appeal",
+                doc_id="wire-b",
+            ),
+        ]
+    )
+    answer = desk.ask("Who signed the Norland ferry agreement?")
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert shared in quotes and len(quotes) == len(set(quotes))

@@ -87,6 +87,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )  # fmt: skip
 
 
+# A share written as a fraction ("About two-thirds of the population", "Half of adults"):
+# the tagger calls it a number (or a date: "a quarter"), but it answers "what percentage".
+_FRACTION = re.compile(
+    r"^(?:(?:about|nearly|almost|roughly|around|over|under|some|more than|less than|just "
+    r"over|just under)\s+)?(?:half|(?:one|two|three|four|a)[- ](?:half|thirds?|quarters?|"
+    r"fifths?|tenths?))$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Wanted:
     """The kind of answer a question wants: a name, the labels that hold it, and whether
@@ -98,6 +108,11 @@ class Wanted:
 
     def __bool__(self) -> bool:
         return bool(self.labels)
+
+    def met_by(self, label: str, text: str) -> bool:
+        """Is an entity so labelled and worded an answer of this kind? A percentage may be
+        written as a fraction of the whole."""
+        return label in self.labels or (self.kind == "percent" and bool(_FRACTION.match(text)))
 
 
 def wanted(sentence: str) -> Wanted:

@@ -13,7 +13,8 @@ date, a number...) is refused when no shortlisted sentence holds a new one: a pa
 about the same event that does not name the winner does not answer "who won". Any
 question is refused when the best score is below ``answer.min_score``. When some
 shortlisted sentences hold the kind asked for, only they are ranked; further sentences
-are cited only when they score near the best (``answer.keep_ratio``).
+are cited only when they score near the best (``answer.keep_ratio``) and say something
+not cited already (the same words in two articles are cited once, from the better).
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ class Candidate:
 
     def score(self, weights: RankWeights) -> float:
         return sum(float(getattr(weights, name)) * v for name, v in self.signals().items())
+
+    @property
+    def words(self) -> str:
+        """The words the passage cites, spacing aside (a wire story's sentence may stand in
+        two articles: cited once)."""
+        s = self.supported.sentence
+        runs_on = self.kind == 0.5 and s.next is not None
+        return " ".join(f"{s.text} {s.next.text if runs_on and s.next else ''}".split())
 
     def passage(self, score: float) -> Passage:
         """The span to cite: the sentence, run on into the next when only that holds the
@@ -86,10 +95,12 @@ def choose(
     if best < settings.min_score:
         return []
     kept: list[Passage] = []
+    said: set[str] = set()
     for value, candidate in scored:
         if value < best * settings.keep_ratio or len(kept) >= settings.max_sentences:
             break
         passage = candidate.passage(value)
-        if not any(overlaps(passage, k) for k in kept):
+        if candidate.words not in said and not any(overlaps(passage, k) for k in kept):
             kept.append(passage)
+            said.add(candidate.words)
     return kept

@@ -34,7 +34,7 @@ _NUMERIC = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|"
-    r"thousands|million|millions|billion|billions|trillion|half|quarter)\b",
+    r"thousands|million|millions|billion|billions|trillion|half|quarters?|thirds?|fifths?)\b",
     re.IGNORECASE,
 )
 _CAPITAL = re.compile(r"\b[A-Z][\w’'\-]*")
@@ -122,7 +122,8 @@ class CloseReader:
         out = []
         for s in sentences:
             found = tagged.get((s.doc_id, s.text), ())
-            out.append([e for e in found if e.label in wants.labels and not asked.names(e.text)])
+            new = [e for e in found if wants.met_by(e.label, e.text) and not asked.names(e.text)]
+            out.append(new)
         return out
 
     def entities(self, sentences: Sequence[Sentence]) -> dict[tuple[str, str], tuple[Entity, ...]]:

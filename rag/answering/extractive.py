@@ -46,6 +46,7 @@ from rag.search import Hit
 from rag.text import EntityTagger, kept_regions, sentence_spans, terms
 
 _WORD = re.compile(r"[\w’']+(?:-[\w’']+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # as the term tokenizer reads numbers
 NOTHING_FOUND = "Nothing found: no passage in the indexed articles answers this question."
 
 
@@ -213,24 +214,22 @@ class ExtractiveAnswerer:
 
 def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sentence]:
     """Sentences of the article's kept paragraphs (those overlapping ``within``, when
-    given), each knowing its paragraph's terms, its article's terms and words, and the
+    given), each knowing its paragraph's terms, its article's words and numbers, and the
     sentence after it (across paragraphs too: a list item, or the answer after a
-    question-like lead)."""
+    question-like lead). Paragraphs outside ``within`` are not split nor stemmed: only
+    their words and numbers count (what a question's names are looked up in)."""
     title = frozenset(terms(article.title))
     regions = kept_regions(article.text)
     rows: list[tuple[int, int, frozenset[str], frozenset[str]]] = []
-    every = [title]  # the terms of the title and of each kept paragraph
     for start, end in regions:
         if within is not None and not (start < within[1] and within[0] < end):
-            every.append(frozenset(terms(article.text[start:end])))
             continue
         spans = sentence_spans(article.text, start, end)
         own = [frozenset(terms(article.text[s:e])) for s, e in spans]
-        context = title.union(*own)
-        every.append(context)  # a paragraph's sentences hold all its terms: not counted twice
+        context = title.union(*own)  # a paragraph's sentences hold all its terms
         rows += [(s, e, words, context) for (s, e), words in zip(spans, own, strict=True)]
-    whole = frozenset().union(*every)
     kept = "\n".join([article.title, *(article.text[s:e] for s, e in regions)])
+    numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(kept))
     written = {m.group() for m in _WORD.finditer(kept)}  # each word once: articles repeat them
     names = frozenset({names_of(w).lower() for w in written} | acronyms(kept))
     following: Sentence | None = None
@@ -239,7 +238,7 @@ def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sente
         s, e, own_terms, context = rows[index]
         text = article.text[s:e]
         following = Sentence(
-            article.doc_id, s, e, text, own_terms, context, whole, names, 0, following, index
+            article.doc_id, s, e, text, own_terms, context, numbers, names, 0, following, index
         )
         out.append(following)
     return out[::-1]

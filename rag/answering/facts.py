@@ -34,7 +34,7 @@ class Sentence:
     text: str
     terms: frozenset[str]
     context: frozenset[str]  # terms of its paragraph and its article's title
-    article: frozenset[str]  # terms of its whole article
+    numbers: frozenset[str]  # the numbers its article (title too) writes, without commas
     names: frozenset[str]  # the words of its article as written (hyphenated ones whole), lower
     rank: int  # of its article among the retrieved ones (0 = first)
     next: Sentence | None = None  # the sentence after it, in the same article
@@ -109,7 +109,7 @@ def _named(entity: str, sentence: Sentence) -> bool:
     if entity[0].isdigit():
         number = entity.replace(",", "")
         spelt = _SPELT.get(number)  # "1 billion" is written "one billion" as often
-        return any(_same_number(number, w) for w in sentence.article) or spelt in sentence.names
+        return any(_same_number(number, w) for w in sentence.numbers) or spelt in sentence.names
     names, name = sentence.names, entity.lower()
     if name in names:
         return True

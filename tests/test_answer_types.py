@@ -165,3 +165,58 @@ def test_the_same_sentence_in_two_articles_is_cited_once(
     answer = desk.ask("Who signed the Norland ferry agreement?")
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
     assert shared in quotes and len(quotes) == len(set(quotes))
+
+
+def _desk_of(settings: Settings, embedder: Embedder, tagger: SpacyTagger, **texts: str) -> Newsdesk:
+    desk = build(settings, embedder, DictStore(embedder.model_id), tagger=tagger)
+    desk.ingest(
+        [ArticleInput(text=t, title=d.replace("_", " "), doc_id=d) for d, t in texts.items()]
+    )
+    return desk
+
+
+def test_a_sentence_that_does_not_say_who_won_does_not_answer_who_won(
+    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+) -> None:
+    """A preview names players without saying who won: "who won" is refused, and
+    answered once an article says who did."""
+    preview = (
+        "The 2021 Norland Masters runs from April 8 to April 11 at Lakeside Golf Club. "
+        "Anna Berg and Carla Diaz lead the field of the 2021 Norland Masters this week."
+    )
+    desk = _desk_of(settings, embedder, tagger, Masters_preview=preview)
+    assert not desk.ask("Who won the 2021 Norland Masters?").found
+    result = "Carla Diaz won the 2021 Norland Masters by two strokes on Sunday."
+    desk = _desk_of(settings, embedder, tagger, Masters_preview=preview, Masters_result=result)
+    answer = desk.ask("Who won the 2021 Norland Masters?")
+    assert answer.found and "Carla Diaz won" in answer.citations[0].quote
+
+
+def test_a_sentence_about_another_year_does_not_answer(
+    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+) -> None:
+    """ "In 2020" is not answered by a sentence about the 2018 event, and is by one
+    about 2020 (or one naming no year)."""
+    earlier = (
+        "Maria Lind, who won the 2018 Norland Open singles title, reached the second round. "
+        "The 2020 tournament drew record crowds to the harbour courts."
+    )
+    desk = _desk_of(settings, embedder, tagger, Open_earlier=earlier)
+    assert not desk.ask("Who won the Norland Open singles title in 2020?").found
+    later = "Sofia Holm won the Norland Open singles title in 2020, beating Maria Lind."
+    desk = _desk_of(settings, embedder, tagger, Open_earlier=earlier, Open_later=later)
+    answer = desk.ask("Who won the Norland Open singles title in 2020?")
+    assert [c.doc_id for c in answer.citations] == ["Open_later"]
+
+
+def test_a_passage_run_on_into_another_years_sentence_does_not_answer(
+    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+) -> None:
+    """When only the next sentence holds the kind asked for, the passage cites it: it
+    must be about the question's year too."""
+    text = (
+        "The 2020 Norland Open was played in May on the harbour courts. Maria Lind, who won "
+        "the 2018 Norland Open singles title, reached the second round."
+    )
+    desk = _desk_of(settings, embedder, tagger, Open_2020=text)
+    assert not desk.ask("Who won the Norland Open singles title in 2020?").found

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.answering.fitting import about, asks_win, fits, years_of
 from rag.answering.kinds import Wanted, wanted
 from rag.text import sentence_spans, terms
 
@@ -35,6 +36,18 @@ class Asked:
     entities: frozenset[str]  # names (as written, case kept) and numbers its article must hold
     wants: Wanted  # the kind of answer (a person, a place, a number, ...), or anything
     named: frozenset[str] = frozenset()  # every term of the question, asking words too
+    years: frozenset[str] = frozenset()  # the years it names: an answer is not about others
+    win: bool = False  # it asks who or what won: an answer says someone did
+
+    def fits(self, text: str, after: str = "") -> bool:
+        """May this sentence (``after``: the one after it) answer, by the year it is about
+        and, for a win, by saying someone won? (:mod:`rag.answering.fitting`)"""
+        return fits(self.years, self.win, text, after)
+
+    def about_its_years(self, text: str) -> bool:
+        """Is this text about a year the question names, or about none? (A passage that
+        runs on into a sentence about another year cites that year.)"""
+        return about(self.years, text)
 
     def names(self, words: str) -> bool:
         """Does the question already name these words (all their terms are its own)?
@@ -64,7 +77,9 @@ def analyse(question: str, idf: Callable[[str], float]) -> Asked:
     words = [t for t in terms(text) if t not in _ASKING_TERMS]
     weights = {t: idf(t) * (1.0 if t in asking else 0.5) for t in dict.fromkeys(words)}
     entities = frozenset(e for s in sentences for e in _entities(s))
-    return Asked(text, weights, entities, wanted(sentences[-1]), frozenset(terms(text)))
+    named = frozenset(terms(text))
+    win = asks_win(sentences[-1])
+    return Asked(text, weights, entities, wanted(sentences[-1]), named, years_of(text), win)
 
 
 def _entities(sentence: str) -> set[str]:

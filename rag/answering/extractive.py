@@ -111,7 +111,11 @@ class ExtractiveAnswerer:
         if self.reader.tagger is None:
             asked = replace(asked, wants=Wanted())  # no tagger: no kind can be checked
         sentences = self._candidates(grounds.hits, grounds.order(), grounds.articles)
-        found = supported(asked, sentences, self.settings.min_support)
+        found = [
+            f
+            for f in supported(asked, sentences, self.settings.min_support)
+            if asked.fits(f.sentence.text, f.sentence.next.text if f.sentence.next else "")
+        ]
         choosable = None if every else partial(rankable, asked, settings=self.settings)
         shortlist = found[: self.settings.shortlist]
         return asked, self.reader.candidates(question, asked, shortlist, choosable)

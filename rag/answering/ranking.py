@@ -79,12 +79,19 @@ def rankable(asked: Asked, kinds: Sequence[float], settings: AnswerSettings) -> 
     return [True] * len(kinds)
 
 
+def _runs_on(asked: Asked, candidate: Candidate) -> bool:
+    """A passage that runs on into the next sentence (only that one holds the kind asked
+    for) cites it for the answer: it too must be about the question's years."""
+    after = candidate.supported.sentence.next
+    return candidate.kind != 0.5 or after is None or asked.about_its_years(after.text)
+
+
 def choose(
     asked: Asked, candidates: Sequence[Candidate], settings: AnswerSettings
 ) -> list[Passage]:
     """The passages that answer, best first; [] (nothing found) when none does."""
     chosen = rankable(asked, [c.kind for c in candidates], settings)
-    candidates = [c for c, ok in zip(candidates, chosen, strict=True) if ok]
+    candidates = [c for c, ok in zip(candidates, chosen, strict=True) if ok and _runs_on(asked, c)]
     if not candidates:
         return []
     scored = sorted(

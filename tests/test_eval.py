@@ -20,6 +20,7 @@ from services.evaluation import (
     load_questions,
     percentile,
     summarize,
+    text_hit,
 )
 from services.settings import load_settings
 
@@ -49,6 +50,15 @@ def test_bad_question_line_is_named(tmp_path: Path) -> None:
     bad.write_text('{"query": "a", "answer": "x", "gold_doc_ids": ["d"]}\n{not json\n')
     with pytest.raises(NewsdeskError, match=r"q\.jsonl:2"):
         load_questions(bad)
+
+
+def test_a_gold_answer_matches_whatever_quotation_marks_surround_it() -> None:
+    """Gold strings are written with their own quotation marks (“Succession”, "Succession"):
+    the marks are typography, so a comma inside them, or straight for curly, still hits."""
+    said = "cast member of the beloved children’s program “Sesame Street,” has died"
+    assert text_hit([said], ["“Sesame Street”"])
+    assert text_hit(["on Presidents’ Day"], ["Presidents' Day"])
+    assert not text_hit([said], ["“Street Sesame”"])
 
 
 def test_recall_and_mrr_count_the_first_gold_chunk() -> None:

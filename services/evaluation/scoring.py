@@ -117,8 +117,13 @@ def answer_holders(
     return {qid: frozenset(ids) for qid, ids in found.items()}
 
 
+_QUOTE_MARKS = str.maketrans("", "", "\"“”„«»'‘’")
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.split()).lower()
+    """Case, spacing and quotation marks aside: the gold “Sesame Street” is the answer in
+    “Sesame Street,” (a comma inside the marks) and "Presidents' Day" in “Presidents’ Day”."""
+    return " ".join(text.translate(_QUOTE_MARKS).split()).lower()
 
 
 def answer_hit(answer: Answer, golds: Sequence[str]) -> bool:
@@ -128,7 +133,8 @@ def answer_hit(answer: Answer, golds: Sequence[str]) -> bool:
 
 
 def text_hit(texts: Sequence[str], golds: Sequence[str]) -> bool:
-    """Does a gold string appear in one of the texts (case- and whitespace-insensitive)?"""
+    """Does a gold string appear in one of the texts (case, spacing and quotation marks
+    aside)?"""
     haystack = "\n".join(_fold(t) for t in texts)
     return any(_fold(g) in haystack for g in golds if g.strip())
 

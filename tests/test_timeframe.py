@@ -123,3 +123,42 @@ def test_a_named_year_or_month_stays_in_the_search_and_relative_days_do_not() ->
     assert plan("Who won Wimbledon in 2013?", None, AS_OF).searched == "Who won Wimbledon in 2013?"
     assert plan("What happened in August?", None, AS_OF).searched == "What happened in August?"
     assert plan("What did Peskov say last week?", None, AS_OF).searched == "What did Peskov say ?"
+
+
+def test_what_is_asked_about_recent_days_is_not_answered_from_old_news() -> None:
+    from datetime import timedelta
+
+    from rag.text import fresh_from
+
+    recently = AS_OF - timedelta(days=14)
+    assert fresh_from("Which governor recently commuted 17 sentences?", AS_OF) == recently.replace(
+        year=recently.year - 1
+    )
+    assert fresh_from("Who resigned this week?", AS_OF) == date(2024, 6, 6)
+    # a scene set on Monday may ask something timeless; a named year may be looked back on
+    assert fresh_from("It was Presidents' Day on Monday. Whose birthday is it near?", AS_OF) is None
+    assert fresh_from("Who won Wimbledon in 2013?", AS_OF) is None
+
+
+def test_an_article_from_years_before_does_not_answer_recently(settings: Settings) -> None:
+    from rag.contract import ArticleInput
+
+    states = {"Ohio": "GPE", "Oregon": "GPE"}
+    fake_desk = build(settings, HashingEmbedder(), DictStore(), tagger=GazetteerTagger(states))
+    old = ArticleInput(
+        text="In Ohio, the governor commuted the sentences of 17 death row inmates.",
+        doc_id="old",
+        published_at="2020-01-17",
+    )
+    fake_desk.ingest([old])
+    question = "Which state's governor recently commuted the sentences of 17 death row inmates?"
+    assert not fake_desk.ask(Query(question=question, as_of=AS_OF)).found
+    assert fake_desk.ask(Query(question=question, as_of=date(2020, 1, 20))).found
+    new = ArticleInput(
+        text="Oregon's governor commuted the sentences of 17 death row inmates on Tuesday.",
+        doc_id="new",
+        published_at="2025-06-10",
+    )
+    fake_desk.ingest([new])
+    answer = fake_desk.ask(Query(question=question, as_of=AS_OF))
+    assert {c.doc_id for c in answer.citations} == {"new"}

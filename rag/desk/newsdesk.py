@@ -215,6 +215,11 @@ class Newsdesk(Shelves):
             planned, hits = self._retrieve(view, question, query)
             doc_ids = list(dict.fromkeys(h.chunk.doc_id for h in hits))
             articles = view.articles(doc_ids)
+            stale = {d for d, a in articles.items() if not planned.fresh(a.published_at)}
+            if stale:  # news of this week is not in an article from years before
+                hits = [h for h in hits if h.chunk.doc_id not in stale]
+                doc_ids = [d for d in doc_ids if d not in stale]
+                articles = {d: a for d, a in articles.items() if d not in stale}
             also_in = view.also_in(doc_ids)
             catalogue, idf = view.catalogue, view.idf
 

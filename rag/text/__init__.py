@@ -15,7 +15,7 @@ from rag.text.sentences import (
     split_sentences,
 )
 from rag.text.terms import NUMBER_WORDS, STOPWORDS, terms, terms_many
-from rag.text.timeframe import question_window, said_on, without
+from rag.text.timeframe import fresh_from, question_window, said_on, without
 
 __all__ = [
     "ABBREVIATIONS",
@@ -31,6 +31,7 @@ __all__ = [
     "Token",
     "clean",
     "date_to_ordinal",
+    "fresh_from",
     "kept_regions",
     "normalise_date",
     "question_window",

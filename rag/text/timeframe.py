@@ -22,6 +22,7 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTH = "(" + "|".join(sorted([*MONTHS, "may", "sept"], key=len, reverse=True)) + ")"
 _DAY = "(" + "|".join(WEEKDAYS) + ")"
 RECENT_DAYS = 14
+STALE_DAYS = 365  # an article this long before the days a question is about is not news of them
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,20 @@ def question_window(question: str, as_of: date) -> Window | None:
     if m is not None:
         return Window(as_of - timedelta(days=RECENT_DAYS), as_of, m.group(0), strict=False)
     return None
+
+
+def fresh_from(question: str, as_of: date) -> date | None:
+    """The earliest day an article answering the question may be published, when what it
+    asks is about days near its as-of ("this week", "recently", "on Monday"):
+    ``STALE_DAYS`` before them. An archive's story from years before about a similar
+    event ("the US men's team's defeat", "a governor commuted sentences") answers another
+    question. None when the asking sentence names no such days (a scene set "on Monday"
+    may ask something timeless: "... falls near whose birthday?"), or names a month or a
+    year (an article may look back on those)."""
+    found = question_window(question, as_of)
+    if found is None or found.names_a_date:
+        return None
+    return found.start - timedelta(days=STALE_DAYS)
 
 
 def without(question: str, phrase: str) -> str:

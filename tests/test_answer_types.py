@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answering.fitting import asks_win
 from rag.answering.kinds import of_kind, wanted
 from rag.contract import ArticleInput
 from rag.desk import Newsdesk, build
@@ -220,3 +221,19 @@ def test_a_passage_run_on_into_another_years_sentence_does_not_answer(
     )
     desk = _desk_of(settings, embedder, tagger, Open_2020=text)
     assert not desk.ask("Who won the Norland Open singles title in 2020?").found
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who won the men's singles Wimbledon in 2013?", True),
+        ("What movie won the Oscar for Best Animated Film in 2020?", True),
+        ("Who is the Heisman Trophy winner in 2012?", True),
+        ("What did the winner say?", False),  # a winner named, not asked for
+        ("Who is the CEO of Nintendo?", False),
+    ],
+)
+def test_a_question_asks_who_won_only_when_it_asks_for_the_winner(
+    question: str, asks: bool
+) -> None:
+    assert asks_win(question) is asks

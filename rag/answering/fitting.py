@@ -20,7 +20,13 @@ import re
 __all__ = ["about", "asks_win", "fits", "years_of"]
 
 _YEAR = re.compile(r"(?<![\d,.])\b(?:1[89]|20)\d{2}\b(?![,.]\d)")
-_ASKS_WIN = re.compile(r"\b(?:won|win|wins|winner|winners|runner-up)\b", re.IGNORECASE)
+# "Who won ...?", "What movie won ...?", "Who is the Heisman Trophy winner?"; not "What did
+# the winner say?" (a winner named, not asked for).
+_ASKS_WIN = re.compile(
+    r"\b(?:who|what|which)\b[^?]*?\b(?:won|wins?)\b|"
+    r"\bwho\s+(?:is|was|were|are)\s+the\s+(?:[\w’'\-]+\s+){0,4}?(?:winners?|champions?|runner-up)\b",
+    re.IGNORECASE,
+)
 _SAYS_WIN = re.compile(
     r"\b(?:won|win|wins|winning|winner|winners|champion|champions|championship|title|"
     r"titles|beat|beats|beaten|defeat|defeats|defeated|victory|victories|victorious|"

@@ -19,7 +19,7 @@ from functools import partial
 
 from rag.answering.analysis import Asked, analyse, names_of
 from rag.answering.composed import Composed
-from rag.answering.facts import Passage, Sentence, acronyms, supported
+from rag.answering.facts import Passage, Sentence, Supported, acronyms, supported
 from rag.answering.grounds import ChunkLocator, Grounds
 from rag.answering.kinds import Wanted
 from rag.answering.ranking import Candidate, choose, rankable
@@ -112,9 +112,7 @@ class ExtractiveAnswerer:
             asked = replace(asked, wants=Wanted())  # no tagger: no kind can be checked
         sentences = self._candidates(grounds.hits, grounds.order(), grounds.articles)
         found = [
-            f
-            for f in supported(asked, sentences, self.settings.min_support)
-            if asked.fits(f.sentence.text, f.sentence.next.text if f.sentence.next else "")
+            f for f in supported(asked, sentences, self.settings.min_support) if _fits(asked, f)
         ]
         choosable = None if every else partial(rankable, asked, settings=self.settings)
         shortlist = found[: self.settings.shortlist]
@@ -246,6 +244,13 @@ def _read(article: Article, within: tuple[int, int] | None = None) -> list[Sente
         )
         out.append(following)
     return out[::-1]
+
+
+def _fits(asked: Asked, found: Supported) -> bool:
+    """Is the sentence about the question's year, and does it (or the next) say who won
+    when that is asked? (:mod:`rag.answering.fitting`)"""
+    after = found.sentence.next
+    return asked.fits(found.sentence.text, after.text if after is not None else "")
 
 
 def _attributed(composed: Composed) -> Composed:

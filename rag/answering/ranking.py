@@ -55,8 +55,8 @@ class Candidate:
         """The words the passage cites, spacing aside (a wire story's sentence may stand in
         two articles: cited once)."""
         s = self.supported.sentence
-        runs_on = self.kind == 0.5 and s.next is not None
-        return " ".join(f"{s.text} {s.next.text if runs_on and s.next else ''}".split())
+        after = s.next.text if self.kind == 0.5 and s.next is not None else ""
+        return " ".join(f"{s.text} {after}".split())
 
     def passage(self, score: float) -> Passage:
         """The span to cite: the sentence, run on into the next when only that holds the

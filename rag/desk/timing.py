@@ -1,5 +1,6 @@
 """When a question is about: its as-of day (given, else today) and the window of days its
-own words name, turned into what retrieval needs (filters, the words to search)."""
+own words name, turned into what retrieval needs (filters, the words to search) and the
+oldest article that may answer it."""
 
 from __future__ import annotations
 

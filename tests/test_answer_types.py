@@ -176,38 +176,48 @@ def _desk_of(settings: Settings, embedder: Embedder, tagger: SpacyTagger, **text
     return desk
 
 
-def test_a_sentence_that_does_not_say_who_won_does_not_answer_who_won(
-    settings: Settings, embedder: Embedder, tagger: SpacyTagger
-) -> None:
-    """A preview names players without saying who won: "who won" is refused, and
-    answered once an article says who did."""
-    preview = (
-        "The 2021 Norland Masters runs from April 8 to April 11 at Lakeside Golf Club. "
-        "Anna Berg and Carla Diaz lead the field of the 2021 Norland Masters this week."
-    )
-    desk = _desk_of(settings, embedder, tagger, Masters_preview=preview)
-    assert not desk.ask("Who won the 2021 Norland Masters?").found
-    result = "Carla Diaz won the 2021 Norland Masters by two strokes on Sunday."
-    desk = _desk_of(settings, embedder, tagger, Masters_preview=preview, Masters_result=result)
-    answer = desk.ask("Who won the 2021 Norland Masters?")
-    assert answer.found and "Carla Diaz won" in answer.citations[0].quote
+PREVIEW = (
+    "The 2021 Norland Masters runs from April 8 to April 11 at Lakeside Golf Club. "
+    "Anna Berg and Carla Diaz lead the field of the 2021 Norland Masters this week."
+)
+EARLIER = (
+    "Maria Lind, who won the 2018 Norland Open singles title, reached the second round. "
+    "The 2020 tournament drew record crowds to the harbour courts."
+)
 
 
-def test_a_sentence_about_another_year_does_not_answer(
-    settings: Settings, embedder: Embedder, tagger: SpacyTagger
+@pytest.mark.parametrize(
+    ("question", "unfit", "fit", "expected"),
+    [
+        (  # a preview names players without saying who won
+            "Who won the 2021 Norland Masters?",
+            PREVIEW,
+            "Carla Diaz won the 2021 Norland Masters by two strokes on Sunday.",
+            "Carla Diaz won",
+        ),
+        (  # "in 2020" is not answered by a sentence about the 2018 event
+            "Who won the Norland Open singles title in 2020?",
+            EARLIER,
+            "Sofia Holm won the Norland Open singles title in 2020, beating Maria Lind.",
+            "Sofia Holm won",
+        ),
+    ],
+)
+def test_a_sentence_that_does_not_say_what_is_asked_is_refused_until_one_does(
+    settings: Settings,
+    embedder: Embedder,
+    tagger: SpacyTagger,
+    question: str,
+    unfit: str,
+    fit: str,
+    expected: str,
 ) -> None:
-    """ "In 2020" is not answered by a sentence about the 2018 event, and is by one
-    about 2020 (or one naming no year)."""
-    earlier = (
-        "Maria Lind, who won the 2018 Norland Open singles title, reached the second round. "
-        "The 2020 tournament drew record crowds to the harbour courts."
-    )
-    desk = _desk_of(settings, embedder, tagger, Open_earlier=earlier)
-    assert not desk.ask("Who won the Norland Open singles title in 2020?").found
-    later = "Sofia Holm won the Norland Open singles title in 2020, beating Maria Lind."
-    desk = _desk_of(settings, embedder, tagger, Open_earlier=earlier, Open_later=later)
-    answer = desk.ask("Who won the Norland Open singles title in 2020?")
-    assert [c.doc_id for c in answer.citations] == ["Open_later"]
+    """Same topic, a name of the kind asked for, but not who won, or another year: refused;
+    answered, from that article alone, once an article says it."""
+    assert not _desk_of(settings, embedder, tagger, unfit=unfit).ask(question).found
+    answer = _desk_of(settings, embedder, tagger, unfit=unfit, fit=fit).ask(question)
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"fit"}
+    assert expected in answer.citations[0].quote
 
 
 def test_a_passage_run_on_into_another_years_sentence_does_not_answer(
